@@ -1,0 +1,30 @@
+/**
+ * The validated, normalised configuration that stacks hand to constructs. Everything here has passed
+ * the schema and the cross-field checks; CIDRs are canonical and aggregated.
+ */
+import type { ConfigWarning } from './config-error.ts';
+import type { AwsConfig, ControlName, Mode, ParsedConfig } from './schema.ts';
+
+export interface TrustedContext {
+  /** Aggregated public egress CIDRs, IPv4 then IPv6 (minimal cover of what the user listed). */
+  readonly cidrs: readonly string[];
+  readonly awsVpcs: readonly { readonly id: string; readonly region: string }[];
+  readonly awsVpcEndpointIds: readonly string[];
+}
+
+export interface AwsModel extends AwsConfig {
+  /** Effective mode of each AWS preventive control (per-control override, else the global mode). */
+  readonly modes: Readonly<Record<ControlName, Mode>>;
+  readonly breakGlassRoleArns: readonly string[];
+  readonly automationRoleArns: readonly string[];
+}
+
+export interface GuardrailsModel {
+  readonly mode: Mode;
+  readonly trusted: TrustedContext;
+  readonly aws?: AwsModel;
+  readonly notifications: ParsedConfig['notifications'];
+  /** Where the config came from (for plan output and notices). */
+  readonly source: string;
+  readonly warnings: readonly ConfigWarning[];
+}

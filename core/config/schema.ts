@@ -1,0 +1,154 @@
+/**
+ * The configuration schema: the single source for validation, the TypeScript types and the JSON
+ * Schema editors use (guardrails.schema.json is generated from it). Field-level rules live here;
+ * rules that relate several fields live in validate.ts.
+ */
+import { z } from 'zod';
+
+export const MODES = ['report', 'enforce'] as const;
+export type Mode = (typeof MODES)[number];
+
+const mode = z.enum(MODES, { error: 'must be "report" or "enforce"' });
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** AWS's published maximum size of one SCP since May 2026, in characters (whitespace counts). */
+export const SCP_MAX_CHARACTERS = 10_240;
+/** AWS's published maximum of SCPs attached to one root, OU or account since May 2026. */
+export const SCP_MAX_PER_TARGET = 10;
+
+export const ID_PATTERNS = {
+  accountId: /^\d{12}$/,
+  organizationId: /^o-[a-z0-9]{10,32}$/,
+  rootId: /^r-[0-9a-z]{4,32}$/,
+  ouId: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+  vpcId: /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+  vpcEndpointId: /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+  region: /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+  /** IAM role ARN or ArnLike pattern: partition, optional account (or *), role path/name with * and ?. */
+  roleArnPattern: /^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|\*):role\/[\w+=,.@\-/*?]+$/,
+  /** The resource-name part of names we create (trail, log group suffix, prefixes). */
+  name: /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/,
+  tagKey: /^[\w.:/=+\-@]{1,128}$/,
+} as const;
+
+const accountId = z
+  .string({ error: 'must be a 12-digit account id in quotes (YAML reads unquoted digits as a number and drops leading zeros)' })
+  .regex(ID_PATTERNS.accountId, { error: 'must be a 12-digit AWS account id, e.g. "111122223333"' });
+
+const roleArnPattern = z
+  .string()
+  .regex(ID_PATTERNS.roleArnPattern, {
+    error: 'must be an IAM role ARN or ArnLike pattern, e.g. arn:aws:iam::*:role/BreakGlass*',
+  });
+
+const target = z.string().refine(
+  (v) => ID_PATTERNS.rootId.test(v) || ID_PATTERNS.ouId.test(v) || ID_PATTERNS.accountId.test(v),
+  { error: 'must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id' },
+);
+
+const vpc = z.strictObject({
+  id: z.string().regex(ID_PATTERNS.vpcId, { error: 'must be a VPC id, e.g. vpc-0123456789abcdef0' }),
+  region: z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. eu-west-1' }),
+});
+
+const trail = z.strictObject({
+  /** Trail name; also names the bucket, key alias and log group. */
+  name: z.string().regex(ID_PATTERNS.name, { error: 'must be 3-42 lowercase letters, digits or hyphens' }).default('guardrails-org-trail'),
+  /** Object Lock default retention on the log bucket. */
+  objectLockDays: z.number().int().min(1).max(36_500).default(365),
+  /** GOVERNANCE can be lifted by a principal with s3:BypassGovernanceRetention; COMPLIANCE by nobody, ever. */
+  objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
+  logGroupRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(365),
+  /** Days before log objects move to Glacier Instant Retrieval, then to Deep Archive. */
+  archiveAfterDays: z.number().int().min(30).default(90),
+  deepArchiveAfterDays: z.number().int().min(90).default(365),
+  /** Delete log objects after this many days; absent = keep forever. Must outlast Object Lock. */
+  expireAfterDays: z.number().int().positive().optional(),
+  insights: z.boolean().default(true),
+});
+
+const controlModes = z.strictObject({
+  networkPerimeter: mode.optional(),
+  cloudShell: mode.optional(),
+  logProtection: mode.optional(),
+});
+
+const aws = z.strictObject({
+  organizationId: z.string().regex(ID_PATTERNS.organizationId, { error: 'must be an organization id, e.g. o-a1b2c3d4e5' }),
+  managementAccountId: accountId,
+  /** Region of the trail's bucket, key and log group, and of the stack. */
+  homeRegion: z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. us-east-1' }).default('us-east-1'),
+  targets: z.array(target).default([]),
+  cloudShell: z.enum(['block', 'vpcOnly', 'allow'], { error: 'must be block, vpcOnly or allow' }).default('vpcOnly'),
+  scpSizeBudget: z
+    .number()
+    .int()
+    .min(1024, { error: 'is too small to hold the perimeter statement; use 1024 to 10240' })
+    .max(SCP_MAX_CHARACTERS, { error: `is over AWS's limit of ${SCP_MAX_CHARACTERS} characters per SCP` })
+    .default(SCP_MAX_CHARACTERS),
+  maxPoliciesPerTarget: z.number().int().min(1).max(SCP_MAX_PER_TARGET).default(SCP_MAX_PER_TARGET),
+  /** SCPs already attached to the targets by others (FullAWSAccess counts): they use up the per-target quota. */
+  existingPoliciesPerTarget: z.number().int().min(0).max(SCP_MAX_PER_TARGET - 1).default(1),
+  /** Principals carrying this tag with value "true" are outside the network perimeter (for odd workloads). */
+  perimeterExemptionTag: z.string().regex(ID_PATTERNS.tagKey).default('guardrails:perimeter-exempt'),
+  /** Resources carrying this tag with value "true" are protected from tampering by the SCPs. */
+  protectionTag: z.string().regex(ID_PATTERNS.tagKey).default('guardrails:protected'),
+  controls: controlModes.default({}),
+  trail: trail.default(() => trail.parse({})),
+});
+
+export const configSchema = z.strictObject({
+  /** Default mode for every preventive control; `aws.controls` overrides it per control. */
+  mode: mode.default('report'),
+  trustedNetworks: z
+    .strictObject({
+      /** Public IPv4/IPv6 egress ranges of the organisation. */
+      cidrs: z.array(z.string()).default([]),
+      aws: z
+        .strictObject({
+          vpcIds: z.array(vpc).default([]),
+          vpcEndpointIds: z
+            .array(z.string().regex(ID_PATTERNS.vpcEndpointId, { error: 'must be a VPC endpoint id, e.g. vpce-0123456789abcdef0' }))
+            .default([]),
+        })
+        .default({ vpcIds: [], vpcEndpointIds: [] }),
+    })
+    .default({ cidrs: [], aws: { vpcIds: [], vpcEndpointIds: [] } }),
+  breakGlass: z
+    .strictObject({
+      aws: z.strictObject({ roleArns: z.array(roleArnPattern) }).optional(),
+    })
+    .default({}),
+  automation: z
+    .strictObject({
+      aws: z.strictObject({ roleArns: z.array(roleArnPattern).default([]) }).optional(),
+    })
+    .default({}),
+  aws: aws.optional(),
+  notifications: z
+    .strictObject({
+      emails: z.array(z.email({ error: 'must be an email address' })).default([]),
+      webhooks: z
+        .array(z.url({ protocol: /^https$/, error: 'must be an https:// URL (alerts carry account details; never plain http)' }))
+        .default([]),
+    })
+    .default({ emails: [], webhooks: [] }),
+});
+
+/** The config as written (before defaults). */
+export type GuardrailsConfigInput = z.input<typeof configSchema>;
+/** The config after schema parsing (defaults applied, not yet cross-checked or normalised). */
+export type ParsedConfig = z.output<typeof configSchema>;
+export type AwsConfig = NonNullable<ParsedConfig['aws']>;
+export type TrailConfig = AwsConfig['trail'];
+export type ControlName = keyof z.output<typeof controlModes>;

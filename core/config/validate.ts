@@ -1,0 +1,133 @@
+/**
+ * Cross-field checks and normalisation: turns a schema-valid config into the GuardrailsModel, or throws
+ * one ConfigError naming the field and the fix.
+ */
+import {
+  aggregate,
+  documentationRange,
+  findOverlaps,
+  isNetwork,
+  parseNetwork,
+  publicEgressProblem,
+  type Network,
+} from '../net/cidr.ts';
+import { ConfigError, type ConfigWarning } from './config-error.ts';
+import type { AwsModel, GuardrailsModel, TrustedContext } from './model.ts';
+import type { ControlName, Mode, ParsedConfig } from './schema.ts';
+
+const CONTROLS: readonly ControlName[] = ['networkPerimeter', 'cloudShell', 'logProtection'];
+
+export function validateConfig(config: ParsedConfig, source: string): GuardrailsModel {
+  const warnings: ConfigWarning[] = [];
+  const trusted = trustedContext(config, warnings);
+  const aws = config.aws ? awsModel(config, trusted, warnings) : undefined;
+  return { mode: config.mode, trusted, aws, notifications: config.notifications, source, warnings };
+}
+
+function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): TrustedContext {
+  const networks: Network[] = config.trustedNetworks.cidrs.map((text, i) => {
+    const path = `trustedNetworks.cidrs[${i}]`;
+    const parsed = parseNetwork(text);
+    if (!isNetwork(parsed)) throw new ConfigError(path, parsed.problem, parsed.fix);
+    const problem = publicEgressProblem(parsed);
+    if (problem) throw new ConfigError(path, problem.problem, problem.fix);
+    const doc = documentationRange(parsed);
+    if (doc) {
+      warnings.push({
+        path,
+        message: `${parsed.cidr} is a ${doc} range: fine for trying the kit, but replace it with your real egress ranges before enforce`,
+      });
+    }
+    return parsed;
+  });
+  for (const { first, second, kind } of findOverlaps(networks)) {
+    warnings.push({
+      path: `trustedNetworks.cidrs[${second}]`,
+      message:
+        kind === 'duplicate'
+          ? `${networks[second]!.cidr} repeats trustedNetworks.cidrs[${first}]; merged`
+          : `${networks[second]!.cidr} overlaps trustedNetworks.cidrs[${first}] (${networks[first]!.cidr}); merged into the smallest cover`,
+    });
+  }
+  const seenVpcs = new Set<string>();
+  config.trustedNetworks.aws.vpcIds.forEach((vpc, i) => {
+    if (seenVpcs.has(vpc.id)) {
+      throw new ConfigError(`trustedNetworks.aws.vpcIds[${i}]`, `${vpc.id} is listed twice`, 'List each VPC once, with its own region.');
+    }
+    seenVpcs.add(vpc.id);
+  });
+  return {
+    cidrs: aggregate(networks.map((n) => n.cidr)),
+    awsVpcs: config.trustedNetworks.aws.vpcIds,
+    awsVpcEndpointIds: [...new Set(config.trustedNetworks.aws.vpcEndpointIds)],
+  };
+}
+
+function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AwsModel {
+  const aws = config.aws!;
+  const breakGlass = config.breakGlass.aws?.roleArns ?? [];
+  if (breakGlass.length === 0) {
+    throw new ConfigError(
+      'breakGlass.aws.roleArns',
+      'is empty; every preventive control needs a way back in when it misfires',
+      'Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.',
+    );
+  }
+  const automation = config.automation.aws?.roleArns ?? [];
+  const exempted = [
+    ...breakGlass.map((arn, i) => ({ arn, path: `breakGlass.aws.roleArns[${i}]` })),
+    ...automation.map((arn, i) => ({ arn, path: `automation.aws.roleArns[${i}]` })),
+  ];
+  for (const { arn, path } of exempted) {
+    const roleName = arn.slice(arn.indexOf(':role/') + ':role/'.length);
+    if (/^[*?/]*$/.test(roleName)) {
+      throw new ConfigError(path, `${arn} matches every role, which exempts everyone from every control`, 'Name the roles (a prefix such as role/BreakGlass* is fine).');
+    }
+  }
+
+  const modes = Object.fromEntries(CONTROLS.map((c) => [c, aws.controls[c] ?? config.mode])) as Record<ControlName, Mode>;
+  const modePath = (control: ControlName) => (aws.controls[control] ? `aws.controls.${control}` : 'mode');
+
+  const hasTrustedContext = trusted.cidrs.length + trusted.awsVpcs.length + trusted.awsVpcEndpointIds.length > 0;
+  if (modes.networkPerimeter === 'enforce' && !hasTrustedContext) {
+    throw new ConfigError(
+      modePath('networkPerimeter'),
+      'enforce with no trusted context would deny every API call from everywhere',
+      'Add trustedNetworks.cidrs or trustedNetworks.aws.vpcIds/vpcEndpointIds, or keep mode: report.',
+    );
+  }
+  const enforced = CONTROLS.filter((c) => modes[c] === 'enforce');
+  if (enforced.length > 0 && aws.targets.length === 0) {
+    throw new ConfigError(
+      'aws.targets',
+      `is empty while ${enforced.join(', ')} ${enforced.length > 1 ? 'are' : 'is'} in enforce mode, so the SCPs would be attached nowhere`,
+      'List the root (r-xxxx), OUs or accounts to attach them to.',
+    );
+  }
+  aws.targets.forEach((target, i) => {
+    if (target === aws.managementAccountId) {
+      warnings.push({
+        path: `aws.targets[${i}]`,
+        message: `${target} is the management account: SCPs never apply to it, so this attachment protects nothing`,
+      });
+    }
+  });
+  if (new Set(aws.targets).size !== aws.targets.length) {
+    throw new ConfigError('aws.targets', 'lists a target twice', 'List each root, OU or account once.');
+  }
+
+  const t = aws.trail;
+  if (t.deepArchiveAfterDays <= t.archiveAfterDays) {
+    throw new ConfigError('aws.trail.deepArchiveAfterDays', `(${t.deepArchiveAfterDays}) must come after archiveAfterDays (${t.archiveAfterDays})`, 'Raise deepArchiveAfterDays or lower archiveAfterDays.');
+  }
+  if (t.expireAfterDays !== undefined && t.expireAfterDays < t.objectLockDays) {
+    throw new ConfigError('aws.trail.expireAfterDays', `(${t.expireAfterDays}) is shorter than objectLockDays (${t.objectLockDays}); locked logs cannot expire`, `Set expireAfterDays to ${t.objectLockDays} or more, or remove it.`);
+  }
+  if (t.expireAfterDays !== undefined && t.expireAfterDays <= t.deepArchiveAfterDays) {
+    throw new ConfigError('aws.trail.expireAfterDays', `(${t.expireAfterDays}) must come after deepArchiveAfterDays (${t.deepArchiveAfterDays})`, 'Raise expireAfterDays or lower the archive days.');
+  }
+  if (aws.existingPoliciesPerTarget >= aws.maxPoliciesPerTarget) {
+    throw new ConfigError('aws.existingPoliciesPerTarget', `(${aws.existingPoliciesPerTarget}) leaves no room under maxPoliciesPerTarget (${aws.maxPoliciesPerTarget})`, 'Lower it or detach other SCPs.');
+  }
+  return { ...aws, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation };
+}
