@@ -31,7 +31,7 @@ export const ID_PATTERNS = {
   /** IAM role ARN or ArnLike pattern: partition, optional account (or *), role path/name with * and ?. */
   roleArnPattern: /^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|\*):role\/[\w+=,.@\-/*?]+$/,
   /** The resource-name part of names we create (trail, log group suffix, prefixes). */
-  name: /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/,
+  name: /^[a-z0-9][a-z0-9-]{1,22}[a-z0-9]$/,
   tagKey: /^[\w.:/=+\-@]{1,128}$/,
 } as const;
 
@@ -57,7 +57,7 @@ const vpc = z.strictObject({
 
 const trail = z.strictObject({
   /** Trail name; also names the bucket, key alias and log group. */
-  name: z.string().regex(ID_PATTERNS.name, { error: 'must be 3-42 lowercase letters, digits or hyphens' }).default('guardrails-org-trail'),
+  name: z.string().regex(ID_PATTERNS.name, { error: 'must be 3-24 lowercase letters, digits or hyphens' }).default('guardrails-org-trail'),
   /** Object Lock default retention on the log bucket. */
   objectLockDays: z.number().int().min(1).max(36_500).default(365),
   /** GOVERNANCE can be lifted by a principal with s3:BypassGovernanceRetention; COMPLIANCE by nobody, ever. */

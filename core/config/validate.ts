@@ -25,21 +25,22 @@ export function validateConfig(config: ParsedConfig, source: string): Guardrails
 }
 
 function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): TrustedContext {
+  const documentation: string[] = [];
   const networks: Network[] = config.trustedNetworks.cidrs.map((text, i) => {
     const path = `trustedNetworks.cidrs[${i}]`;
     const parsed = parseNetwork(text);
     if (!isNetwork(parsed)) throw new ConfigError(path, parsed.problem, parsed.fix);
     const problem = publicEgressProblem(parsed);
     if (problem) throw new ConfigError(path, problem.problem, problem.fix);
-    const doc = documentationRange(parsed);
-    if (doc) {
-      warnings.push({
-        path,
-        message: `${parsed.cidr} is a ${doc} range: fine for trying the kit, but replace it with your real egress ranges before enforce`,
-      });
-    }
+    if (documentationRange(parsed)) documentation.push(parsed.cidr);
     return parsed;
   });
+  if (documentation.length > 0) {
+    warnings.push({
+      path: 'trustedNetworks.cidrs',
+      message: `${documentation.join(', ')} ${documentation.length > 1 ? 'are documentation ranges' : 'is a documentation range'} (RFC 5737/3849): fine for trying the kit, but replace with your real egress ranges before enforce`,
+    });
+  }
   for (const { first, second, kind } of findOverlaps(networks)) {
     warnings.push({
       path: `trustedNetworks.cidrs[${second}]`,

@@ -1,0 +1,35 @@
+/**
+ * CDK entry point (cdk.json "app"). Reads the config, plans and checks the SCPs, then synthesises.
+ * A config problem prints one line on stderr and exits 1 before anything is written to cdk.out.
+ */
+import { App } from 'aws-cdk-lib';
+import { planPerimeter } from '../core/aws/perimeter-plan.ts';
+import { ConfigError } from '../core/config/config-error.ts';
+import { CONFIG_CONTEXT_KEY, CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
+import { describePerimeterPlan } from '../core/aws/perimeter-summary.ts';
+import { buildAwsApp } from '../stacks/aws/app.ts';
+
+async function main(): Promise<void> {
+  // Context is read from a throwaway App: constructing one writes nothing.
+  const explicit = new App({ autoSynth: false }).node.tryGetContext(CONFIG_CONTEXT_KEY) as string | undefined;
+  const source = resolveConfigPath({ explicit, env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
+  if (source.notice) console.error(source.notice);
+  const model = loadConfigFile(source.path);
+  for (const w of model.warnings) console.error(`warning: ${w.path}: ${w.message}`);
+  const perimeter = await planPerimeter(model);
+  for (const line of describePerimeterPlan(perimeter)) console.error(line);
+  buildAwsApp(model, perimeter).app.synth();
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  // cdk-nag findings were already printed in full; the stack trace adds nothing.
+  if (error instanceof Error && error.name === 'ValidationFailed') {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+});

