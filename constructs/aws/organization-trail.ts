@@ -134,6 +134,8 @@ export class OrganizationTrail extends Construct {
       insightTypes: props.insights ? [cloudtrail.InsightType.API_CALL_RATE, cloudtrail.InsightType.API_ERROR_RATE] : undefined,
     });
     this.trail.node.addDependency(this.key);
+    // aws-cdk-lib leaves the trail on DESTROY; a stack deletion must not stop the audit log.
+    (this.trail.node.defaultChild as cloudtrail.CfnTrail).applyRemovalPolicy(RemovalPolicy.RETAIN);
     Validations.of(this.trail).acknowledge({
       id: 'AwsSolutions-IAM5',
       reason: 'The CloudTrail-to-CloudWatch-Logs role may write to any stream of this one log group (log-group:<name>:log-stream:*); streams are named by CloudTrail per account and region.',

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+/** Synthesises the AWS app in-process from a model, the way bin/aws.ts does. */
+import { Template } from 'aws-cdk-lib/assertions';
+import { planPerimeter, type PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
+import type { GuardrailsModel } from '../../core/config/model.ts';
+import { buildAwsApp } from '../../stacks/aws/app.ts';
+
+/** cdk.json's context (feature flags), which the CDK CLI would pass to the app. */
+export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+
+export async function synthAws(model: GuardrailsModel): Promise<{ template: Template; plan: PerimeterPlan }> {
+  const plan = await planPerimeter(model);
+  const { stack } = buildAwsApp(model, plan, { context: CDK_JSON_CONTEXT });
+  return { template: Template.fromStack(stack), plan };
+}
+
+/** Template JSON with what changes between library versions (asset hashes, CDK metadata) blanked. */
+export function normalisedTemplate(template: Template): unknown {
+  const json = JSON.stringify(template.toJSON(), (_key, value: unknown) =>
+    typeof value === 'string' ? value.replace(/[a-f0-9]{64}/g, '<hash>') : value,
+  );
+  const parsed = JSON.parse(json) as { Resources?: Record<string, { Type: string }>; Parameters?: unknown; Rules?: unknown };
+  for (const [id, resource] of Object.entries(parsed.Resources ?? {})) {
+    if (resource.Type === 'AWS::CDK::Metadata') delete parsed.Resources![id];
+  }
+  delete parsed.Parameters;
+  delete parsed.Rules;
+  return parsed;
+}
