@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   if (source.notice) console.error(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) console.error(`warning: ${w.path}: ${w.message}`);
-  const perimeter = await planPerimeter(model);
+  const perimeter = await planPerimeter(model).catch((error: unknown) => {
+    // Plan-level problems (sizes, vocabulary) concern the whole file, not one line of it.
+    throw error instanceof ConfigError && !error.location ? error.at(model.source) : error;
+  });
   for (const line of describePerimeterPlan(perimeter)) console.error(line);
   buildAwsApp(model, perimeter).app.synth();
 }
