@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every benchmark, each reported against a baseline measured in the same run.
+ */
+import { benchSynth } from './synth.ts';
+import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
+
+const synth = benchSynth();
+console.log(`synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`);
+
+const overhead = baselineSize();
+for (const prefix of [24, 32] as const) {
+  const c = capacity(prefix);
+  console.log(
+    `scp capacity: ${c.networks} random /${prefix} networks fit one 10,240-character perimeter statement (${c.aggregated} after aggregation, ${c.size} characters; fixed overhead ${overhead})`,
+  );
+}
+for (const kind of ['contiguous /24', 'random /32'] as const) {
+  console.log(`1,000 ${kind} networks: ${await thousandNetworks(kind)}`);
+}
