@@ -9,9 +9,7 @@ import { planPerimeter } from '../core/aws/perimeter-plan.ts';
 import { ConfigError } from '../core/config/config-error.ts';
 import type { GuardrailsModel } from '../core/config/model.ts';
 import { aggregate, isNetwork, parseNetwork, publicEgressProblem } from '../core/net/cidr.ts';
-import { parseConfigText } from '../core/config/load.ts';
-import { readFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { enforceModel } from '../test/helpers/config.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32) so runs are comparable. */
 function random(seed: number): () => number {
@@ -40,10 +38,7 @@ export function randomNetworks(count: number, prefix: 24 | 32, seed = 1): string
 }
 
 function modelWith(cidrs: string[]): GuardrailsModel {
-  const config = parse(readFileSync('guardrails.example.yaml', 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  config['trustedNetworks'].cidrs = cidrs;
-  config['mode'] = 'enforce';
-  return parseConfigText(stringify(config), 'bench.yaml');
+  return enforceModel((c) => (c.trustedNetworks.cidrs = cidrs));
 }
 
 function perimeterSize(cidrs: string[]): number {

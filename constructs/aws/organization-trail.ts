@@ -4,7 +4,7 @@
  * and to CloudWatch Logs for the metric filters and alarms. Everything is RETAINed: deleting the stack
  * must never delete evidence.
  */
-import { Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { TrailResourceNames } from '../../core/aws/trail-names.ts';
+import { acknowledge } from './acknowledge.ts';
 
 export interface OrganizationTrailProps {
   /** Names of every resource, shared with the protection SCPs that refer to them. */
@@ -57,44 +58,25 @@ export class OrganizationTrail extends Construct {
     grantKeyToCloudWatchLogs(this.key, region, props.managementAccountId, names.logGroupName);
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      ...evidenceBucketProps(props),
       bucketName: names.accessLogsBucketName,
       // Server access log delivery supports only SSE-S3 on the target bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [lifecycle(props)],
     });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the trail bucket; logging it to itself would loop.',
-    });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
-      reason: 'This is the server access log bucket of the trail bucket; logging it to itself would loop.',
-    });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'Access logs stay in the home region; replication target is organisation-specific and left to the user.',
-    });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason: 'S3 server access log delivery only supports SSE-S3 on the target bucket.',
+    const selfLogging = 'This is the server access log bucket of the trail bucket; logging it to itself would loop.';
+    acknowledge(this.accessLogsBucket, {
+      'AwsSolutions-S1': selfLogging,
+      'NIST.800.53.R5-S3BucketLoggingEnabled': selfLogging,
+      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs stay in the home region; a replication target is organisation-specific and left to the user.',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS': 'S3 server access log delivery only supports SSE-S3 on the target bucket.',
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...evidenceBucketProps(props),
       bucketName: names.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention:
         props.objectLockMode === 'COMPLIANCE'
@@ -102,12 +84,9 @@ export class OrganizationTrail extends Construct {
           : s3.ObjectLockRetention.governance(Duration.days(props.objectLockDays)),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${names.bucketName}/`,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [lifecycle(props)],
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'Object Lock and versioning protect the logs in place; cross-region replication needs a destination bucket the user owns.',
+    acknowledge(this.bucket, {
+      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Object Lock and versioning protect the logs in place; cross-region replication needs a destination bucket the user owns.',
     });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -136,17 +115,28 @@ export class OrganizationTrail extends Construct {
     this.trail.node.addDependency(this.key);
     // aws-cdk-lib leaves the trail on DESTROY; a stack deletion must not stop the audit log.
     (this.trail.node.defaultChild as cloudtrail.CfnTrail).applyRemovalPolicy(RemovalPolicy.RETAIN);
-    Validations.of(this.trail).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'The CloudTrail-to-CloudWatch-Logs role may write to any stream of this one log group (log-group:<name>:log-stream:*); streams are named by CloudTrail per account and region.',
-    });
-    Validations.of(this.trail).acknowledge({
-      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'The CloudTrail-to-CloudWatch-Logs role policy is made by aws-cdk-lib for this one role and log group; as a managed policy it could be attached elsewhere.',
+    acknowledge(this.trail, {
+      'AwsSolutions-IAM5':
+        'The CloudTrail-to-CloudWatch-Logs role may write to any stream of this one log group (log-group:<name>:log-stream:*); streams are named by CloudTrail per account and region.',
+      'NIST.800.53.R5-IAMNoInlinePolicy':
+        'The CloudTrail-to-CloudWatch-Logs role policy is made by aws-cdk-lib for this one role and log group; as a managed policy it could be attached elsewhere.',
     });
 
     Tags.of(this).add(props.protectionTag, 'true');
   }
+}
+
+/** What both buckets share: private, TLS-only, versioned, retained, archived as they age. */
+function evidenceBucketProps(props: OrganizationTrailProps): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    versioned: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    lifecycleRules: [lifecycle(props)],
+  };
 }
 
 /** Cheaper tiers as logs age; expiry only if asked (and never inside the Object Lock period: validated). */

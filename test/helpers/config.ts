@@ -8,7 +8,7 @@ import type { GuardrailsModel } from '../../core/config/model.ts';
 export const EXAMPLE_PATH = fileURLToPath(new URL('../../guardrails.example.yaml', import.meta.url));
 export const exampleText = (): string => readFileSync(EXAMPLE_PATH, 'utf8');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Loosely typed on purpose: tests write invalid values into it. */
 export type Editable = Record<string, any>;
 
 /** The example config as plain data, edited by `edit`, back to YAML text. */
