@@ -62,6 +62,9 @@ async function decide(plan: PerimeterPlan, c: Case): Promise<string> {
   } as unknown as Simulation;
   const response = await runSimulation(simulation, {});
   if (response.resultType === 'error') throw new Error(`${c.name}: ${JSON.stringify(response.errors)}`);
+  // The simulator drops context keys that do not apply to the action; a dropped key would make the
+  // case test something other than what its name says.
+  if (response.resultType === 'single') expect(response.result.ignoredContextKeys ?? [], c.name).toEqual([]);
   return response.overallResult === 'Allowed' ? 'Allowed' : 'Denied';
 }
 
@@ -122,7 +125,7 @@ describe('SCPs with cloudShell: block', async () => {
   const plan = await planPerimeter(enforceModel((c) => (c.aws.cloudShell = 'block')));
 
   it.each<[string, string | undefined, Context, string]>([
-    ['in a trusted VPC', undefined, { 'aws:SourceIp': TRUSTED_IP, 'cloudshell:VpcIds': [TRUSTED_VPC_US] }, 'Denied'],
+    ['from a trusted IP', undefined, { 'aws:SourceIp': TRUSTED_IP }, 'Denied'],
     ['by break-glass', BREAK_GLASS, { 'aws:SourceIp': TRUSTED_IP }, 'Allowed'],
   ])('CloudShell CreateSession %s', async (_name, principal, context, expected) => {
     const c: Case = { name: _name, action: 'cloudshell:CreateSession', principal, resource: `arn:aws:cloudshell:us-east-1:${MEMBER}:environment/abc`, context, expected: expected as Case['expected'] };
