@@ -1,0 +1,48 @@
+/**
+ * Which cloud and log source an event comes from, by its shape, so `guardrails detect` can read a mixed
+ * directory. Azure diagnostic-shape records are normalised to Log Analytics columns on the way.
+ */
+import type { Product } from '../rule.ts';
+import { diagnosticService, normalizeDiagnostic, type AzureService } from './azure-diagnostic.ts';
+
+export interface SourcedEvent {
+  readonly product: Product;
+  readonly service: string;
+  /** The event as rules see it (normalised where needed). */
+  readonly event: Record<string, unknown>;
+}
+
+const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => o[k] !== undefined);
+
+export function detectSource(value: unknown): SourcedEvent | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const event = value as Record<string, unknown>;
+  if (has(event, 'eventSource', 'eventName') && (has(event, 'eventVersion') || has(event, 'userIdentity'))) {
+    return { product: 'aws', service: 'cloudtrail', event };
+  }
+  const payload = event['protoPayload'];
+  if (payload && typeof payload === 'object' && (String((payload as Record<string, unknown>)['@type'] ?? '').includes('AuditLog') || String(event['logName'] ?? '').includes('cloudaudit.googleapis.com'))) {
+    return { product: 'gcp', service: 'gcp.audit', event };
+  }
+  const la = logAnalyticsService(event);
+  if (la) return { product: 'azure', service: la, event };
+  if (has(event, 'category') && (has(event, 'operationName') || has(event, 'properties'))) {
+    const service = diagnosticService(event);
+    if (service) return { product: 'azure', service, event: normalizeDiagnostic(event, service) };
+  }
+  return undefined;
+}
+
+/** Log Analytics rows, by columns only their table has. */
+function logAnalyticsService(row: Record<string, unknown>): AzureService | undefined {
+  const type = row['Type'];
+  if (type === 'SigninLogs') return 'signinlogs';
+  if (type === 'AzureActivity') return 'azureactivity';
+  if (type === 'AuditLogs') return 'auditlogs';
+  if (type === 'MicrosoftGraphActivityLogs') return 'graphactivity';
+  if (has(row, 'AppId', 'IPAddress') && (has(row, 'ClientAppUsed') || has(row, 'CreatedDateTime') || has(row, 'AuthenticationRequirement'))) return 'signinlogs';
+  if (has(row, 'OperationNameValue') || has(row, 'CategoryValue')) return 'azureactivity';
+  if (has(row, 'RequestUri', 'RequestMethod')) return 'graphactivity';
+  if (has(row, 'OperationName', 'LoggedByService') || has(row, 'OperationName', 'InitiatedBy')) return 'auditlogs';
+  return undefined;
+}
