@@ -21,7 +21,9 @@ export function detectSource(value: unknown): SourcedEvent | undefined {
     return { product: 'aws', service: 'cloudtrail', event };
   }
   const payload = event['protoPayload'];
-  if (payload && typeof payload === 'object' && (String((payload as Record<string, unknown>)['@type'] ?? '').includes('AuditLog') || String(event['logName'] ?? '').includes('cloudaudit.googleapis.com'))) {
+  const p = payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>) : undefined;
+  // Cloud Audit Logs (and GKE audit entries, which share the AuditLog payload without always naming it).
+  if (p && (String(p['@type'] ?? '').includes('AuditLog') || String(event['logName'] ?? '').includes('cloudaudit.googleapis.com') || has(p, 'methodName', 'serviceName'))) {
     return { product: 'gcp', service: 'gcp.audit', event };
   }
   const la = logAnalyticsService(event);
