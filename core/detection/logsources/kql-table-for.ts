@@ -1,0 +1,16 @@
+/** The Log Analytics table each Azure log source is queried in. */
+import type { KqlTable } from '../compilers/kql.ts';
+import { KQL_TABLES, type LogAnalyticsTable } from '../targets/kql-tables.ts';
+
+const TABLE_OF_SERVICE: Record<string, LogAnalyticsTable> = {
+  signinlogs: 'SigninLogs',
+  azureactivity: 'AzureActivity',
+  auditlogs: 'AuditLogs',
+  graphactivity: 'MicrosoftGraphActivityLogs',
+};
+
+export function kqlTableFor(service: string): KqlTable {
+  const name = TABLE_OF_SERVICE[service];
+  if (!name) throw new Error(`no Log Analytics table for log source ${service}`);
+  return { name, columns: KQL_TABLES[name] };
+}
