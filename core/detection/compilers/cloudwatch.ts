@@ -5,7 +5,7 @@
  * Negations are pushed to the matches; a negated match also holds when the field is absent or null
  * (as in the rule engine), which `!=` alone does not.
  */
-import { hasWildcard, wildcardParts, type Expr, type Match, type Scalar } from '../expr.ts';
+import { hasWildcard, type Expr, type Match, type Scalar } from '../expr.ts';
 import type { Rule } from '../rule.ts';
 import { CompileError } from './compile-error.ts';
 import { toNnf } from './normal-form.ts';
@@ -27,9 +27,8 @@ export function compileCloudWatchPattern(rule: Rule, expr: Expr): string {
     if (/["\\]/.test(v)) throw fail(`value ${v} contains a quote or backslash, which filter patterns cannot escape`);
     let body: string;
     if (m.op === 'equals' && hasWildcard(v)) {
-      const parts = wildcardParts(v);
-      const inner = parts.slice(1, -1);
-      if (inner.length > 0 || parts.some((p) => p.includes('*'))) throw fail(`wildcards are only allowed at the start or end of a value (${v})`);
+      const middle = v.replace(/^\*/, '').replace(/(?<!\\)\*$/, '');
+      if (hasWildcard(middle) || middle.includes('\\*')) throw fail(`wildcards are only allowed at the start or end of a value (${v})`);
       body = v;
     } else {
       if (v.includes('*')) throw fail(`value ${v} contains a literal *, which filter patterns read as a wildcard`);

@@ -2,7 +2,7 @@
 import { wildcardParts } from '../expr.ts';
 
 export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `a*b` -> `^a.*b$` (anchored), literal parts escaped. */
