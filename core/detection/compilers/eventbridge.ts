@@ -82,8 +82,11 @@ function positive(m: Match, v: Scalar, fail: (reason: string) => CompileError): 
     case 'contains':
       if (!m.cased) throw fail(`|contains compiles to a wildcard, which is case-sensitive in EventBridge; mark ${m.field} |cased`);
       return { wildcard: `*${v.replace(/\*/g, '\\*')}*` };
-    case 'cidr':
-      return { cidr: v };
+    case 'cidr': {
+      // EventBridge refuses /32 and /128 CIDRs; a single address is an exact string.
+      const [address, prefix] = v.split('/');
+      return prefix === (v.includes(':') ? '128' : '32') ? address! : { cidr: v };
+    }
     case 're':
       throw fail('event patterns have no regular expressions');
     case 'exists':
