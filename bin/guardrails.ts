@@ -13,6 +13,7 @@ import { loadCatalog } from '../core/detection/catalog.ts';
 import { RuleError } from '../core/detection/rule-error.ts';
 import { PRODUCTS, TARGETS } from '../core/detection/rule.ts';
 
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_RULES = fileURLToPath(new URL('../detections', import.meta.url));
 const USAGE = `usage:
   guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
 
 function catalog(options: Record<string, string | true>) {
   const explicit = typeof options['config'] === 'string' ? options['config'] : undefined;
-  const source = resolveConfigPath({ explicit, env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
+  const source = resolveConfigPath({ explicit, env: process.env[CONFIG_ENV_VAR], cwd: process.cwd(), exampleDir: PACKAGE_ROOT });
   if (source.notice) process.stderr.write(`${source.notice}\n`);
   const model = loadConfigFile(source.path);
   return loadCatalog(model, typeof options['rules'] === 'string' ? options['rules'] : PACKAGE_RULES);

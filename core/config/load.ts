@@ -24,7 +24,8 @@ export interface ConfigSource {
 }
 
 /** Precedence: `cdk -c guardrailsConfig=PATH` (or --config), then $GUARDRAILS_CONFIG, then ./guardrails.yaml, then the example. */
-export function resolveConfigPath(options: { explicit?: string; env?: string; cwd: string }): ConfigSource {
+/** `exampleDir`: where the shipped example lives when the command runs outside the checkout. */
+export function resolveConfigPath(options: { explicit?: string; env?: string; cwd: string; exampleDir?: string }): ConfigSource {
   const chosen = options.explicit || options.env;
   if (chosen) {
     const path = resolve(options.cwd, chosen);
@@ -35,7 +36,7 @@ export function resolveConfigPath(options: { explicit?: string; env?: string; cw
   const local = resolve(options.cwd, DEFAULT_CONFIG_FILE);
   if (existsSync(local)) return { path: local };
   return {
-    path: resolve(options.cwd, EXAMPLE_CONFIG_FILE),
+    path: resolve(options.exampleDir ?? options.cwd, EXAMPLE_CONFIG_FILE),
     notice: `notice: no ${DEFAULT_CONFIG_FILE} here and no $${CONFIG_ENV_VAR}; using ${EXAMPLE_CONFIG_FILE} (documentation IP ranges, report mode). Copy it to ${DEFAULT_CONFIG_FILE} and edit it for your organization.`,
   };
 }

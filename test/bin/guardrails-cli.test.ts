@@ -1,0 +1,83 @@
+/**
+ * The `guardrails` bin as a user runs it (node bin/guardrails.js, what `npx guardrails` executes).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../helpers/corpus.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const RULES = join(root, 'test/fixtures/rules');
+
+function guardrails(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [join(root, 'bin/guardrails.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('guardrails detect', () => {
+  it('prints one NDJSON line per match with the event position in its file', () => {
+    const { status, stdout, stderr } = guardrails(['detect', join(CORPUS_DIR, 'aws'), '--rules', RULES, '--format', 'ndjson']);
+    expect(status).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual({ rule: 'test-trail-tampering', title: 'Test rule - CloudTrail stopped or deleted', level: 'critical', file: join(CORPUS_DIR, 'aws/trail_tampering.json'), index: 1 });
+    expect(lines.filter((l) => l['rule'] === 'test-trail-tampering').map((l) => l['index'])).toEqual([0, 1, 2, 3, 5]);
+    expect(stderr).toMatch(/\d+ events in 6 file\(s\); 12 match\(es\) of 2 rules/);
+  });
+
+  it('reads CloudTrail files, NDJSON and gzip, counts malformed lines, and fails on match only when asked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guardrails-detect-'));
+    const events = JSON.parse(readFileSync(join(CORPUS_DIR, 'aws/trail_tampering.json'), 'utf8')) as unknown[];
+    writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: events }));
+    const ndjson = events.map((e) => JSON.stringify(e));
+    ndjson.splice(2, 0, '{"broken": ');
+    writeFileSync(join(dir, 'trail.ndjson'), `${ndjson.join('\n')}\n`);
+    writeFileSync(join(dir, 'trail.json.gz'), gzipSync(JSON.stringify(events, null, 2)));
+    const { status, stdout, stderr } = guardrails(['detect', dir, '--rules', RULES, '--format', 'ndjson', '--fail-on-match']);
+    expect(status).toBe(1);
+    const byFile = (name: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { file: string; index: number })
+        .filter((l) => l.file.endsWith(name))
+        .map((l) => l.index);
+    expect(byFile('trail.json')).toEqual([0, 1, 2, 3, 5]);
+    expect(byFile('trail.json.gz')).toEqual([0, 1, 2, 3, 5]);
+    // The malformed line keeps its place, so positions after it shift by one.
+    expect(byFile('trail.ndjson')).toEqual([0, 1, 3, 4, 6]);
+    expect(stderr).toMatch(/malformed: .*trail\.ndjson:3: /);
+    expect(stderr).toMatch(/1 malformed line\(s\) skipped/);
+    expect(guardrails(['detect', dir, '--rules', RULES]).status).toBe(0);
+  });
+
+  it('works from another directory, with the shipped example config', () => {
+    const { status, stderr } = guardrails(['detect', join(CORPUS_DIR, 'gcp'), '--rules', RULES], tmpdir());
+    expect(stderr).toMatch(/using guardrails\.example\.yaml/);
+    expect(status).toBe(0);
+  });
+
+  it('rejects bad usage and bad rules with one line', () => {
+    expect(guardrails(['detect', CORPUS_DIR, '--rules', RULES, '--format', 'xml']).stderr).toMatch(/^error: --format must be one of table, ndjson$/m);
+    expect(guardrails(['detect']).stderr).toMatch(/^error: detect needs at least one file or directory$/m);
+    expect(guardrails(['frobnicate']).status).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), 'guardrails-rules-'));
+    writeFileSync(join(dir, 'x.yml'), 'id: x\n');
+    const bad = guardrails(['rules', '--rules', dir]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*x\.yml: /);
+  });
+});
+
+describe('guardrails rules', () => {
+  it('prints compiled queries and explains targets that cannot express a rule', () => {
+    const { status, stdout } = guardrails(['rules', '--rules', RULES, '--cloud', 'aws']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('# test-trail-tampering -> cloudwatch (deployed)');
+    expect(stdout).toContain('{ ((($.eventSource = "cloudtrail.amazonaws.com")');
+    expect(stdout).toMatch(/# rule test-cli-outside cannot compile to cloudwatch: filter patterns are case-sensitive/);
+  });
+});
