@@ -3,6 +3,7 @@
  */
 import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
+import { benchDetect } from './detect.ts';
 
 const synth = benchSynth();
 console.log(`synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`);
@@ -17,3 +18,5 @@ for (const prefix of [24, 32] as const) {
 for (const kind of ['contiguous /24', 'random /32'] as const) {
   console.log(`1,000 ${kind} networks: ${await thousandNetworks(kind)}`);
 }
+
+for (const line of await benchDetect()) console.log(line);

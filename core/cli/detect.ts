@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { CatalogRule } from '../detection/catalog.ts';
-import { listInputFiles, readEvents, type Malformed } from '../detection/input/read-events.ts';
+import { listInputFiles, readEvents, type InputEvent, type Malformed } from '../detection/input/read-events.ts';
 import { detectSource } from '../detection/logsources/detect-source.ts';
 import type { Product } from '../detection/rule.ts';
 
@@ -46,27 +46,26 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     if (summary.malformed <= MALFORMED_SHOWN) options.err.write(`malformed: ${m.file}:${m.line}: ${m.problem}\n`);
   };
   if (options.format === 'table') options.out.write(`${'RULE'.padEnd(44)} ${'LEVEL'.padEnd(13)} EVENT\n`);
-  for (const file of files) {
-    for await (const input of readEvents(file, { onMalformed, onBytes: progress?.advance })) {
-      summary.events++;
-      const sourced = detectSource(input.value);
-      if (!sourced) {
-        summary.unrecognised++;
-        continue;
-      }
-      for (const r of bySource.get(`${sourced.product}/${sourced.service}`) ?? []) {
-        if (!r.matches(sourced.event)) continue;
-        summary.matched++;
-        summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);
-        const { id, title, level } = r.rule;
-        options.out.write(
-          options.format === 'ndjson'
-            ? `${JSON.stringify({ rule: id, title, level, file: input.file, index: input.index })}\n`
-            : `${id.padEnd(44)} ${level.padEnd(13)} ${input.file}#${input.index}  ${title}\n`,
-        );
-      }
+  const onEvent = (input: InputEvent) => {
+    summary.events++;
+    const sourced = detectSource(input.value);
+    if (!sourced) {
+      summary.unrecognised++;
+      return;
     }
-  }
+    for (const r of bySource.get(`${sourced.product}/${sourced.service}`) ?? []) {
+      if (!r.matches(sourced.event)) continue;
+      summary.matched++;
+      summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);
+      const { id, title, level } = r.rule;
+      options.out.write(
+        options.format === 'ndjson'
+          ? `${JSON.stringify({ rule: id, title, level, file: input.file, index: input.index })}\n`
+          : `${id.padEnd(44)} ${level.padEnd(13)} ${input.file}#${input.index}  ${title}\n`,
+      );
+    }
+  };
+  for (const file of files) await readEvents(file, { onEvent, onMalformed, onBytes: progress?.advance });
   progress?.done();
   const top = [...summary.byRule].sort((a, b) => b[1] - a[1]).map(([id, n]) => `  ${id}: ${n}`);
   options.err.write(

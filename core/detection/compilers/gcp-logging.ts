@@ -1,8 +1,9 @@
 /**
- * Rule -> Google Cloud Logging query (for log-based metrics and log-match alerts). `=` is exact and
- * case-sensitive, so case-insensitive and partial matches become anchored RE2 regexes (`=~`) with
- * `(?i)`; CIDRs use ip_in_net(); existence is `field:*`. Everything is parenthesised explicitly rather
- * than relying on the language's precedence.
+ * Rule -> Google Cloud Logging query (for log-based metrics and log-match alerts). `=` compares text
+ * ignoring case (as rules do by default); regexes (`=~`) are the only case-sensitive test, so |cased
+ * text and partial matches become anchored RE2 regexes, with `(?i)` unless |cased. CIDRs use
+ * ip_in_net(); existence is `field:*`. Negation is `NOT f=x`, never `f!=x` (which drops entries without
+ * the field). Everything is parenthesised: Logging's precedence (NOT, OR, AND) surprises readers.
  */
 import { hasWildcard, type Expr, type Match, type Scalar } from '../expr.ts';
 import type { Rule } from '../rule.ts';
@@ -41,9 +42,9 @@ export function compileGcpQuery(rule: Rule, expr: Expr): string {
     if (m.values.length === 0) throw fail(`${m.field} has an empty value list (an empty placeholder?)`);
     const one = (v: Scalar): string => {
       if (m.op === 'cidr') return `ip_in_net(${f}, ${str(String(v))})`;
-      // Exact, case-sensitive text or a number/boolean: plain equality is exact in Logging too.
-      if (m.op === 'equals' && (typeof v !== 'string' || (m.cased && !hasWildcard(v)))) return `${f}=${typeof v === 'string' ? str(v) : String(v)}`;
-      if (m.op === 'equals' && typeof v === 'string' && !/[A-Za-z]/.test(v) && !hasWildcard(v)) return `${f}=${str(v)}`;
+      if (m.op === 'equals' && typeof v !== 'string') return `${f}=${String(v)}`;
+      // Logging's `=` ignores case, like the rule's default; only regexes see case, so |cased text is a regex.
+      if (m.op === 'equals' && !hasWildcard(v as string) && (!m.cased || !/[A-Za-z]/.test(v as string))) return `${f}=${str(v as string)}`;
       return `${f}=~${str(regexFor(m, v))}`;
     };
     const parts = m.values.map(one);

@@ -25,6 +25,8 @@ export interface Malformed {
 }
 
 export interface ReadCallbacks {
+  /** Called synchronously per event: a callback, not a generator, because per-event awaits cost more than matching. */
+  onEvent(event: InputEvent): void;
   onMalformed(malformed: Malformed): void;
   /** Bytes read from disk so far (compressed size for .gz), for progress. */
   onBytes?(bytes: number): void;
@@ -37,7 +39,7 @@ export function listInputFiles(paths: readonly string[]): string[] {
   });
 }
 
-export async function* readEvents(file: string, callbacks: ReadCallbacks): AsyncGenerator<InputEvent> {
+export async function readEvents(file: string, callbacks: ReadCallbacks): Promise<void> {
   const raw = createReadStream(file);
   raw.on('data', (chunk) => callbacks.onBytes?.(chunk.length));
   const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
@@ -67,16 +69,16 @@ export async function* readEvents(file: string, callbacks: ReadCallbacks): Async
       continue;
     }
     if (isCloudTrailFile(value)) {
-      for (const [i, event] of value.Records.entries()) yield { file, index: i, value: event };
+      for (const [i, event] of value.Records.entries()) callbacks.onEvent({ file, index: i, value: event });
     } else {
-      yield { file, index: record, value };
+      callbacks.onEvent({ file, index: record, value });
     }
     record++;
   }
-  if (document) yield* eventsOfDocument(file, document.join('\n'), callbacks);
+  if (document) eventsOfDocument(file, document.join('\n'), callbacks);
 }
 
-function* eventsOfDocument(file: string, text: string, callbacks: ReadCallbacks): Generator<InputEvent> {
+function eventsOfDocument(file: string, text: string, callbacks: ReadCallbacks): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -85,7 +87,7 @@ function* eventsOfDocument(file: string, text: string, callbacks: ReadCallbacks)
     return;
   }
   const events = isCloudTrailFile(value) ? value.Records : Array.isArray(value) ? value : [value];
-  for (const [index, event] of events.entries()) yield { file, index, value: event };
+  for (const [index, event] of events.entries()) callbacks.onEvent({ file, index, value: event });
 }
 
 function isCloudTrailFile(value: unknown): value is { Records: unknown[] } {

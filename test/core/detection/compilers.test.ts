@@ -127,7 +127,7 @@ describe('GCP logging queries', () => {
       condition: 's and not ip',
     });
     expect(compileGcpQuery(rule, expr)).toBe(
-      '(protoPayload.methodName="google.iam.admin.v1.CreateServiceAccountKey" AND (protoPayload.requestMetadata.callerSuppliedUserAgent=~"(?i)command/gcloud\\\\." AND protoPayload.requestMetadata.callerSuppliedUserAgent=~"(?i)environment/devshell")) AND NOT ((ip_in_net(protoPayload.requestMetadata.callerIp, "203.0.113.0/24") OR ip_in_net(protoPayload.requestMetadata.callerIp, "2001:db8::/32")))',
+      '(protoPayload.methodName=~"^google\\\\.iam\\\\.admin\\\\.v1\\\\.CreateServiceAccountKey$" AND (protoPayload.requestMetadata.callerSuppliedUserAgent=~"(?i)command/gcloud\\\\." AND protoPayload.requestMetadata.callerSuppliedUserAgent=~"(?i)environment/devshell")) AND NOT ((ip_in_net(protoPayload.requestMetadata.callerIp, "203.0.113.0/24") OR ip_in_net(protoPayload.requestMetadata.callerIp, "2001:db8::/32")))',
     );
   });
 });

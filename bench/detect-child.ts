@@ -1,0 +1,31 @@
+/**
+ * One measured run for the detect benchmark, in its own process so peak RSS is its own:
+ *   floor  <file>: read lines and JSON.parse them (the fastest any detector could be)
+ *   detect <file>: the full `guardrails detect` path over the catalog, matches discarded
+ * Prints {"events", "ms", "maxRssMb"} on stdout.
+ */
+import { Writable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { runDetect } from '../core/cli/detect.ts';
+import { loadConfigFile } from '../core/config/load.ts';
+import { loadCatalog } from '../core/detection/catalog.ts';
+
+const [mode, file] = process.argv.slice(2);
+if (!file || (mode !== 'floor' && mode !== 'detect')) throw new Error('usage: detect-child.ts floor|detect FILE');
+const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+const start = performance.now();
+let events = 0;
+if (mode === 'floor') {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    JSON.parse(line);
+    events++;
+  }
+} else {
+  const rules = loadCatalog(loadConfigFile('guardrails.example.yaml'));
+  const summary = await runDetect({ paths: [file], rules, format: 'ndjson', out: sink, err: sink });
+  events = summary.events;
+}
+const ms = performance.now() - start;
+console.log(JSON.stringify({ events, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
