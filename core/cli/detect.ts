@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import type { CatalogRule } from '../detection/catalog.ts';
 import { listInputFiles, readEvents, type InputEvent, type Malformed } from '../detection/input/read-events.ts';
 import { detectSource } from '../detection/logsources/detect-source.ts';
+import { indexRules } from '../detection/rule-index.ts';
 import type { Product } from '../detection/rule.ts';
 
 export interface DetectOptions {
@@ -34,12 +35,13 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
   const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const progress = options.err.isTTY && totalBytes >= PROGRESS_MIN_BYTES ? progressBar(options.err, totalBytes) : undefined;
   // Rules grouped by log source, so each event meets only the rules that can apply to it.
-  const bySource = new Map<string, CatalogRule[]>();
+  const grouped = new Map<string, CatalogRule[]>();
   for (const r of options.rules) {
     if (options.cloud && r.rule.logsource.product !== options.cloud) continue;
     const key = `${r.rule.logsource.product}/${r.rule.logsource.service}`;
-    bySource.set(key, [...(bySource.get(key) ?? []), r]);
+    grouped.set(key, [...(grouped.get(key) ?? []), r]);
   }
+  const bySource = new Map([...grouped].map(([key, rules]) => [key, indexRules(rules)]));
   const summary: DetectSummary = { events: 0, matched: 0, unrecognised: 0, malformed: 0, byRule: new Map() };
   const onMalformed = (m: Malformed) => {
     summary.malformed++;
@@ -53,7 +55,8 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
       summary.unrecognised++;
       return;
     }
-    for (const r of bySource.get(`${sourced.product}/${sourced.service}`) ?? []) {
+    const candidates = bySource.get(`${sourced.product}/${sourced.service}`);
+    for (const r of candidates ? candidates(sourced.event) : []) {
       if (!r.matches(sourced.event)) continue;
       summary.matched++;
       summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);

@@ -41,7 +41,8 @@ export function listInputFiles(paths: readonly string[]): string[] {
 
 export async function readEvents(file: string, callbacks: ReadCallbacks): Promise<void> {
   const raw = createReadStream(file);
-  raw.on('data', (chunk) => callbacks.onBytes?.(chunk.length));
+  const onBytes = callbacks.onBytes;
+  if (onBytes) raw.on('data', (chunk) => onBytes(chunk.length));
   const stream: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;

@@ -12,7 +12,7 @@ export interface SourcedEvent {
   readonly event: Record<string, unknown>;
 }
 
-const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => o[k] !== undefined);
+const has = (o: Record<string, unknown>, a: string, b?: string) => o[a] !== undefined && (b === undefined || o[b] !== undefined);
 
 export function detectSource(value: unknown): SourcedEvent | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
