@@ -33,10 +33,12 @@ type TextTest = (folded: string) => boolean;
 
 function compileMatch(match: Match): Predicate {
   const read = compilePath(match.field);
+  // JSON null is a value: the key exists. Every target language treats it so.
   if (match.op === 'exists') {
     const wanted = match.values[0] === true;
-    return (event) => read(event).some((v) => v !== null) === wanted;
+    return (event) => read(event).length > 0 === wanted;
   }
+  if (match.op === 'null') return (event) => read(event).every((v) => v === null);
   if (match.values.length === 0) return () => false;
   const fold = match.cased ? (s: string) => s : (s: string) => s.toLowerCase();
   if (match.op === 'cidr') {
@@ -104,6 +106,7 @@ function textTest(match: Match, wanted: string, original: Scalar): TextTest {
     }
     case 'cidr':
     case 'exists':
+    case 'null':
       throw new Error(`${match.op} is handled by compileMatch`);
   }
 }

@@ -45,7 +45,7 @@ function fieldMatch(rule: Rule, where: string, key: string, raw: RawValue | RawV
 
   if (op === 'equals' && rawValues.length === 1 && rawValues[0] === null) {
     // Sigma: `field: null` means the field is absent or null.
-    return { kind: 'match', field, op: 'exists', values: [false], all: false, cased: false };
+    return { kind: 'match', field, op: 'null', values: [], all: false, cased: false };
   }
   const values: Scalar[] = [];
   for (const value of rawValues) {

@@ -4,14 +4,15 @@
  */
 export type Scalar = string | number | boolean;
 
-export type MatchKind = 'equals' | 'contains' | 'startswith' | 'endswith' | 're' | 'cidr' | 'exists';
+/** `exists`: the key is present (even holding null). `null`: the key is absent or holds null (Sigma's `field: null`). */
+export type MatchKind = 'equals' | 'contains' | 'startswith' | 'endswith' | 're' | 'cidr' | 'exists' | 'null';
 
 export interface Match {
   readonly kind: 'match';
   /** Dotted path: arrays along the way match if any element matches. */
   readonly field: string;
   readonly op: MatchKind;
-  /** Alternatives (OR), or all required with `all`. For `exists`: [true] or [false]. Empty = matches nothing. */
+  /** Alternatives (OR), or all required with `all`. For `exists`: [true] or [false]; for `null`: []. Empty = matches nothing. */
   readonly values: readonly Scalar[];
   readonly all: boolean;
   /** Case-sensitive comparison (`|cased`); the default is case-insensitive, as in Sigma. */

@@ -46,7 +46,11 @@ export function compileCloudWatchPattern(rule: Rule, expr: Expr): string {
 
   const leaf = (m: Match, negated: boolean): string => {
     const sel = selector(m.field);
-    if (m.op === 'exists') return (m.values[0] === true) !== negated ? `(${sel} = *)` : `(${sel} NOT EXISTS)`;
+    // `= *` holds on text and numbers only; IS NULL adds a present null. Objects are out of reach.
+    const present = `((${sel} = *) || (${sel} IS NULL))`;
+    const absentOrNull = `((${sel} NOT EXISTS) || (${sel} IS NULL))`;
+    if (m.op === 'exists') return (m.values[0] === true) !== negated ? present : `(${sel} NOT EXISTS)`;
+    if (m.op === 'null') return negated ? `(${sel} = *)` : absentOrNull;
     if (m.op === 'cidr') throw fail('filter patterns have no CIDR matching');
     if (m.op === 're') throw fail('filter pattern regexes are a small subset; use contains/startswith/endswith');
     if (m.values.length === 0) throw fail(`${m.field} has an empty value list (an empty placeholder?)`);

@@ -16,7 +16,7 @@ export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Cons
 export const EVENT_PATTERN_MAX_CHARACTERS = 4096;
 const MAX_ALTERNATIVES = 32;
 
-type Matcher = Scalar | Record<string, unknown>;
+type Matcher = Scalar | null | Record<string, unknown>;
 type PatternObject = { [key: string]: PatternObject | Matcher[] | PatternObject[] };
 
 export function compileEventPattern(rule: Rule, expr: Expr): Record<string, unknown> {
@@ -53,6 +53,7 @@ export function compileEventPattern(rule: Rule, expr: Expr): Record<string, unkn
 function literalMatchers(literal: Literal, fail: (reason: string) => CompileError): Matcher[] | 'always' {
   const m = literal.match;
   if (m.op === 'exists') return [{ exists: (m.values[0] === true) !== literal.negated }];
+  if (m.op === 'null') return literal.negated ? [{ 'anything-but': [null] }] : [{ exists: false }, null];
   if (m.values.length === 0) {
     if (literal.negated) return 'always';
     throw fail(`${m.field} has an empty value list (an empty placeholder?)`);
@@ -90,7 +91,8 @@ function positive(m: Match, v: Scalar, fail: (reason: string) => CompileError): 
     case 're':
       throw fail('event patterns have no regular expressions');
     case 'exists':
-      throw new Error('exists is handled by the caller');
+    case 'null':
+      throw new Error(`${m.op} is handled by the caller`);
   }
 }
 
@@ -119,7 +121,8 @@ function negative(m: Match, fail: (reason: string) => CompileError): unknown {
     case 're':
       throw fail('event patterns have no regular expressions');
     case 'exists':
-      throw new Error('exists is handled by the caller');
+    case 'null':
+      throw new Error(`${m.op} is handled by the caller`);
   }
 }
 

@@ -39,6 +39,7 @@ export function compileGcpQuery(rule: Rule, expr: Expr): string {
   const leaf = (m: Match): string => {
     const f = path(m.field);
     if (m.op === 'exists') return m.values[0] === true ? `${f}:*` : `NOT ${f}:*`;
+    if (m.op === 'null') return `(NOT ${f}:* OR ${f}=NULL_VALUE)`;
     if (m.values.length === 0) throw fail(`${m.field} has an empty value list (an empty placeholder?)`);
     const one = (v: Scalar): string => {
       if (m.op === 'cidr') return `ip_in_net(${f}, ${str(String(v))})`;

@@ -13,6 +13,8 @@ export interface KqlTable {
   readonly name: string;
   /** Column name -> KQL type (string, dynamic, datetime, int, long, bool, real, guid). */
   readonly columns: Readonly<Record<string, string>>;
+  /** Dotted paths that hold arrays (e.g. TargetResources, TargetResources.modifiedProperties). */
+  readonly arrays: readonly string[];
 }
 
 const literal = (value: Scalar): string => JSON.stringify(String(value));
@@ -20,18 +22,53 @@ const literal = (value: Scalar): string => JSON.stringify(String(value));
 export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
   const fail = (reason: string) => new CompileError(rule.id, 'kql', reason, `Use a column of ${table.name} (see core/detection/targets/kql-tables.ts).`);
 
+  const access = (base: string, keys: readonly string[]) => `${base}${keys.map((k) => (/^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')}`;
+
   const column = (field: string): string => {
     const [head = '', ...rest] = field.split('.');
     const type = table.columns[head];
     if (!type) throw fail(`${table.name} has no column "${head}"`);
     if (rest.length === 0) return type === 'string' ? head : `tostring(${head})`;
     if (type !== 'dynamic') throw fail(`${head} is a ${type} column; only dynamic columns have nested fields like ${field}`);
-    return `tostring(${head}${rest.map((k) => (/^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')})`;
+    return `tostring(${access(head, rest)})`;
+  };
+
+  // A field inside an array ("any element matches", as in the rule engine) becomes a count computed
+  // per row with mv-apply (one level per array), tested as `_mN > 0`. mv-apply over an empty array still
+  // yields the row, with a count of 0, so negations stay exact.
+  const applies: string[] = [];
+  const arrayLeaf = (m: Match, keys: readonly string[], depths: readonly number[]): string => {
+    const n = applies.length + 1;
+    const name = `_m${n}`;
+    const vars = depths.map((_, i) => `_a${n}_${i}`);
+    const lastDepth = depths[depths.length - 1]!;
+    const rest = keys.slice(lastDepth + 1);
+    const element = vars[vars.length - 1]!;
+    let sub = `summarize ${name} = countif(${leafOn(m, `tostring(${rest.length ? access(element, rest) : element})`)})`;
+    for (let i = vars.length - 1; i >= 0; i--) {
+      const over = i === 0 ? access(keys[0]!, keys.slice(1, depths[0]! + 1)) : access(vars[i - 1]!, keys.slice(depths[i - 1]! + 1, depths[i]! + 1));
+      // An inner level counts per outer element; the outer level adds those counts up.
+      sub = `mv-apply ${vars[i]} = ${over} on (${sub})${i > 0 ? ` | summarize ${name} = sum(${name})` : ''}`;
+    }
+    applies.push(`| ${sub}`);
+    return `${name} > 0`;
   };
 
   const leaf = (m: Match): string => {
-    const col = column(m.field);
+    const keys = m.field.split('.');
+    const arrayDepths = keys.map((_, i) => i).filter((i) => table.arrays.includes(keys.slice(0, i + 1).join('.')));
+    if (arrayDepths.length > 0) {
+      if (table.columns[keys[0]!] !== 'dynamic') throw fail(`${keys[0]} is not a dynamic column`);
+      if (m.all && m.values.length > 1) return `(${m.values.map((v) => arrayLeaf({ ...m, values: [v], all: false }, keys, arrayDepths)).join(' and ')})`;
+      return arrayLeaf(m, keys, arrayDepths);
+    }
+    return leafOn(m, column(m.field));
+  };
+
+  const leafOn = (m: Match, col: string): string => {
+    // Log Analytics stores an absent value as empty (string) or null (dynamic): isempty covers both.
     if (m.op === 'exists') return m.values[0] === true ? `isnotempty(${col})` : `isempty(${col})`;
+    if (m.op === 'null') return `isempty(${col})`;
     if (m.values.length === 0) return 'false';
     const cs = m.cased ? '_cs' : '';
     const one = (v: Scalar): string => {
@@ -51,7 +88,8 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
         case 'cidr':
           throw new Error('cidr is compiled as a whole list');
         case 'exists':
-          throw new Error('exists is handled above');
+        case 'null':
+          throw new Error(`${m.op} is handled above`);
       }
     };
     if (m.op === 'cidr') {
@@ -83,5 +121,6 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
       }
     }
   };
-  return `${table.name}\n| where ${walk(expr, true)}`;
+  const where = walk(expr, true);
+  return [table.name, ...applies, `| where ${where}`].join('\n');
 }

@@ -9,8 +9,14 @@ const TABLE_OF_SERVICE: Record<string, LogAnalyticsTable> = {
   graphactivity: 'MicrosoftGraphActivityLogs',
 };
 
+/** Dynamic columns (and paths inside them) that hold arrays, per the tables' documented shapes. */
+const ARRAY_PATHS: Partial<Record<LogAnalyticsTable, readonly string[]>> = {
+  AuditLogs: ['TargetResources', 'TargetResources.modifiedProperties', 'AdditionalDetails'],
+  SigninLogs: ['ConditionalAccessPolicies', 'AuthenticationDetails', 'AuthenticationProcessingDetails', 'AppliedEventListeners'],
+};
+
 export function kqlTableFor(service: string): KqlTable {
   const name = TABLE_OF_SERVICE[service];
   if (!name) throw new Error(`no Log Analytics table for log source ${service}`);
-  return { name, columns: KQL_TABLES[name] };
+  return { name, columns: KQL_TABLES[name], arrays: ARRAY_PATHS[name] ?? [] };
 }

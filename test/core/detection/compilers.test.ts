@@ -113,6 +113,19 @@ describe('KQL', () => {
     expect(checkKql(kql)).toEqual([]);
   });
 
+  it('tests fields inside arrays with mv-apply counts, so "any element" and negation stay exact', () => {
+    const rule = inlineRule({ upd: { OperationName: 'Update conditional access policy' }, weak: { 'TargetResources.modifiedProperties.newValue|contains': 'enabledForReportingButNotEnforced' }, condition: 'upd and not weak' }, { product: 'azure', service: 'auditlogs' });
+    const kql = compileKql(rule, expand(rule), kqlTableFor('auditlogs'));
+    expect(kql).toBe(
+      [
+        'AuditLogs',
+        '| mv-apply _a1_0 = TargetResources on (mv-apply _a1_1 = _a1_0.modifiedProperties on (summarize _m1 = countif(tostring(_a1_1.newValue) contains "enabledForReportingButNotEnforced")) | summarize _m1 = sum(_m1))',
+        '| where OperationName =~ "Update conditional access policy" and not(_m1 > 0)',
+      ].join('\n'),
+    );
+    expect(checkKql(kql)).toEqual([]);
+  });
+
   it('names the unknown column', () => {
     const { rule, expr } = signin({ s: { Nope: 'x' }, condition: 's' });
     expect(compileError(() => compileKql(rule, expr, kqlTableFor('signinlogs'))).message).toMatch(/SigninLogs has no column "Nope"/);
