@@ -17,6 +17,8 @@ export interface DetectOptions {
   readonly format: 'table' | 'ndjson';
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Show a progress bar (on a TTY) from this much input on; default 50 MB. */
+  readonly progressMinBytes?: number;
 }
 
 export interface DetectSummary {
@@ -33,7 +35,7 @@ const MALFORMED_SHOWN = 10;
 export async function runDetect(options: DetectOptions): Promise<DetectSummary> {
   const files = listInputFiles(options.paths);
   const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
-  const progress = options.err.isTTY && totalBytes >= PROGRESS_MIN_BYTES ? progressBar(options.err, totalBytes) : undefined;
+  const progress = options.err.isTTY && totalBytes >= (options.progressMinBytes ?? PROGRESS_MIN_BYTES) ? progressBar(options.err, totalBytes) : undefined;
   // Rules grouped by log source, so each event meets only the rules that can apply to it.
   const grouped = new Map<string, CatalogRule[]>();
   for (const r of options.rules) {
