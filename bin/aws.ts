@@ -8,6 +8,12 @@ import { ConfigError } from '../core/config/config-error.ts';
 import { CONFIG_CONTEXT_KEY, CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
 import { describePerimeterPlan } from '../core/aws/perimeter-summary.ts';
 import { buildAwsApp } from '../stacks/aws/app.ts';
+import { planAlarms } from '../core/aws/alarm-plan.ts';
+import { loadCatalog } from '../core/detection/catalog.ts';
+import { RuleError } from '../core/detection/rule-error.ts';
+import { fileURLToPath } from 'node:url';
+
+const RULES_DIR = fileURLToPath(new URL('../detections', import.meta.url));
 
 async function main(): Promise<void> {
   // Context is read from a throwaway App: constructing one writes nothing.
@@ -21,11 +27,14 @@ async function main(): Promise<void> {
     throw error instanceof ConfigError && !error.location ? error.at(model.source) : error;
   });
   for (const line of describePerimeterPlan(perimeter)) console.error(line);
-  buildAwsApp(model, perimeter).app.synth();
+  const alarms = planAlarms(model, loadCatalog(model, RULES_DIR));
+  for (const note of alarms.notes) console.error(`note: ${note}`);
+  console.error(`alarms: ${alarms.metric.length} CloudWatch metric filters, ${alarms.realtime.length} EventBridge rules (central bus, management account, and every member account and region in ${model.aws!.eventRegions.join(', ')})`);
+  buildAwsApp(model, perimeter, alarms).app.synth();
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof RuleError) {
     console.error(`error: ${error.message}`);
     process.exit(1);
   }

@@ -16,6 +16,8 @@ export interface AwsModel extends AwsConfig {
   /** Effective mode of each AWS preventive control (per-control override, else the global mode). */
   readonly modes: Readonly<Record<ControlName, Mode>>;
   readonly breakGlassRoleArns: readonly string[];
+  /** Regions the real-time rules are deployed to: aws.regions, or the home region and us-east-1. */
+  readonly eventRegions: readonly string[];
   readonly automationRoleArns: readonly string[];
 }
 

@@ -89,6 +89,8 @@ const aws = z.strictObject({
   /** Region of the trail's bucket, key and log group, and of the stack. */
   homeRegion: z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. us-east-1' }).default('us-east-1'),
   targets: z.array(target).default([]),
+  /** Regions whose CloudTrail events EventBridge rules watch in every member account (us-east-1 is required). */
+  regions: z.array(z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. eu-west-1' })).default([]),
   cloudShell: z.enum(['block', 'vpcOnly', 'allow'], { error: 'must be block, vpcOnly or allow' }).default('vpcOnly'),
   scpSizeBudget: z
     .number()

@@ -130,5 +130,9 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   if (aws.existingPoliciesPerTarget >= aws.maxPoliciesPerTarget) {
     throw new ConfigError('aws.existingPoliciesPerTarget', `(${aws.existingPoliciesPerTarget}) leaves no room under maxPoliciesPerTarget (${aws.maxPoliciesPerTarget})`, 'Lower it or detach other SCPs.');
   }
-  return { ...aws, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation };
+  if (aws.regions.length > 0 && !aws.regions.includes('us-east-1')) {
+    throw new ConfigError('aws.regions', 'does not include us-east-1, where IAM, Organizations and console sign-in events reach EventBridge', 'Add us-east-1.');
+  }
+  const eventRegions = aws.regions.length > 0 ? [...new Set(aws.regions)] : [...new Set([aws.homeRegion, 'us-east-1'])];
+  return { ...aws, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation, eventRegions };
 }

@@ -1,20 +1,38 @@
 /**
- * Builds the CDK app from a validated model and a checked perimeter plan, with cdk-nag's AwsSolutions
- * and NIST 800-53 R5 packs registered: any unacknowledged finding fails synth.
+ * Builds the CDK app from a validated model and its checked plans, with cdk-nag's AwsSolutions and
+ * NIST 800-53 R5 packs registered: any unacknowledged finding fails synth. The member-account template
+ * is synthesized first, in an App of its own, and embedded in the management stack's StackSet.
  */
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
-import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { AwsGuardrailsStack } from './guardrails-stack.ts';
+import type { GuardrailsModel } from '../../core/config/model.ts';
+import { AwsGuardrailsStack, centralBusArn } from './guardrails-stack.ts';
+import { synthMemberTemplate, type MemberTemplate } from './member-forwarding-stack.ts';
 
 export const AWS_STACK_ID = 'CloudApiGuardrails';
 
-export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, appProps: AppProps = {}): { app: App; stack: AwsGuardrailsStack } {
-  if (!model.aws) throw new ConfigError('aws', 'is missing', 'Add an aws section (see guardrails.example.yaml).');
+export interface AwsApp {
+  readonly app: App;
+  readonly stack: AwsGuardrailsStack;
+  readonly member: MemberTemplate;
+}
+
+export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, alarms: AlarmPlan, appProps: AppProps = {}): AwsApp {
+  const aws = model.aws;
+  if (!aws) throw new ConfigError('aws', 'is missing', 'Add an aws section (see guardrails.example.yaml).');
   const app = new App(appProps);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-  const stack = new AwsGuardrailsStack(app, AWS_STACK_ID, { aws: model.aws, perimeter });
-  return { app, stack };
+  const context = (appProps.context ?? {}) as Record<string, unknown>;
+  const member = synthMemberTemplate(centralBusArn(aws), alarms.realtime, context);
+  const stack = new AwsGuardrailsStack(app, AWS_STACK_ID, {
+    aws,
+    notifications: model.notifications,
+    perimeter,
+    alarms,
+    memberTemplateBody: JSON.stringify(member.template),
+  });
+  return { app, stack, member };
 }

@@ -3,15 +3,25 @@ import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { planPerimeter, type PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
+import { planAlarms, type AlarmPlan } from '../../core/aws/alarm-plan.ts';
+import { loadCatalog } from '../../core/detection/catalog.ts';
 import { buildAwsApp } from '../../stacks/aws/app.ts';
 
 /** cdk.json's context (feature flags), which the CDK CLI would pass to the app. */
 export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
-export async function synthAws(model: GuardrailsModel): Promise<{ template: Template; plan: PerimeterPlan }> {
+export interface SynthesizedAws {
+  readonly template: Template;
+  readonly member: Template;
+  readonly plan: PerimeterPlan;
+  readonly alarms: AlarmPlan;
+}
+
+export async function synthAws(model: GuardrailsModel): Promise<SynthesizedAws> {
   const plan = await planPerimeter(model);
-  const { stack } = buildAwsApp(model, plan, { context: CDK_JSON_CONTEXT });
-  return { template: Template.fromStack(stack), plan };
+  const alarms = planAlarms(model, loadCatalog(model));
+  const { stack, member } = buildAwsApp(model, plan, alarms, { context: CDK_JSON_CONTEXT });
+  return { template: Template.fromStack(stack), member: Template.fromJSON(member.template), plan, alarms };
 }
 
 /** Template JSON with what changes between library versions (asset hashes, CDK metadata) blanked. */

@@ -53,7 +53,10 @@ export function compileEventPattern(rule: Rule, expr: Expr): Record<string, unkn
 function literalMatchers(literal: Literal, fail: (reason: string) => CompileError): Matcher[] | 'always' {
   const m = literal.match;
   if (m.op === 'exists') return [{ exists: (m.values[0] === true) !== literal.negated }];
-  if (m.op === 'null') return literal.negated ? [{ 'anything-but': [null] }] : [{ exists: false }, null];
+  if (m.op === 'null') {
+    if (literal.negated) throw fail(`"present and not null" has no event-pattern form (anything-but takes no null); test ${m.field}|exists instead`);
+    return [{ exists: false }, null];
+  }
   if (m.values.length === 0) {
     if (literal.negated) return 'always';
     throw fail(`${m.field} has an empty value list (an empty placeholder?)`);
@@ -101,8 +104,8 @@ function negative(m: Match, fail: (reason: string) => CompileError): unknown {
   switch (m.op) {
     case 'equals':
       if (strings.some(hasWildcard)) {
-        if (!m.cased || m.values.length > 1) throw fail(`a negated wildcard must be a single |cased value on ${m.field}`);
-        return { wildcard: strings[0] };
+        if (!m.cased || strings.length !== m.values.length) throw fail(`a negated wildcard match on ${m.field} must be |cased text`);
+        return { wildcard: strings.length === 1 ? strings[0] : strings };
       }
       if (m.cased || strings.length === 0) return [...m.values];
       if (strings.length !== m.values.length) throw fail(`mixed value types in a negated case-insensitive match on ${m.field}`);

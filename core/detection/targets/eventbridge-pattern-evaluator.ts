@@ -284,8 +284,15 @@ function anythingButTest(operand: unknown, jsonPath: string): (leaf: Leaf) => bo
       const tests = list.map((item: unknown, i) => equalsIgnoreCaseTest(item, Array.isArray(innerOperand) ? `${at}[${i}]` : at));
       return stringTest((value) => tests.some((test) => test(value)));
     }
-    case 'wildcard':
-      return stringTest(wildcardTest(innerOperand, at));
+    case 'wildcard': {
+      // A list excludes any of its patterns. The user guide shows only the single form; the list form is
+      // what the rule engine behind EventBridge (aws/event-ruler) accepts, and what rule authors use to
+      // exempt several principals at once.
+      const list = Array.isArray(innerOperand) ? innerOperand : [innerOperand];
+      if (list.length === 0) fail(at, 'the list must not be empty');
+      const tests = list.map((item: unknown, i) => wildcardTest(item, Array.isArray(innerOperand) ? `${at}[${i}]` : at));
+      return stringTest((value) => tests.some((test) => test(value)));
+    }
     default:
       return fail(at, `"anything-but" cannot take "${inner}"; it takes prefix, suffix, equals-ignore-case or wildcard`);
   }

@@ -3,6 +3,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { planPerimeter } from '../../../core/aws/perimeter-plan.ts';
 import { buildAwsApp } from '../../../stacks/aws/app.ts';
+import { planAlarms } from '../../../core/aws/alarm-plan.ts';
+import { loadCatalog } from '../../../core/detection/catalog.ts';
 import { Template as CdkTemplate } from 'aws-cdk-lib/assertions';
 import { enforceModel, exampleModel } from '../../helpers/config.ts';
 import { CDK_JSON_CONTEXT, normalisedTemplate, synthAws } from '../../helpers/aws-app.ts';
@@ -146,7 +148,7 @@ describe('perimeter SCPs', () => {
 describe('cdk-nag', () => {
   it('fails synth on an unacknowledged finding (so the clean synths above mean something)', async () => {
     const model = exampleModel();
-    const { stack } = buildAwsApp(model, await planPerimeter(model), { context: CDK_JSON_CONTEXT });
+    const { stack } = buildAwsApp(model, await planPerimeter(model), planAlarms(model, loadCatalog(model)), { context: CDK_JSON_CONTEXT });
     new s3.Bucket(stack, 'CarelessBucket');
     expect(() => CdkTemplate.fromStack(stack)).toThrow(/AwsSolutions-S1/);
   });

@@ -324,3 +324,15 @@ describe('validateEventPattern', () => {
     expect(() => matchesEventPattern({ source: [{ contains: 'ec2' }] }, { source: 'aws.ec2' })).toThrow(/unknown operator "contains"/);
   });
 });
+
+describe('anything-but wildcard lists (the form aws/event-ruler accepts)', () => {
+  const pattern = { detail: { arn: [{ 'anything-but': { wildcard: ['arn:aws:iam::*:role/BreakGlass*', 'arn:aws:iam::*:role/cdk-*'] } }] } };
+  it('excludes a value matching any listed pattern', () => {
+    expect(matchesEventPattern(pattern, { detail: { arn: 'arn:aws:iam::1:role/BreakGlassAdmin' } })).toBe(false);
+    expect(matchesEventPattern(pattern, { detail: { arn: 'arn:aws:iam::1:role/cdk-deploy' } })).toBe(false);
+    expect(matchesEventPattern(pattern, { detail: { arn: 'arn:aws:iam::1:role/Admin' } })).toBe(true);
+  });
+  it('rejects an empty list', () => {
+    expect(() => validateEventPattern({ detail: { arn: [{ 'anything-but': { wildcard: [] } }] } })).toThrow(/must not be empty/);
+  });
+});

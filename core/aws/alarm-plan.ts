@@ -1,0 +1,50 @@
+/**
+ * What the AWS alarm pipeline deploys, compiled from the catalog (rules listing cloudwatch or
+ * eventbridge), the shadow rules of report-mode SCPs, and the self-protection rules. A rule that cannot
+ * compile with this config (say, so many trusted CIDRs that a pattern exceeds EventBridge's size) is a
+ * config error with one line, before anything is synthesised.
+ */
+import { ConfigError } from '../config/config-error.ts';
+import type { GuardrailsModel } from '../config/model.ts';
+import { compileRule, type CatalogRule } from '../detection/catalog.ts';
+import { CompileError } from '../detection/compilers/compile-error.ts';
+import { perimeterShadowRules } from './shadow-rules.ts';
+import { selfProtectionRules } from './self-protection-rules.ts';
+
+export interface MetricRulePlan {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+  readonly pattern: string;
+}
+
+export interface RealtimeRulePlan {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+  readonly pattern: Record<string, unknown>;
+}
+
+export interface AlarmPlan {
+  readonly metric: readonly MetricRulePlan[];
+  readonly realtime: readonly RealtimeRulePlan[];
+  readonly notes: readonly string[];
+}
+
+export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule[]): AlarmPlan {
+  const aws = catalog.filter((r) => r.rule.logsource.product === 'aws');
+  const shadow = perimeterShadowRules(model);
+  const compile = <T>(r: CatalogRule, target: 'cloudwatch' | 'eventbridge'): T => {
+    try {
+      return compileRule(r, target) as T;
+    } catch (error) {
+      if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
+      throw error;
+    }
+  };
+  const describe = (r: CatalogRule) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level });
+  const metric = aws.filter((r) => r.rule.targets.includes('cloudwatch')).map((r) => ({ ...describe(r), pattern: compile<string>(r, 'cloudwatch') }));
+  const realtimeRules = [...aws.filter((r) => r.rule.targets.includes('eventbridge')), ...shadow.rules, ...selfProtectionRules(model)];
+  const realtime = realtimeRules.map((r) => ({ ...describe(r), pattern: compile<Record<string, unknown>>(r, 'eventbridge') }));
+  return { metric, realtime, notes: shadow.notes };
+}

@@ -1,0 +1,61 @@
+/**
+ * Alerts on changes to the guardrails themselves: the trail, the SCPs, the alert topic, the alarms and
+ * EventBridge rules, and the forwarding StackSet. Built from config (resource names) as ordinary rules,
+ * so they compile and are tested like the catalog. Organizations events arrive in us-east-1 only.
+ */
+import type { GuardrailsModel } from '../config/model.ts';
+import { bindRules, type CatalogRule } from '../detection/catalog.ts';
+import { ruleSchema, type Rule } from '../detection/rule.ts';
+import { trailResourceNames } from './trail-names.ts';
+
+/** Names the AWS stack gives the alerting resources, so rules and constructs agree. */
+export const ALERT_TOPIC_NAME = 'guardrails-alerts';
+export const CENTRAL_BUS_NAME = 'guardrails-central';
+export const STACKSET_NAME = 'guardrails-event-forwarding';
+/** Prefix of every EventBridge rule and CloudWatch alarm the kit creates. */
+export const RESOURCE_PREFIX = 'guardrails-';
+
+export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
+  const aws = model.aws;
+  if (!aws) return [];
+  const names = trailResourceNames(aws);
+  const topicArn = `arn:aws:sns:${aws.homeRegion}:${aws.managementAccountId}:${ALERT_TOPIC_NAME}`;
+  const rule = (id: string, title: string, detection: Record<string, unknown>): Rule => ({
+    ...ruleSchema.parse({
+      id,
+      title,
+      description: `${title}. The guardrails watch themselves: an attacker with cloud API access turns off logging and alerting first (T1562).`,
+      level: 'critical',
+      tags: ['attack.defense_evasion', 'attack.t1562.008', 'attack.t1059.009'],
+      logsource: { product: 'aws', service: 'cloudtrail' },
+      detection,
+      falsepositives: ['Planned changes to the guardrails by their owners (deploy through the pipeline, not by hand)'],
+      targets: ['eventbridge'],
+    }),
+    file: '(generated from config: core/aws/self-protection-rules.ts)',
+  });
+  const rules = [
+    rule('guardrails-trail-changed', 'The organization trail was stopped, deleted or reconfigured', {
+      call: { 'eventSource|cased': 'cloudtrail.amazonaws.com', 'eventName|cased': ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'RemoveTags'] },
+      ours: { 'requestParameters.name|cased': [names.trailName, `*:trail/${names.trailName}`] },
+      condition: 'call and ours',
+    }),
+    rule('guardrails-scp-changed', 'A service control policy was detached, deleted or changed, or SCPs were disabled', {
+      call: { 'eventSource|cased': 'organizations.amazonaws.com', 'eventName|cased': ['DetachPolicy', 'DeletePolicy', 'UpdatePolicy', 'DisablePolicyType'] },
+      condition: 'call',
+    }),
+    rule('guardrails-alerting-changed', 'The guardrails alert topic, alarms, rules or metric filters were changed or deleted', {
+      topic: { 'eventSource|cased': 'sns.amazonaws.com', 'eventName|cased': ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission', 'Unsubscribe'], 'requestParameters.topicArn|cased': topicArn },
+      rules: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteRule', 'DisableRule', 'RemoveTargets', 'PutRule'], 'requestParameters.name|cased|startswith': RESOURCE_PREFIX },
+      bus: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteEventBus', 'RemovePermission', 'PutPermission'], 'requestParameters.eventBusName|cased': CENTRAL_BUS_NAME },
+      alarms: { 'eventSource|cased': 'monitoring.amazonaws.com', 'eventName|cased': ['DeleteAlarms', 'DisableAlarmActions'], 'requestParameters.alarmNames|cased|startswith': RESOURCE_PREFIX },
+      filters: { 'eventSource|cased': 'logs.amazonaws.com', 'eventName|cased': ['DeleteMetricFilter', 'DeleteLogGroup', 'DeleteSubscriptionFilter'], 'requestParameters.logGroupName|cased': names.logGroupName },
+      condition: '1 of them',
+    }),
+    rule('guardrails-stackset-changed', 'The guardrails forwarding StackSet was changed or its instances removed', {
+      call: { 'eventSource|cased': 'cloudformation.amazonaws.com', 'eventName|cased': ['UpdateStackSet', 'DeleteStackSet', 'DeleteStackInstances', 'UpdateStackInstances'], 'requestParameters.stackSetName|cased|startswith': STACKSET_NAME },
+      condition: 'call',
+    }),
+  ];
+  return bindRules(rules, model);
+}

@@ -1,0 +1,52 @@
+/**
+ * Shadow mode for the network perimeter: while the SCPs are in report mode (not attached), these rules
+ * alert on the CloudTrail events of calls the perimeter would deny, so a team can watch for a week what
+ * enforcing would block. They are derived from the same config as the SCP, through the same rule
+ * engine and EventBridge compiler as the catalog: nothing is written twice.
+ *
+ * CloudTrail cannot show everything the SCP sees, and the differences are stated, not hidden:
+ * - aws:SourceVpc is not in CloudTrail. Calls through a VPC endpoint carry only vpcEndpointId, so when
+ *   trusted VPCs are configured every endpoint call is treated as trusted (it may come from one of them).
+ * - The exemption tag (aws:PrincipalTag) is not in CloudTrail: tag-exempted principals still alert.
+ * - aws:ViaAWSService calls carry a service name as sourceIPAddress, which no CIDR matches.
+ */
+import type { GuardrailsModel } from '../config/model.ts';
+import type { CatalogRule } from '../detection/catalog.ts';
+import { bindRules } from '../detection/catalog.ts';
+import { ruleSchema, type Rule } from '../detection/rule.ts';
+
+export interface ShadowRules {
+  readonly rules: readonly CatalogRule[];
+  readonly notes: readonly string[];
+}
+
+export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
+  const aws = model.aws;
+  if (!aws || aws.modes.networkPerimeter !== 'report') return { rules: [], notes: [] };
+  const notes = [
+    'shadow mode: the network-perimeter SCP is in report mode; EventBridge rule aws-perimeter-shadow-network alerts on the calls it would deny',
+    'shadow mode: principals exempted only by the perimeter-exemption tag still alert (tags are not in CloudTrail)',
+  ];
+  const trustsVpcs = model.trusted.awsVpcs.length > 0;
+  if (trustsVpcs) notes.push('shadow mode: calls through any VPC endpoint are treated as trusted (CloudTrail records the endpoint, not its VPC)');
+  const rule: Rule = {
+    ...ruleSchema.parse({
+      id: 'aws-perimeter-shadow-network',
+      title: 'Call the network-perimeter SCP would deny (shadow mode)',
+      description: 'An API call from outside the trusted networks by a principal the perimeter SCP does not exempt. The SCP is in report mode, so the call succeeded; in enforce mode it would be denied.',
+      level: 'medium',
+      tags: ['attack.execution', 'attack.t1059.009', 'attack.initial_access', 'attack.t1078.004'],
+      logsource: { product: 'aws', service: 'cloudtrail' },
+      detection: {
+        outside: { 'sourceIPAddress|cidr': '{{trustedNetworks.cidrs|complement}}' },
+        endpoint: trustsVpcs ? { 'vpcEndpointId|exists': true } : { 'vpcEndpointId|cased': '{{trustedNetworks.aws.vpcEndpointIds}}' },
+        exempt: { 'userIdentity.sessionContext.sessionIssuer.arn|cased': [...aws.breakGlassRoleArns, ...aws.automationRoleArns] },
+        condition: 'outside and not endpoint and not exempt',
+      },
+      falsepositives: ['Principals exempted by the perimeter-exemption tag'],
+      targets: ['eventbridge'],
+    }),
+    file: '(generated from the perimeter config: core/aws/shadow-rules.ts)',
+  };
+  return { rules: bindRules([rule], model), notes };
+}
