@@ -4,6 +4,7 @@
 import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
 import { benchDetect } from './detect.ts';
+import { benchAlarmScale } from './alarm-scale.ts';
 
 const synth = benchSynth();
 console.log(`synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`);
@@ -19,4 +20,5 @@ for (const kind of ['contiguous /24', 'random /32'] as const) {
   console.log(`1,000 ${kind} networks: ${await thousandNetworks(kind)}`);
 }
 
+for (const line of await benchAlarmScale()) console.log(line);
 for (const line of await benchDetect()) console.log(line);

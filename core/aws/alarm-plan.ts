@@ -16,6 +16,8 @@ export interface MetricRulePlan {
   readonly title: string;
   readonly level: string;
   readonly pattern: string;
+  /** 'cis' when the pattern is the rule's verbatim CIS text, 'compiled' when compiled from its detection. */
+  readonly patternSource: 'cis' | 'compiled';
 }
 
 export interface RealtimeRulePlan {
@@ -43,7 +45,15 @@ export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule
     }
   };
   const describe = (r: CatalogRule) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level });
-  const metric = aws.filter((r) => r.rule.targets.includes('cloudwatch')).map((r) => ({ ...describe(r), pattern: compile<string>(r, 'cloudwatch') }));
+  const metric = aws
+    .filter((r) => r.rule.targets.includes('cloudwatch'))
+    .map((r) => {
+      // Compiled either way, so a rule whose detection cannot be expressed still fails here.
+      const compiled = compile<string>(r, 'cloudwatch');
+      return r.rule.cisPattern
+        ? { ...describe(r), pattern: r.rule.cisPattern, patternSource: 'cis' as const }
+        : { ...describe(r), pattern: compiled, patternSource: 'compiled' as const };
+    });
   const realtimeRules = [...aws.filter((r) => r.rule.targets.includes('eventbridge')), ...shadow.rules, ...selfProtectionRules(model)];
   const realtime = realtimeRules.map((r) => ({ ...describe(r), pattern: compile<Record<string, unknown>>(r, 'eventbridge') }));
   return { metric, realtime, notes: shadow.notes };

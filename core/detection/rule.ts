@@ -45,6 +45,12 @@ export const ruleSchema = z.strictObject({
   /** Where the alarm pipelines deploy this rule; each listed target must compile. */
   targets: z.array(z.enum(TARGETS)).default([]),
   references: z.array(z.string()).default([]),
+  /**
+   * The CIS / Security Hub metric-filter text, verbatim, for rules that implement a CIS control: deployed
+   * instead of the compiled pattern so Security Hub and Prowler recognise the filter. Tests hold it to
+   * the same corpus results as the rule's own detection.
+   */
+  cisPattern: z.string().min(3).optional(),
 });
 
 export type RuleDocument = z.output<typeof ruleSchema>;
