@@ -75,6 +75,16 @@ describe('management stack', () => {
     }
   });
 
+  it('deploys the CIS filters verbatim, so Security Hub and Prowler recognise them', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterName: 'aws-cis-root-account-usage',
+      FilterPattern: '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+    });
+    const cis = alarms.metric.filter((m) => m.id.startsWith('aws-cis-'));
+    expect(cis.length).toBe(15);
+    expect(cis.every((m) => m.patternSource === 'cis')).toBe(true);
+  });
+
   it('has a central bus writable by the organization only, with an alert rule per real-time rule', () => {
     template.hasResourceProperties('AWS::Events::EventBusPolicy', { Statement: { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }, Action: 'events:PutEvents' } });
     const central = resources(template, 'AWS::Events::Rule').filter((r) => r.Properties['EventBusName'] === 'guardrails-central');
