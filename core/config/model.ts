@@ -3,7 +3,7 @@
  * the schema and the cross-field checks; CIDRs are canonical and aggregated.
  */
 import type { ConfigWarning } from './config-error.ts';
-import type { AwsConfig, ControlName, Mode, ParsedConfig } from './schema.ts';
+import type { AwsConfig, ControlName, GcpConfig, Mode, ParsedConfig } from './schema.ts';
 
 export interface TrustedContext {
   /** Aggregated public egress CIDRs, IPv4 then IPv6 (minimal cover of what the user listed). */
@@ -21,10 +21,18 @@ export interface AwsModel extends AwsConfig {
   readonly automationRoleArns: readonly string[];
 }
 
+export interface GcpModel extends GcpConfig {
+  readonly mode: Mode;
+  /** IAM members (user:, group:, serviceAccount:) exempt from the deny policy and access levels. */
+  readonly breakGlassMembers: readonly string[];
+  readonly automationServiceAccounts: readonly string[];
+}
+
 export interface GuardrailsModel {
   readonly mode: Mode;
   readonly trusted: TrustedContext;
   readonly aws?: AwsModel;
+  readonly gcp?: GcpModel;
   readonly notifications: ParsedConfig['notifications'];
   /** Where the config came from (for plan output and notices). */
   readonly source: string;

@@ -30,6 +30,14 @@ export const ID_PATTERNS = {
   region: /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/,
   /** IAM role ARN or ArnLike pattern: partition, optional account (or *), role path/name with * and ?. */
   roleArnPattern: /^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|\*):role\/[\w+=,.@\-/*?]+$/,
+  gcpOrganizationId: /^\d{6,20}$/,
+  gcpProjectId: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+  gcpProjectNumber: /^\d{6,20}$/,
+  /** IAM member forms for people and groups: user:, group:, serviceAccount: (domain: is too broad for break-glass). */
+  gcpMember: /^(user|group|serviceAccount):[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  gcpServiceAccount: /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9-]+\.iam\.gserviceaccount\.com$/,
+  gcpService: /^[a-z0-9.-]+\.googleapis\.com$|^allServices$/,
+  gcpLocation: /^(global|[a-z]+(-[a-z]+\d?)?\d?)$/,
   /** The resource-name part of names we create (trail, log group suffix, prefixes). */
   name: /^[a-z0-9][a-z0-9-]{1,22}[a-z0-9]$/,
   tagKey: /^[\w.:/=+\-@]{1,128}$/,
@@ -129,14 +137,46 @@ export const configSchema = z.strictObject({
   breakGlass: z
     .strictObject({
       aws: z.strictObject({ roleArns: z.array(roleArnPattern) }).optional(),
+      gcp: z
+        .strictObject({
+          members: z.array(z.string().regex(ID_PATTERNS.gcpMember, { error: 'must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL' })),
+        })
+        .optional(),
     })
     .default({}),
   automation: z
     .strictObject({
       aws: z.strictObject({ roleArns: z.array(roleArnPattern).default([]) }).optional(),
+      gcp: z
+        .strictObject({
+          serviceAccounts: z.array(z.string().regex(ID_PATTERNS.gcpServiceAccount, { error: 'must be a service account email, e.g. ci@project.iam.gserviceaccount.com' })).default([]),
+        })
+        .optional(),
     })
     .default({}),
   aws: aws.optional(),
+  gcp: z
+    .strictObject({
+      organizationId: z.string({ error: 'must be the numeric organization id in quotes, e.g. "123456789012"' }).regex(ID_PATTERNS.gcpOrganizationId, {
+        error: 'must be the numeric organization id (gcloud organizations list), e.g. "123456789012"',
+      }),
+      logProjectId: z.string().regex(ID_PATTERNS.gcpProjectId, { error: 'must be a project id: 6-30 lowercase letters, digits or hyphens' }),
+      /** The group whose members administer GCP: context-aware access binds to it. */
+      adminGroup: z.strictObject({
+        email: z.email({ error: 'must be the group\'s email address' }),
+        /** The group's Cloud Identity directory id (gcloud identity groups describe EMAIL --format='value(name)'). */
+        directoryId: z.string().regex(/^[a-z0-9]{8,32}$/, { error: 'must be the group\'s directory id (the part after groups/ in gcloud identity groups describe)' }).optional(),
+      }),
+      region: z.string().regex(ID_PATTERNS.gcpLocation, { error: 'must be a Cloud Logging location such as global or us-central1' }).default('global'),
+      dataAccessServices: z.array(z.string().regex(ID_PATTERNS.gcpService, { error: 'must be a service name such as storage.googleapis.com' })).default([]),
+      /** Locking a log bucket is irreversible: its retention can never be lowered and it cannot be deleted. */
+      lockLogBucket: z.boolean().default(false),
+      retentionDays: z.number().int().min(1).max(3650).default(400),
+      /** Project numbers inside the VPC Service Controls perimeter. */
+      vpcScProjects: z.array(z.string().regex(ID_PATTERNS.gcpProjectNumber, { error: 'must be a project number (digits), not a project id' })).default([]),
+      devicePolicy: z.strictObject({ requireScreenLock: z.boolean().default(true), requireCorpOwned: z.boolean().default(false) }).optional(),
+    })
+    .optional(),
   notifications: z
     .strictObject({
       emails: z.array(z.email({ error: 'must be an email address' })).default([]),
@@ -154,3 +194,4 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type AwsConfig = NonNullable<ParsedConfig['aws']>;
 export type TrailConfig = AwsConfig['trail'];
 export type ControlName = keyof z.output<typeof controlModes>;
+export type GcpConfig = NonNullable<ParsedConfig['gcp']>;

@@ -12,7 +12,7 @@ import {
   type Network,
 } from '../net/cidr.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
-import type { AwsModel, GuardrailsModel, TrustedContext } from './model.ts';
+import type { AwsModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
 import type { ControlName, Mode, ParsedConfig } from './schema.ts';
 
 const CONTROLS: readonly ControlName[] = ['networkPerimeter', 'cloudShell', 'logProtection'];
@@ -21,7 +21,8 @@ export function validateConfig(config: ParsedConfig, source: string): Guardrails
   const warnings: ConfigWarning[] = [];
   const trusted = trustedContext(config, warnings);
   const aws = config.aws ? awsModel(config, trusted, warnings) : undefined;
-  return { mode: config.mode, trusted, aws, notifications: config.notifications, source, warnings };
+  const gcp = config.gcp ? gcpModel(config, trusted, warnings) : undefined;
+  return { mode: config.mode, trusted, aws, gcp, notifications: config.notifications, source, warnings };
 }
 
 function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): TrustedContext {
@@ -62,6 +63,24 @@ function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): Truste
     awsVpcs: config.trustedNetworks.aws.vpcIds,
     awsVpcEndpointIds: [...new Set(config.trustedNetworks.aws.vpcEndpointIds)],
   };
+}
+
+function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): GcpModel {
+  const gcp = config.gcp!;
+  const members = config.breakGlass.gcp?.members ?? [];
+  if (members.length === 0) {
+    throw new ConfigError('breakGlass.gcp.members', 'is empty; the IAM deny policy and access levels need a way back in', 'Add at least one break-glass identity, e.g. user:breakglass@example.com.');
+  }
+  if (!gcp.adminGroup.directoryId) {
+    throw new ConfigError('gcp.adminGroup.directoryId', `is missing for ${gcp.adminGroup.email}; GcpUserAccessBinding binds a group by its directory id, not its email`, `Run: gcloud identity groups describe ${gcp.adminGroup.email} --format='value(name)' and use the part after groups/.`);
+  }
+  if (config.mode === 'enforce' && trusted.cidrs.length === 0) {
+    throw new ConfigError('mode', 'enforce with no trustedNetworks.cidrs would make the GCP access level deny every admin', 'Add trustedNetworks.cidrs, or keep mode: report.');
+  }
+  if (gcp.lockLogBucket) {
+    warnings.push({ path: 'gcp.lockLogBucket', message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted' });
+  }
+  return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts: config.automation.gcp?.serviceAccounts ?? [] };
 }
 
 function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AwsModel {
