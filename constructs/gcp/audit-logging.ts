@@ -1,0 +1,100 @@
+/**
+ * GCP audit logging for the whole organization (data source DS0017 for T1059.009): Admin Activity is
+ * always on; ADMIN_READ for every service and DATA_READ/DATA_WRITE for the listed ones; exemptions from
+ * audit logging are forbidden by org policy; an organization sink (children included) routes the audit
+ * logs to a retention bucket in the log project (optionally locked), and a second sink routes them into
+ * the log project itself, because log-based alerts do not see what a sink writes straight to a bucket.
+ * Everything that must survive has deletionPolicy PREVENT.
+ */
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface GcpAuditLoggingArgs {
+  readonly organizationId: string;
+  readonly logProjectId: string;
+  readonly location: string;
+  readonly dataAccessServices: readonly string[];
+  readonly retentionDays: number;
+  /** Irreversible: a locked bucket can never be deleted nor its retention lowered. */
+  readonly lockLogBucket: boolean;
+}
+
+/** Audit logs only: every service's cloudaudit.googleapis.com logs (activity, data access, policy, system event). */
+export const AUDIT_LOG_FILTER = 'logName:"/logs/cloudaudit.googleapis.com%2F"';
+export const AUDIT_BUCKET_ID = 'guardrails-audit';
+const PREVENT = 'PREVENT';
+
+export class GcpAuditLogging extends pulumi.ComponentResource {
+  readonly bucket: gcp.logging.ProjectBucketConfig;
+  readonly bucketSink: gcp.logging.OrganizationSink;
+  readonly projectSink: gcp.logging.OrganizationSink;
+
+  constructor(name: string, args: GcpAuditLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('guardrails:gcp:AuditLogging', name, {}, opts);
+    const parent = { parent: this };
+    const org = args.organizationId;
+
+    new gcp.organizations.IamAuditConfig(`${name}-all-services`, {
+      orgId: org,
+      service: 'allServices',
+      auditLogConfigs: [{ logType: 'ADMIN_READ' }],
+    }, parent);
+    for (const service of args.dataAccessServices) {
+      new gcp.organizations.IamAuditConfig(`${name}-${service.replace(/\.googleapis\.com$/, '')}`, {
+        orgId: org,
+        service,
+        auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+      }, parent);
+    }
+    new gcp.orgpolicy.Policy(`${name}-no-audit-exemptions`, {
+      name: `organizations/${org}/policies/iam.disableAuditLoggingExemption`,
+      parent: `organizations/${org}`,
+      spec: { rules: [{ enforce: 'TRUE' }] },
+      deletionPolicy: PREVENT,
+    }, parent);
+
+    this.bucket = new gcp.logging.ProjectBucketConfig(`${name}-bucket`, {
+      project: args.logProjectId,
+      location: args.location,
+      bucketId: AUDIT_BUCKET_ID,
+      retentionDays: args.retentionDays,
+      locked: args.lockLogBucket,
+      description: 'cloud-api-guardrails: organization audit logs',
+    }, { ...parent, protect: true, retainOnDelete: true });
+
+    this.bucketSink = new gcp.logging.OrganizationSink(`${name}-to-bucket`, {
+      name: 'guardrails-audit-to-bucket',
+      orgId: org,
+      includeChildren: true,
+      destination: pulumi.interpolate`logging.googleapis.com/projects/${args.logProjectId}/locations/${args.location}/buckets/${AUDIT_BUCKET_ID}`,
+      filter: AUDIT_LOG_FILTER,
+      description: 'cloud-api-guardrails: audit logs of every project into the retention bucket',
+      deletionPolicy: PREVENT,
+    }, { ...parent, dependsOn: [this.bucket] });
+    new gcp.projects.IAMMember(`${name}-bucket-writer`, {
+      project: args.logProjectId,
+      role: 'roles/logging.bucketWriter',
+      member: this.bucketSink.writerIdentity,
+      condition: {
+        title: 'guardrails audit bucket only',
+        expression: `resource.name.endsWith("locations/${args.location}/buckets/${AUDIT_BUCKET_ID}")`,
+      },
+    }, parent);
+
+    this.projectSink = new gcp.logging.OrganizationSink(`${name}-to-project`, {
+      name: 'guardrails-audit-to-log-project',
+      orgId: org,
+      includeChildren: true,
+      destination: `logging.googleapis.com/projects/${args.logProjectId}`,
+      filter: AUDIT_LOG_FILTER,
+      description: 'cloud-api-guardrails: audit logs routed into the log project, where the log-based alerts run',
+      deletionPolicy: PREVENT,
+    }, parent);
+    new gcp.projects.IAMMember(`${name}-project-writer`, {
+      project: args.logProjectId,
+      role: 'roles/logging.logWriter',
+      member: this.projectSink.writerIdentity,
+    }, parent);
+    this.registerOutputs({ bucket: this.bucket.id });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * An offline plan of a Pulumi program: runs it under Pulumi's mocks engine and records every resource it
+ * would register (type token, name, inputs). This is NOT `pulumi preview`: there is no provider, no
+ * state and no diff, and values the cloud computes (a sink's writer identity, an access policy's number)
+ * appear as "<computed: ...>" placeholders. It shows, and lets tests check, what the program asks for.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Output properties the cloud computes that other resources consume; anything else echoes its inputs. */
+const COMPUTED: Record<string, Record<string, string>> = {
+  'gcp:logging/organizationSink:OrganizationSink': { writerIdentity: 'serviceAccount:<computed: writer identity of this sink>' },
+  'gcp:accesscontextmanager/accessPolicy:AccessPolicy': { name: '<computed: access policy number>' },
+};
+
+export async function planUnderMocks(project: string, stack: string, program: () => void | Promise<void>): Promise<PlannedResource[]> {
+  const resources: PlannedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        const computed = Object.fromEntries(Object.entries(COMPUTED[args.type] ?? {}).map(([k, v]) => [k, v.replace('this sink', args.name)]));
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computed } };
+      },
+      call: (args) => args.inputs,
+    },
+    project,
+    stack,
+    false,
+  );
+  await program();
+  // Registrations resolve asynchronously (outputs feed later inputs); wait until none arrive for a while.
+  for (let idle = 0, seen = -1; idle < 20; ) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    idle = resources.length === seen ? idle + 1 : 0;
+    seen = resources.length;
+  }
+  return resources.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+}
