@@ -81,3 +81,21 @@ describe('guardrails rules', () => {
     expect(stdout).toMatch(/# rule test-cli-outside cannot compile to cloudwatch: filter patterns are case-sensitive/);
   });
 });
+
+describe('guardrails plan', () => {
+  it('writes the GCP plan from the mocks engine and says what it is not', () => {
+    const out = mkdtempSync(join(tmpdir(), 'guardrails-plan-'));
+    const { status, stderr } = guardrails(['plan', '--cloud', 'gcp', '--out', out]);
+    expect(status).toBe(0);
+    expect(stderr).toContain('not `pulumi preview`');
+    expect(stderr).toMatch(/note: Cloud Shell cannot be disabled through any API/);
+    const plan = JSON.parse(readFileSync(join(out, 'gcp.plan.json'), 'utf8')) as { resources: { type: string; name: string; inputs: unknown }[] };
+    expect(plan.resources.map((r) => r.type)).toContain('gcp:logging/organizationSink:OrganizationSink');
+    expect(Object.keys(plan.resources[0]!).sort()).toEqual(['inputs', 'name', 'type']);
+  });
+
+  it('needs a cloud it can plan', () => {
+    expect(guardrails(['plan']).stderr).toMatch(/^error: plan needs --cloud gcp/m);
+    expect(guardrails(['plan', '--cloud', 'azure']).stderr).toMatch(/^error: --cloud must be one of gcp$/m);
+  });
+});

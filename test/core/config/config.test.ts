@@ -89,6 +89,14 @@ describe('bad config is one line naming the field and the fix', () => {
     ['bad log retention', (c) => (c.aws.trail.logGroupRetentionDays = 100), /aws\.trail\.logGroupRetentionDays: must be one of CloudWatch Logs' retention periods/],
     ['expiry before deep archive', (c) => (c.aws.trail.expireAfterDays = 365), /aws\.trail\.expireAfterDays: .*must come after deepArchiveAfterDays/],
     ['expiry shorter than Object Lock', (c) => ((c.aws.trail.objectLockDays = 3000), (c.aws.trail.expireAfterDays = 2000)), /aws\.trail\.expireAfterDays: \(2000\) is shorter than objectLockDays/],
+    ['GCP organization id not numeric', (c) => (c.gcp.organizationId = 'example.com'), /gcp\.organizationId: must be the numeric organization id/],
+    ['GCP organization id as a YAML number', (c) => (c.gcp.organizationId = 123456789012), /gcp\.organizationId: must be the numeric organization id in quotes/],
+    ['GCP admin group without directory id', (c) => delete c.gcp.adminGroup.directoryId, /gcp\.adminGroup\.directoryId: is missing for gcp-admins@example\.com; GcpUserAccessBinding binds a group by its directory id.*gcloud identity groups describe/],
+    ['GCP without break-glass', (c) => delete c.breakGlass.gcp, /breakGlass\.gcp\.members: is empty; the IAM deny policy and access levels need a way back in/],
+    ['GCP enforce without break-glass', (c) => ((c.mode = 'enforce'), (c.breakGlass.gcp.members = [])), /breakGlass\.gcp\.members: is empty/],
+    ['GCP break-glass member without a kind', (c) => (c.breakGlass.gcp.members = ['breakglass@example.com']), /breakGlass\.gcp\.members\[0\]: must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL/],
+    ['GCP project id instead of number in the perimeter', (c) => (c.gcp.vpcScProjects = ['guardrails-logs']), /gcp\.vpcScProjects\[0\]: must be a project number/],
+    ['GCP automation account that is not a service account', (c) => (c.automation.gcp.serviceAccounts = ['ci@example.com']), /automation\.gcp\.serviceAccounts\[0\]: must be a service account email/],
   ])('%s', (_name, edit, expected) => {
     expect(errorFor(edit)).toMatch(expected);
   });
