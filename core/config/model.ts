@@ -3,7 +3,7 @@
  * the schema and the cross-field checks; CIDRs are canonical and aggregated.
  */
 import type { ConfigWarning } from './config-error.ts';
-import type { AwsConfig, ControlName, GcpConfig, Mode, ParsedConfig } from './schema.ts';
+import type { AwsConfig, AzureConfig, ControlName, GcpConfig, Mode, ParsedConfig } from './schema.ts';
 
 export interface TrustedContext {
   /** Aggregated public egress CIDRs, IPv4 then IPv6 (minimal cover of what the user listed). */
@@ -21,6 +21,15 @@ export interface AwsModel extends AwsConfig {
   readonly automationRoleArns: readonly string[];
 }
 
+export interface AzureModel extends AzureConfig {
+  readonly mode: Mode;
+  readonly breakGlassUserIds: readonly string[];
+  readonly breakGlassGroupIds: readonly string[];
+  readonly automationServicePrincipalIds: readonly string[];
+  readonly trustedNamedLocationIds: readonly string[];
+  readonly compliantDeviceRequired: boolean;
+}
+
 export interface GcpModel extends GcpConfig {
   readonly mode: Mode;
   /** IAM members (user:, group:, serviceAccount:) exempt from the deny policy and access levels. */
@@ -33,6 +42,7 @@ export interface GuardrailsModel {
   readonly trusted: TrustedContext;
   readonly aws?: AwsModel;
   readonly gcp?: GcpModel;
+  readonly azure?: AzureModel;
   readonly notifications: ParsedConfig['notifications'];
   /** Where the config came from (for plan output and notices). */
   readonly source: string;

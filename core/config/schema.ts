@@ -38,6 +38,9 @@ export const ID_PATTERNS = {
   gcpServiceAccount: /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9-]+\.iam\.gserviceaccount\.com$/,
   gcpService: /^[a-z0-9.-]+\.googleapis\.com$|^allServices$/,
   gcpLocation: /^(global|[a-z]+(-[a-z]+\d?)?\d?)$/,
+  guid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  azureManagementGroup: /^[A-Za-z0-9._()-]{1,90}$/,
+  azureLocation: /^[a-z]+[a-z0-9]*$/,
   /** The resource-name part of names we create (trail, log group suffix, prefixes). */
   name: /^[a-z0-9][a-z0-9-]{1,22}[a-z0-9]$/,
   tagKey: /^[\w.:/=+\-@]{1,128}$/,
@@ -124,6 +127,14 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Public IPv4/IPv6 egress ranges of the organisation. */
       cidrs: z.array(z.string()).default([]),
+      azure: z
+        .strictObject({
+          /** Existing Entra named locations to trust in addition to the one built from cidrs. */
+          namedLocationIds: z.array(z.string().regex(/^[0-9a-f-]{36}$/i, { error: 'must be a named location id (a GUID)' })).default([]),
+          /** Inside trusted locations, also require a compliant (Intune) device for Azure management. */
+          compliantDeviceRequired: z.boolean().default(false),
+        })
+        .optional(),
       aws: z
         .strictObject({
           vpcIds: z.array(vpc).default([]),
@@ -137,6 +148,12 @@ export const configSchema = z.strictObject({
   breakGlass: z
     .strictObject({
       aws: z.strictObject({ roleArns: z.array(roleArnPattern) }).optional(),
+      azure: z
+        .strictObject({
+          userObjectIds: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be an Entra object id (a GUID)' })).default([]),
+          groupObjectIds: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be an Entra object id (a GUID)' })).default([]),
+        })
+        .optional(),
       gcp: z
         .strictObject({
           members: z.array(z.string().regex(ID_PATTERNS.gcpMember, { error: 'must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL' })),
@@ -147,6 +164,11 @@ export const configSchema = z.strictObject({
   automation: z
     .strictObject({
       aws: z.strictObject({ roleArns: z.array(roleArnPattern).default([]) }).optional(),
+      azure: z
+        .strictObject({
+          servicePrincipalObjectIds: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be an Entra object id (a GUID)' })).default([]),
+        })
+        .optional(),
       gcp: z
         .strictObject({
           serviceAccounts: z.array(z.string().regex(ID_PATTERNS.gcpServiceAccount, { error: 'must be a service account email, e.g. ci@project.iam.gserviceaccount.com' })).default([]),
@@ -155,6 +177,21 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   aws: aws.optional(),
+  azure: z
+    .strictObject({
+      tenantId: z.string({ error: 'is required: the Entra tenant id (a GUID)' }).regex(ID_PATTERNS.guid, { error: 'must be the Entra tenant id (a GUID)' }),
+      managementGroupId: z.string().regex(ID_PATTERNS.azureManagementGroup, { error: 'must be a management group id (name)' }).optional(),
+      subscriptionIds: z.array(z.string().regex(ID_PATTERNS.guid, { error: 'must be a subscription id (a GUID)' })).default([]),
+      location: z.string().regex(ID_PATTERNS.azureLocation, { error: 'must be an Azure region name such as westeurope' }).default('westeurope'),
+      resourceGroupName: z.string().regex(/^[\w.()-]{1,89}[\w()-]$/, { error: 'must be a resource group name' }).default('guardrails-logging'),
+      logRetentionDays: z.number().int().min(30).max(730).default(365),
+      immutableDays: z.number().int().min(1).max(146_000).default(365),
+      /** perSubscription: one diagnostic setting per listed subscription. policy: one DeployIfNotExists assignment at the management group. */
+      activityLogDeployment: z.enum(['perSubscription', 'policy']).default('perSubscription'),
+      /** Entra diagnostic settings need a user with Global or Security Administrator: a service principal cannot create them. */
+      entraDiagnostics: z.boolean().default(true),
+    })
+    .optional(),
   gcp: z
     .strictObject({
       organizationId: z.string({ error: 'must be the numeric organization id in quotes, e.g. "123456789012"' }).regex(ID_PATTERNS.gcpOrganizationId, {
@@ -195,3 +232,4 @@ export type AwsConfig = NonNullable<ParsedConfig['aws']>;
 export type TrailConfig = AwsConfig['trail'];
 export type ControlName = keyof z.output<typeof controlModes>;
 export type GcpConfig = NonNullable<ParsedConfig['gcp']>;
+export type AzureConfig = NonNullable<ParsedConfig['azure']>;

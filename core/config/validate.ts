@@ -12,7 +12,7 @@ import {
   type Network,
 } from '../net/cidr.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
-import type { AwsModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
+import type { AwsModel, AzureModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
 import type { ControlName, Mode, ParsedConfig } from './schema.ts';
 
 const CONTROLS: readonly ControlName[] = ['networkPerimeter', 'cloudShell', 'logProtection'];
@@ -22,7 +22,8 @@ export function validateConfig(config: ParsedConfig, source: string): Guardrails
   const trusted = trustedContext(config, warnings);
   const aws = config.aws ? awsModel(config, trusted, warnings) : undefined;
   const gcp = config.gcp ? gcpModel(config, trusted, warnings) : undefined;
-  return { mode: config.mode, trusted, aws, gcp, notifications: config.notifications, source, warnings };
+  const azure = config.azure ? azureModel(config, trusted) : undefined;
+  return { mode: config.mode, trusted, aws, gcp, azure, notifications: config.notifications, source, warnings };
 }
 
 function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): TrustedContext {
@@ -62,6 +63,34 @@ function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): Truste
     cidrs: aggregate(networks.map((n) => n.cidr)),
     awsVpcs: config.trustedNetworks.aws.vpcIds,
     awsVpcEndpointIds: [...new Set(config.trustedNetworks.aws.vpcEndpointIds)],
+  };
+}
+
+function azureModel(config: ParsedConfig, trusted: TrustedContext): AzureModel {
+  const azure = config.azure!;
+  const users = config.breakGlass.azure?.userObjectIds ?? [];
+  const groups = config.breakGlass.azure?.groupObjectIds ?? [];
+  if (users.length + groups.length === 0) {
+    throw new ConfigError('breakGlass.azure', 'has no userObjectIds or groupObjectIds; every Conditional Access policy must exclude an emergency-access account', 'Add the object id of at least one break-glass user (cloud-only, excluded from MFA registration policies).');
+  }
+  const namedLocations = config.trustedNetworks.azure?.namedLocationIds ?? [];
+  if (config.mode === 'enforce' && trusted.cidrs.length + namedLocations.length === 0) {
+    throw new ConfigError('mode', 'enforce with no trustedNetworks.cidrs or trustedNetworks.azure.namedLocationIds would block Azure management from everywhere', 'Add trusted networks, or keep mode: report.');
+  }
+  if (azure.activityLogDeployment === 'policy' && !azure.managementGroupId) {
+    throw new ConfigError('azure.managementGroupId', 'is required when activityLogDeployment is policy', 'Name the management group that holds the subscriptions, or use perSubscription.');
+  }
+  if (azure.activityLogDeployment === 'perSubscription' && azure.subscriptionIds.length === 0) {
+    throw new ConfigError('azure.subscriptionIds', 'is empty, so no subscription would send its Activity Log anywhere', 'List the subscriptions, or set activityLogDeployment: policy with a managementGroupId.');
+  }
+  return {
+    ...azure,
+    mode: config.mode,
+    breakGlassUserIds: users,
+    breakGlassGroupIds: groups,
+    automationServicePrincipalIds: config.automation.azure?.servicePrincipalObjectIds ?? [],
+    trustedNamedLocationIds: namedLocations,
+    compliantDeviceRequired: config.trustedNetworks.azure?.compliantDeviceRequired ?? false,
   };
 }
 
