@@ -2,7 +2,7 @@
  * The `guardrails` command (package bin, via bin/guardrails.js):
  *   guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
  *   guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
- *   guardrails plan --cloud gcp [--config FILE] [--rules DIR] [--out DIR]
+ *   guardrails plan --cloud azure|gcp [--config FILE] [--rules DIR] [--out DIR]
  */
 import { fileURLToPath } from 'node:url';
 import { oneOf, parseArgs, UsageError } from '../core/cli/args.ts';
@@ -20,7 +20,7 @@ const PACKAGE_RULES = fileURLToPath(new URL('../detections', import.meta.url));
 const USAGE = `usage:
   guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
   guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
-  guardrails plan --cloud gcp [--config FILE] [--rules DIR] [--out DIR]`;
+  guardrails plan --cloud azure|gcp [--config FILE] [--rules DIR] [--out DIR]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'plan') {
     const { positionals, options } = parseArgs(rest, { config: 'value', rules: 'value', cloud: 'value', out: 'value' });
     if (positionals.length > 0) throw new UsageError(`plan takes no arguments (got ${positionals.join(' ')})`);
-    const cloud = oneOf('cloud', options['cloud'], ['gcp'] as const);
-    if (!cloud) throw new UsageError('plan needs --cloud gcp (the Azure program is not in this release; AWS is planned by cdk synth)');
+    const cloud = oneOf('cloud', options['cloud'], ['azure', 'gcp'] as const);
+    if (!cloud) throw new UsageError('plan needs --cloud azure or --cloud gcp (AWS is planned by cdk synth)');
     const { model, rules } = loadAll(options);
     await writePlan(cloud, model, rules, typeof options['out'] === 'string' ? options['out'] : 'out', process.stderr);
     return 0;

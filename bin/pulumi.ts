@@ -1,6 +1,6 @@
 /**
  * Pulumi entry point (Pulumi.yaml "main"). The stack config chooses the cloud and the config file:
- *   guardrails:cloud       gcp
+ *   guardrails:cloud       azure | gcp
  *   guardrails:configFile  path to the guardrails YAML (default: $GUARDRAILS_CONFIG, then guardrails.yaml)
  * A config problem fails `pulumi preview`/`up` with one line, before any resource is registered.
  */
@@ -9,6 +9,7 @@ import { ConfigError } from '../core/config/config-error.ts';
 import { CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
 import { loadCatalog } from '../core/detection/catalog.ts';
 import { gcpProgram } from '../stacks/gcp/program.ts';
+import { azureProgram } from '../stacks/azure/program.ts';
 
 const config = new pulumi.Config('guardrails');
 const cloud = config.require('cloud');
@@ -17,8 +18,9 @@ try {
   if (source.notice) pulumi.log.warn(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);
-  if (cloud !== 'gcp') throw new ConfigError('guardrails:cloud', `"${cloud}" is not available in this release`, 'Use gcp (the Azure program comes in a later release; AWS deploys with cdk deploy).');
-  gcpProgram(model, loadCatalog(model));
+  if (cloud === 'gcp') gcpProgram(model, loadCatalog(model));
+  else if (cloud === 'azure') azureProgram(model, loadCatalog(model));
+  else throw new ConfigError('guardrails:cloud', `"${cloud}" is not a Pulumi cloud of this kit`, 'Use azure or gcp (AWS deploys with cdk deploy).');
 } catch (error) {
   if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
   throw error;

@@ -12,10 +12,14 @@ export interface PlannedResource {
   readonly inputs: Record<string, unknown>;
 }
 
+type Inputs = Record<string, unknown>;
+
 /** Output properties the cloud computes that other resources consume; anything else echoes its inputs. */
-const COMPUTED: Record<string, Record<string, string>> = {
-  'gcp:logging/organizationSink:OrganizationSink': { writerIdentity: 'serviceAccount:<computed: writer identity of this sink>' },
-  'gcp:accesscontextmanager/accessPolicy:AccessPolicy': { name: '<computed: access policy number>' },
+const COMPUTED: Record<string, (name: string, inputs: Inputs) => Inputs> = {
+  'gcp:logging/organizationSink:OrganizationSink': (name) => ({ writerIdentity: `serviceAccount:<computed: writer identity of ${name}>` }),
+  'gcp:accesscontextmanager/accessPolicy:AccessPolicy': () => ({ name: '<computed: access policy number>' }),
+  'azure-native:resources:ResourceGroup': (_name, inputs) => ({ name: inputs['resourceGroupName'] }),
+  'azure-native:authorization:PolicyAssignment': (name) => ({ identity: { type: 'SystemAssigned', principalId: `<computed: managed identity of ${name}>` } }),
 };
 
 export async function planUnderMocks(project: string, stack: string, program: () => void | Promise<void>): Promise<PlannedResource[]> {
@@ -23,9 +27,9 @@ export async function planUnderMocks(project: string, stack: string, program: ()
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        const computed = Object.fromEntries(Object.entries(COMPUTED[args.type] ?? {}).map(([k, v]) => [k, v.replace('this sink', args.name)]));
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computed } };
+        const inputs = args.inputs as Inputs;
+        resources.push({ type: args.type, name: args.name, inputs });
+        return { id: `<computed: id of ${args.name}>`, state: { ...inputs, ...(COMPUTED[args.type]?.(args.name, inputs) ?? {}) } };
       },
       call: (args) => args.inputs,
     },

@@ -95,7 +95,7 @@ describe('guardrails plan', () => {
   });
 
   it('needs a cloud it can plan', () => {
-    expect(guardrails(['plan']).stderr).toMatch(/^error: plan needs --cloud gcp/m);
-    expect(guardrails(['plan', '--cloud', 'azure']).stderr).toMatch(/^error: --cloud must be one of gcp$/m);
+    expect(guardrails(['plan']).stderr).toMatch(/^error: plan needs --cloud azure or --cloud gcp/m);
+    expect(guardrails(['plan', '--cloud', 'aws']).stderr).toMatch(/^error: --cloud must be one of azure, gcp$/m);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * Azure alerting: an action group from `notifications`; a scheduled query rule for every Azure catalog
+ * rule (KQL compiled by the engine, 5-minute window and frequency, any row alerts); and Activity Log
+ * alerts for tampering with the guardrails themselves (diagnostic setting deleted, lock removed,
+ * policy assignment deleted). Conditional Access changes are catalog rules over AuditLogs.
+ */
+import * as azure from '@pulumi/azure-native';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface KqlAlertRule {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+  /** KQL (compiled from the catalog). */
+  readonly query: string;
+}
+
+export interface AzureAlertsArgs {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly location: string;
+  readonly workspaceId: pulumi.Input<string>;
+  readonly subscriptionIds: readonly string[];
+  readonly emails: readonly string[];
+  readonly webhooks: readonly string[];
+  readonly rules: readonly KqlAlertRule[];
+}
+
+/** Azure Monitor severities: 0 critical ... 4 verbose. */
+const SEVERITY: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
+
+/** Operations whose success means someone is switching the guardrails off. */
+export const TAMPERING_OPERATIONS: readonly { id: string; operationName: string; title: string }[] = [
+  { id: 'diagnostic-setting-deleted', operationName: 'Microsoft.Insights/diagnosticSettings/delete', title: 'A diagnostic setting was deleted' },
+  { id: 'lock-deleted', operationName: 'Microsoft.Authorization/locks/delete', title: 'A resource lock was removed' },
+  { id: 'policy-assignment-deleted', operationName: 'Microsoft.Authorization/policyAssignments/delete', title: 'A policy assignment was deleted' },
+];
+
+export class AzureAlerts extends pulumi.ComponentResource {
+  readonly actionGroup: azure.monitor.ActionGroup;
+
+  constructor(name: string, args: AzureAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('guardrails:azure:Alerts', name, {}, opts);
+    const parent = { parent: this };
+    this.actionGroup = new azure.monitor.ActionGroup(`${name}-action-group`, {
+      resourceGroupName: args.resourceGroupName,
+      actionGroupName: 'guardrails-alerts',
+      groupShortName: 'guardrails',
+      location: 'Global',
+      enabled: true,
+      emailReceivers: args.emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
+      webhookReceivers: args.webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
+    }, parent);
+    for (const rule of args.rules) {
+      new azure.monitor.ScheduledQueryRule(`${name}-${rule.id}`, {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        ruleName: `guardrails-${rule.id}`,
+        displayName: `guardrails: ${rule.title}`,
+        description: `cloud-api-guardrails rule ${rule.id} (${rule.level})`,
+        kind: 'LogAlert',
+        enabled: true,
+        scopes: [args.workspaceId],
+        severity: SEVERITY[rule.level] ?? 2,
+        evaluationFrequency: 'PT5M',
+        windowSize: 'PT5M',
+        autoMitigate: false,
+        criteria: {
+          allOf: [
+            {
+              query: rule.query,
+              timeAggregation: 'Count',
+              operator: 'GreaterThan',
+              threshold: 0,
+              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            },
+          ],
+        },
+        actions: { actionGroups: [this.actionGroup.id] },
+      }, parent);
+    }
+    if (args.subscriptionIds.length > 0) {
+      for (const op of TAMPERING_OPERATIONS) {
+        new azure.monitor.ActivityLogAlert(`${name}-${op.id}`, {
+          resourceGroupName: args.resourceGroupName,
+          activityLogAlertName: `guardrails-${op.id}`,
+          description: `cloud-api-guardrails: ${op.title}`,
+          location: 'Global',
+          enabled: true,
+          scopes: args.subscriptionIds.map((s) => `/subscriptions/${s}`),
+          condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { field: 'operationName', equals: op.operationName }, { field: 'status', equals: 'Succeeded' }] },
+          actions: { actionGroups: [{ actionGroupId: this.actionGroup.id }] },
+        }, parent);
+      }
+    }
+    this.registerOutputs({});
+  }
+}
