@@ -5,7 +5,7 @@ import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
 import { benchDetect } from './detect.ts';
 import { benchAlarmScale } from './alarm-scale.ts';
-import { benchGcpScale } from './gcp-scale.ts';
+import { benchPulumiScale } from './pulumi-scale.ts';
 
 const synth = benchSynth();
 console.log(`synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`);
@@ -22,5 +22,5 @@ for (const kind of ['contiguous /24', 'random /32'] as const) {
 }
 
 for (const line of await benchAlarmScale()) console.log(line);
-for (const line of benchGcpScale()) console.log(line);
+for (const line of benchPulumiScale()) console.log(line);
 for (const line of await benchDetect()) console.log(line);
