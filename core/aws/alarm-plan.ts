@@ -1,13 +1,10 @@
 /**
  * What the AWS alarm pipeline deploys, compiled from the catalog (rules listing cloudwatch or
- * eventbridge), the shadow rules of report-mode SCPs, and the self-protection rules. A rule that cannot
- * compile with this config (say, so many trusted CIDRs that a pattern exceeds EventBridge's size) is a
- * config error with one line, before anything is synthesised.
+ * eventbridge), the shadow rules of report-mode SCPs, and the self-protection rules, before anything
+ * is synthesised.
  */
-import { ConfigError } from '../config/config-error.ts';
 import type { GuardrailsModel } from '../config/model.ts';
-import { compileRule, type CatalogRule } from '../detection/catalog.ts';
-import { CompileError } from '../detection/compilers/compile-error.ts';
+import { compileForDeployment, type CatalogRule } from '../detection/catalog.ts';
 import { perimeterShadowRules } from './shadow-rules.ts';
 import { selfProtectionRules } from './self-protection-rules.ts';
 
@@ -36,14 +33,7 @@ export interface AlarmPlan {
 export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule[]): AlarmPlan {
   const aws = catalog.filter((r) => r.rule.logsource.product === 'aws');
   const shadow = perimeterShadowRules(model);
-  const compile = <T>(r: CatalogRule, target: 'cloudwatch' | 'eventbridge'): T => {
-    try {
-      return compileRule(r, target) as T;
-    } catch (error) {
-      if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
-      throw error;
-    }
-  };
+  const compile = <T>(r: CatalogRule, target: 'cloudwatch' | 'eventbridge'): T => compileForDeployment(r, target) as T;
   const describe = (r: CatalogRule) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level });
   const metric = aws
     .filter((r) => r.rule.targets.includes('cloudwatch'))

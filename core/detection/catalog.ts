@@ -4,6 +4,7 @@
  * start here.
  */
 import type { GuardrailsModel } from '../config/model.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { compileEventPattern } from './compilers/eventbridge.ts';
 import { compileGcpQuery } from './compilers/gcp-logging.ts';
 import { compileKql } from './compilers/kql.ts';
@@ -45,6 +46,19 @@ export function loadCatalog(model: GuardrailsModel, directory = DEFAULT_RULES_DI
 }
 
 export type CompiledQuery = string | Record<string, unknown>;
+
+/**
+ * Compiles a rule for deployment: a rule that lists a target but cannot be expressed there with this
+ * config (say, so many trusted CIDRs that a pattern outgrows its limit) is a one-line config error.
+ */
+export function compileForDeployment(r: CatalogRule, target: Target): CompiledQuery {
+  try {
+    return compileRule(r, target);
+  } catch (error) {
+    if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
+    throw error;
+  }
+}
 
 /** Compiles a rule to a target; throws CompileError when the target cannot express it. */
 export function compileRule({ rule, expr }: CatalogRule, target: Target): CompiledQuery {

@@ -4,8 +4,7 @@
  */
 import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { compileRule, type CatalogRule } from '../../core/detection/catalog.ts';
-import { CompileError } from '../../core/detection/compilers/compile-error.ts';
+import { compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
 import { AzureAlerts, type KqlAlertRule } from '../../constructs/azure/alerts.ts';
 import { AzureAuditLogging } from '../../constructs/azure/audit-logging.ts';
 import { ConditionalAccess } from '../../constructs/azure/conditional-access.ts';
@@ -19,14 +18,7 @@ export const AZURE_PLAN_NOTES = [
 export function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql'))
-    .map((r) => {
-      try {
-        return { id: r.rule.id, title: r.rule.title, level: r.rule.level, query: compileRule(r, 'kql') as string };
-      } catch (error) {
-        if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to kql with this config: ${error.reason}`, error.suggestion);
-        throw error;
-      }
-    });
+    .map((r) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level, query: compileForDeployment(r, 'kql') as string }));
 }
 
 export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): void {

@@ -4,8 +4,7 @@
  */
 import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { compileRule, type CatalogRule } from '../../core/detection/catalog.ts';
-import { CompileError } from '../../core/detection/compilers/compile-error.ts';
+import { compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
 import { GcpAuditLogging } from '../../constructs/gcp/audit-logging.ts';
 import { GcpContextAwareAccess } from '../../constructs/gcp/context-aware-access.ts';
 import { GcpLogAlerts, type LogAlertRule } from '../../constructs/gcp/log-alerts.ts';
@@ -18,14 +17,14 @@ export const GCP_PLAN_NOTES = [
 export function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'))
-    .map((r) => {
-      try {
-        return { id: r.rule.id, title: r.rule.title, description: r.rule.description, level: r.rule.level, falsepositives: r.rule.falsepositives, query: compileRule(r, 'gcp') as string };
-      } catch (error) {
-        if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to gcp with this config: ${error.reason}`, error.suggestion);
-        throw error;
-      }
-    });
+    .map((r) => ({
+      id: r.rule.id,
+      title: r.rule.title,
+      description: r.rule.description,
+      level: r.rule.level,
+      falsepositives: r.rule.falsepositives,
+      query: compileForDeployment(r, 'gcp') as string,
+    }));
 }
 
 export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): void {
