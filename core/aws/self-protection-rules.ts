@@ -5,7 +5,7 @@
  */
 import type { GuardrailsModel } from '../config/model.ts';
 import { bindRules, type CatalogRule } from '../detection/catalog.ts';
-import { ruleSchema, type Rule } from '../detection/rule.ts';
+import { generatedRule, type Rule } from '../detection/rule.ts';
 import { trailResourceNames } from './trail-names.ts';
 
 /** Names the AWS stack gives the alerting resources, so rules and constructs agree. */
@@ -20,8 +20,9 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
   if (!aws) return [];
   const names = trailResourceNames(aws);
   const topicArn = `arn:aws:sns:${aws.homeRegion}:${aws.managementAccountId}:${ALERT_TOPIC_NAME}`;
-  const rule = (id: string, title: string, detection: Record<string, unknown>): Rule => ({
-    ...ruleSchema.parse({
+  const rule = (id: string, title: string, detection: Parameters<typeof generatedRule>[0]['detection']): Rule =>
+    generatedRule(
+      {
       id,
       title,
       description: `${title}. The guardrails watch themselves: an attacker with cloud API access turns off logging and alerting first (T1562).`,
@@ -31,9 +32,9 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
       detection,
       falsepositives: ['Planned changes to the guardrails by their owners (deploy through the pipeline, not by hand)'],
       targets: ['eventbridge'],
-    }),
-    file: '(generated from config: core/aws/self-protection-rules.ts)',
-  });
+      },
+      'config names, core/aws/self-protection-rules.ts',
+    );
   const rules = [
     rule('guardrails-trail-changed', 'The organization trail was stopped, deleted or reconfigured', {
       call: { 'eventSource|cased': 'cloudtrail.amazonaws.com', 'eventName|cased': ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'RemoveTags'] },

@@ -13,7 +13,7 @@
 import type { GuardrailsModel } from '../config/model.ts';
 import type { CatalogRule } from '../detection/catalog.ts';
 import { bindRules } from '../detection/catalog.ts';
-import { ruleSchema, type Rule } from '../detection/rule.ts';
+import { generatedRule } from '../detection/rule.ts';
 
 export interface ShadowRules {
   readonly rules: readonly CatalogRule[];
@@ -29,8 +29,8 @@ export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
   ];
   const trustsVpcs = model.trusted.awsVpcs.length > 0;
   if (trustsVpcs) notes.push('shadow mode: calls through any VPC endpoint are treated as trusted (CloudTrail records the endpoint, not its VPC)');
-  const rule: Rule = {
-    ...ruleSchema.parse({
+  const rule = generatedRule(
+    {
       id: 'aws-perimeter-shadow-network',
       title: 'Call the network-perimeter SCP would deny (shadow mode)',
       description: 'An API call from outside the trusted networks by a principal the perimeter SCP does not exempt. The SCP is in report mode, so the call succeeded; in enforce mode it would be denied.',
@@ -45,8 +45,8 @@ export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
       },
       falsepositives: ['Principals exempted by the perimeter-exemption tag'],
       targets: ['eventbridge'],
-    }),
-    file: '(generated from the perimeter config: core/aws/shadow-rules.ts)',
-  };
+    },
+    'the perimeter config, core/aws/shadow-rules.ts',
+  );
   return { rules: bindRules([rule], model), notes };
 }

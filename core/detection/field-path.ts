@@ -20,10 +20,6 @@ export function compilePath(path: string): PathReader {
   };
 }
 
-export function valuesAt(event: unknown, path: string): readonly unknown[] {
-  return compilePath(path)(event);
-}
-
 function fanOut(nodes: readonly unknown[], keys: readonly string[], from: number): unknown[] {
   let current: unknown[] = [...nodes];
   for (let i = from; i < keys.length; i++) {

@@ -59,3 +59,11 @@ export interface Rule extends RuleDocument {
   /** File it was loaded from (relative), for messages and `guardrails rules`. */
   readonly file: string;
 }
+
+/**
+ * A rule built in code from config (shadow and self-protection rules), held to the same schema as the
+ * catalog files; `source` stands where a file name would.
+ */
+export function generatedRule(document: z.input<typeof ruleSchema>, source: string): Rule {
+  return { ...ruleSchema.parse(document), file: `(generated: ${source})` };
+}

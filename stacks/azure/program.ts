@@ -15,7 +15,7 @@ export const AZURE_PLAN_NOTES = [
   'Conditional Access policies are Microsoft Graph objects (azuread provider); in report mode they are enabledForReportingButNotEnforced and their results show in the sign-in logs\' Conditional Access (report-only) tab.',
 ];
 
-export function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
+function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql'))
     .map((r) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level, query: compileForDeployment(r, 'kql') as string }));

@@ -14,7 +14,7 @@ export const GCP_PLAN_NOTES = [
   'Cloud Shell cannot be disabled through any API: it is a Google Workspace / Cloud Identity admin setting. What blocks gcloud in Cloud Shell here is the access level bound to the admin group, since Cloud Shell calls leave from Google addresses, not the trusted ranges.',
 ];
 
-export function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
+function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'))
     .map((r) => ({

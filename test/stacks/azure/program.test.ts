@@ -9,13 +9,12 @@ import { AZURE_SERVICE_MANAGEMENT_API } from '../../../constructs/azure/conditio
 import { ACTIVITY_LOG_CATEGORIES } from '../../../constructs/azure/audit-logging.ts';
 import { ENTRA_LOG_CATEGORIES } from '../../../constructs/azure/entra-diagnostics.ts';
 import { azureProgram } from '../../../stacks/azure/program.ts';
-import { planUnderMocks, type PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import type { PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import { inputsOfType, planProgram } from '../../helpers/pulumi-plan.ts';
 import { enforceModel, exampleModel } from '../../helpers/config.ts';
 
-async function plan(model = exampleModel()): Promise<PlannedResource[]> {
-  return planUnderMocks('cloud-api-guardrails', 'test', () => azureProgram(model, loadCatalog(model)));
-}
-const ofType = (resources: PlannedResource[], suffix: string) => resources.filter((r) => r.type.endsWith(suffix)).map((r) => r.inputs);
+const plan = (model = exampleModel()) => planProgram(azureProgram, model);
+const ofType = inputsOfType;
 const BREAK_GLASS_USER = '00000000-0000-4000-8000-00000000b001';
 
 const report = await plan();

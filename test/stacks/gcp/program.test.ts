@@ -7,18 +7,16 @@ import { loadCatalog } from '../../../core/detection/catalog.ts';
 import { detectSource } from '../../../core/detection/logsources/detect-source.ts';
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { gcpProgram } from '../../../stacks/gcp/program.ts';
-import { planUnderMocks, type PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import type { PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import { inputsOfType, planProgram } from '../../helpers/pulumi-plan.ts';
 import { enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
 import { corpusFiles } from '../../helpers/corpus.ts';
 
-async function plan(model = exampleModel()): Promise<PlannedResource[]> {
-  return planUnderMocks('cloud-api-guardrails', 'test', () => gcpProgram(model, loadCatalog(model)));
-}
-const ofType = (resources: PlannedResource[], suffix: string) => resources.filter((r) => r.type.endsWith(suffix));
+const plan = (model = exampleModel()) => planProgram(gcpProgram, model);
 const one = (resources: PlannedResource[], suffix: string) => {
-  const found = ofType(resources, suffix);
+  const found = inputsOfType(resources, suffix);
   expect(found, suffix).toHaveLength(1);
-  return found[0]!.inputs;
+  return found[0]!;
 };
 
 const report = await plan();
@@ -31,7 +29,7 @@ describe('whole plan', () => {
 
 describe('audit logging', () => {
   it('turns on ADMIN_READ for all services and data access for the listed ones', () => {
-    const configs = ofType(report, ':IamAuditConfig').map((r) => r.inputs);
+    const configs = inputsOfType(report, ':IamAuditConfig');
     expect(configs).toContainEqual({ orgId: '123456789012', service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }] });
     for (const service of ['storage.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com']) {
       expect(configs).toContainEqual({ orgId: '123456789012', service, auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] });
@@ -43,14 +41,14 @@ describe('audit logging', () => {
   });
 
   it('sinks every project\'s audit logs into the retention bucket and into the log project, with writer grants', () => {
-    const sinks = ofType(report, ':OrganizationSink').map((r) => r.inputs);
+    const sinks = inputsOfType(report, ':OrganizationSink');
     expect(sinks.map((s) => s['destination']).sort()).toEqual([
       'logging.googleapis.com/projects/guardrails-logs',
       'logging.googleapis.com/projects/guardrails-logs/locations/global/buckets/guardrails-audit',
     ]);
     for (const sink of sinks) expect(sink).toMatchObject({ orgId: '123456789012', includeChildren: true, filter: 'logName:"/logs/cloudaudit.googleapis.com%2F"', deletionPolicy: 'PREVENT' });
     expect(one(report, ':ProjectBucketConfig')).toMatchObject({ project: 'guardrails-logs', bucketId: 'guardrails-audit', retentionDays: 400, locked: false });
-    const grants = ofType(report, ':IAMMember').map((r) => r.inputs);
+    const grants = inputsOfType(report, ':IAMMember');
     expect(grants.map((g) => [g['role'], g['member']]).sort()).toEqual([
       ['roles/logging.bucketWriter', 'serviceAccount:<computed: writer identity of audit-to-bucket>'],
       ['roles/logging.logWriter', 'serviceAccount:<computed: writer identity of audit-to-project>'],
@@ -99,7 +97,7 @@ describe('context-aware access', () => {
 
 describe('alerts', () => {
   const gcpRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'));
-  const policies = ofType(report, ':AlertPolicy').map((r) => r.inputs as { displayName: string; conditions: { conditionMatchedLog: { filter: string } }[]; alertStrategy: unknown; documentation: { content: string }; userLabels: { guardrails_rule: string }; notificationChannels: unknown[] });
+  const policies = inputsOfType(report, ':AlertPolicy').map((r) => r as { displayName: string; conditions: { conditionMatchedLog: { filter: string } }[]; alertStrategy: unknown; documentation: { content: string }; userLabels: { guardrails_rule: string }; notificationChannels: unknown[] });
 
   it('has a rate-limited log-match alert per GCP rule, notifying the configured channels, documented with the rule', () => {
     expect(policies).toHaveLength(gcpRules.length);
