@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 
 interface Run {
   events: number;
@@ -18,7 +19,7 @@ interface Run {
 
 /** Corpus CloudTrail events, varied per copy so nothing is trivially repeated. */
 async function generate(path: string, megabytes: number): Promise<void> {
-  const dir = '../shared/corpus/aws';
+  const dir = fileURLToPath(new URL('../test/fixtures/corpus/aws', import.meta.url));
   const files = ['aws_cli_calls.json', 'cloudshell_exec_env.json', 'console_login.json', 'root_usage.json', 'service_originated_and_sdk_benign.json', 'trail_tampering.json'];
   const events = files.flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>[]);
   const out = createWriteStream(path);

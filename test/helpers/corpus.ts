@@ -1,9 +1,9 @@
-/** The shared corpus (../shared/corpus, see its SOURCES.md): public log samples, read-only. */
+/** The log corpus (test/fixtures/corpus, see its SOURCES.md): public log samples with their origin and licence, read-only. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/corpus', import.meta.url));
 
 export interface CorpusFile {
   /** Path relative to the corpus, e.g. aws/trail_tampering.json. */

@@ -1,6 +1,6 @@
 /**
  * The engine against hand-written expectations: test/fixtures/corpus-labels.json lists, for every
- * event of ../shared/corpus (see its SOURCES.md), the catalog rules that should fire with the example
+ * event of test/fixtures/corpus (see its SOURCES.md), the catalog rules that should fire with the example
  * config. The labels were written from the events, not from the engine's output.
  */
 import { readFileSync } from 'node:fs';

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../../../helpers/corpus.ts';
 import { GCP_QUERY_MAX_LENGTH, compileGcpQuery } from '../../../../core/detection/targets/gcp-query-evaluator.ts';
 
 const matches = (query: string, entry: unknown): boolean => compileGcpQuery(query)(entry);
@@ -435,7 +436,7 @@ describe('Syntax and limits', () => {
 });
 
 describe('Corpus of real audit log entries', () => {
-  const dir = '/work/shared/corpus/gcp';
+  const dir = join(CORPUS_DIR, 'gcp');
   const entries: unknown[] = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
