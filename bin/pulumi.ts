@@ -14,7 +14,7 @@ import { azureProgram } from '../stacks/azure/program.ts';
 const config = new pulumi.Config('guardrails');
 const cloud = config.require('cloud');
 try {
-  const source = resolveConfigPath({ explicit: config.get('configFile'), env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
+  const source = resolveConfigPath({ explicit: config.get('configFile'), explicitFlag: 'guardrails:configFile', env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
   if (source.notice) pulumi.log.warn(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);

@@ -2,9 +2,9 @@
  * Finds, reads and validates the config file. The only place that touches the file system for config;
  * entry points pass in the command-line and environment values so this stays testable.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.ts';
 import { closest } from './did-you-mean.ts';
@@ -16,6 +16,10 @@ export const DEFAULT_CONFIG_FILE = 'guardrails.yaml';
 export const EXAMPLE_CONFIG_FILE = 'guardrails.example.yaml';
 export const CONFIG_ENV_VAR = 'GUARDRAILS_CONFIG';
 export const CONFIG_CONTEXT_KEY = 'guardrailsConfig';
+/** A guardrails config is a few kilobytes; anything past this is the wrong file. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Alias expansions allowed when building the data (yaml's toJS check): stops "billion laughs" files. */
+export const MAX_ALIAS_COUNT = 100;
 
 export interface ConfigSource {
   readonly path: string;
@@ -25,12 +29,14 @@ export interface ConfigSource {
 
 /** Precedence: `cdk -c guardrailsConfig=PATH` (or --config), then $GUARDRAILS_CONFIG, then ./guardrails.yaml, then the example. */
 /** `exampleDir`: where the shipped example lives when the command runs outside the checkout. */
-export function resolveConfigPath(options: { explicit?: string; env?: string; cwd: string; exampleDir?: string }): ConfigSource {
+/** `explicitFlag`: how the user gave `explicit` (default `-c guardrailsConfig`), named when it is wrong. */
+export function resolveConfigPath(options: { explicit?: string; explicitFlag?: string; env?: string; cwd: string; exampleDir?: string }): ConfigSource {
   const chosen = options.explicit || options.env;
   if (chosen) {
     const path = resolve(options.cwd, chosen);
-    const from = options.explicit ? `-c ${CONFIG_CONTEXT_KEY}` : `$${CONFIG_ENV_VAR}`;
+    const from = options.explicit ? (options.explicitFlag ?? `-c ${CONFIG_CONTEXT_KEY}`) : `$${CONFIG_ENV_VAR}`;
     if (!existsSync(path)) throw new ConfigError(from, `${path} does not exist`, 'Point it at a guardrails YAML file.');
+    if (isDirectory(path)) throw new ConfigError(from, `${path} is a directory`, 'Point it at a guardrails YAML file.');
     return { path };
   }
   const local = resolve(options.cwd, DEFAULT_CONFIG_FILE);
@@ -42,8 +48,41 @@ export function resolveConfigPath(options: { explicit?: string; env?: string; cw
 }
 
 export function loadConfigFile(path: string): GuardrailsModel {
-  if (!existsSync(path)) throw new ConfigError(basename(path), 'file not found', `Create it from ${EXAMPLE_CONFIG_FILE}.`);
-  return parseConfigText(readFileSync(path, 'utf8'), basename(path));
+  const name = basename(path);
+  if (!existsSync(path)) throw new ConfigError(name, 'file not found', `Create it from ${EXAMPLE_CONFIG_FILE}.`);
+  let text: string;
+  try {
+    // Size from stat before reading, so a huge file is refused without being read.
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw new ConfigError(name, `${path} is a directory, not a YAML file`, `Point the config at the guardrails YAML file, e.g. ${DEFAULT_CONFIG_FILE}.`);
+    if (stats.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(
+        name,
+        `is ${stats.size.toLocaleString('en-US')} bytes, over the ${MAX_CONFIG_BYTES.toLocaleString('en-US')}-byte (1 MiB) limit for a config file`,
+        'A guardrails config is a few kilobytes: check the path points at the right file.',
+      );
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(name, `cannot be read (${systemErrorText(error)})`, 'Check the path and the file\'s permissions.');
+  }
+  return parseConfigText(text, name);
+}
+
+/** `EACCES: permission denied` from a Node system error, without the path Node appends. */
+function systemErrorText(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = (message ?? String(error)).split(', ')[0]!;
+  return code && !text.startsWith(code) ? `${code}: ${text}` : text;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Parses YAML text into the validated model; errors carry `file:line` of the offending field. */
@@ -55,7 +94,7 @@ export function parseConfigText(text: string, fileName: string): GuardrailsModel
     const { line } = lineCounter.linePos(syntax.pos[0]);
     throw new ConfigError('(yaml)', syntax.message.split('\n')[0]!.replace(/\.$/, ''), 'Fix the YAML syntax.', `${fileName}:${line}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = toData(doc, lineCounter, fileName) ?? {};
   const locate = (path: readonly PropertyKey[]) => `${fileName}:${lineOf(doc, lineCounter, path)}`;
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -69,6 +108,33 @@ export function parseConfigText(text: string, fileName: string): GuardrailsModel
     if (error instanceof ConfigError && !error.location) throw error.at(locate(pathFromText(error.path)));
     throw error;
   }
+}
+
+/** The document as plain data; alias bombs and other alias errors become one line. */
+function toData(doc: Document, lineCounter: LineCounter, fileName: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml throws ReferenceError for alias problems (too many expansions, alias before its anchor).
+    if (!(error instanceof ReferenceError)) throw error;
+    const location = `${fileName}:${firstAliasLine(doc, lineCounter)}`;
+    if (/excessive alias count/i.test(error.message)) {
+      throw new ConfigError('(yaml)', `too many alias expansions (over ${MAX_ALIAS_COUNT}), the shape of a "billion laughs" file that exhausts memory`, 'Remove the YAML aliases (&anchor/*alias) and write the values out.', location);
+    }
+    throw new ConfigError('(yaml)', error.message.replace(/\.$/, ''), 'Fix the YAML aliases (&anchor/*alias).', location);
+  }
+}
+
+/** 1-based line of the first alias (*name) in the document, or 1. */
+function firstAliasLine(doc: Document, counter: LineCounter): number {
+  let line = 1;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) line = counter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
 
 /** `a.b[2].c` for messages. */

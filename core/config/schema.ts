@@ -20,6 +20,10 @@ export const SCP_MAX_CHARACTERS = 10_240;
 /** AWS's published maximum of SCPs attached to one root, OU or account since May 2026. */
 export const SCP_MAX_PER_TARGET = 10;
 
+/** AWS partitions this kit deploys to (the first part of every ARN after arn:). */
+export const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+export type AwsPartition = (typeof AWS_PARTITIONS)[number];
+
 export const ID_PATTERNS = {
   accountId: /^\d{12}$/,
   organizationId: /^o-[a-z0-9]{10,32}$/,
@@ -97,6 +101,8 @@ const controlModes = z.strictObject({
 const aws = z.strictObject({
   organizationId: z.string().regex(ID_PATTERNS.organizationId, { error: 'must be an organization id, e.g. o-a1b2c3d4e5' }),
   managementAccountId: accountId,
+  /** The organisation's partition: break-glass and automation ARNs and all regions must be in it. */
+  partition: z.enum(AWS_PARTITIONS, { error: `must be one of ${AWS_PARTITIONS.join(', ')}` }).default('aws'),
   /** Region of the trail's bucket, key and log group, and of the stack. */
   homeRegion: z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. us-east-1' }).default('us-east-1'),
   targets: z.array(target).default([]),

@@ -4,6 +4,7 @@
  */
 import {
   aggregate,
+  broadRangeWarning,
   documentationRange,
   findOverlaps,
   isNetwork,
@@ -11,9 +12,11 @@ import {
   publicEgressProblem,
   type Network,
 } from '../net/cidr.ts';
+import { awsRegionProblem } from './aws-regions.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
 import type { AwsModel, AzureModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
-import type { ControlName, Mode, ParsedConfig } from './schema.ts';
+import { roleArnProblem } from './role-arn.ts';
+import type { AwsPartition, ControlName, Mode, ParsedConfig } from './schema.ts';
 
 const CONTROLS: readonly ControlName[] = ['networkPerimeter', 'cloudShell', 'logProtection'];
 
@@ -23,6 +26,7 @@ export function validateConfig(config: ParsedConfig, source: string): Guardrails
   const aws = config.aws ? awsModel(config, trusted, warnings) : undefined;
   const gcp = config.gcp ? gcpModel(config, trusted, warnings) : undefined;
   const azure = config.azure ? azureModel(config, trusted) : undefined;
+  checkNotificationTargets(config, warnings);
   return { mode: config.mode, trusted, aws, gcp, azure, notifications: config.notifications, source, warnings };
 }
 
@@ -35,12 +39,14 @@ function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): Truste
     const problem = publicEgressProblem(parsed);
     if (problem) throw new ConfigError(path, problem.problem, problem.fix);
     if (documentationRange(parsed)) documentation.push(parsed.cidr);
+    const broad = broadRangeWarning(parsed);
+    if (broad) warnings.push({ path, message: broad });
     return parsed;
   });
   if (documentation.length > 0) {
     warnings.push({
       path: 'trustedNetworks.cidrs',
-      message: `${documentation.join(', ')} ${documentation.length > 1 ? 'are documentation ranges' : 'is a documentation range'} (RFC 5737/3849): fine for trying the kit, but replace with your real egress ranges before enforce`,
+      message: `${documentation.join(', ')} ${documentation.length > 1 ? 'are documentation ranges' : 'is a documentation range'} (RFC 5737/3849/9637): fine for trying the kit, but replace with your real egress ranges before enforce`,
     });
   }
   for (const { first, second, kind } of findOverlaps(networks)) {
@@ -54,6 +60,7 @@ function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): Truste
   }
   const seenVpcs = new Set<string>();
   config.trustedNetworks.aws.vpcIds.forEach((vpc, i) => {
+    checkRegion(vpc.region, `trustedNetworks.aws.vpcIds[${i}].region`, config.aws?.partition ?? 'aws');
     if (seenVpcs.has(vpc.id)) {
       throw new ConfigError(`trustedNetworks.aws.vpcIds[${i}]`, `${vpc.id} is listed twice`, 'List each VPC once, with its own region.');
     }
@@ -114,6 +121,13 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
 
 function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AwsModel {
   const aws = config.aws!;
+  if (aws.partition !== 'aws') {
+    // The partition is known so that ARNs and regions of another one are refused by name; deploying there
+    // needs partition-aware ARNs in the stacks and the partition's global-event region, which we have not built.
+    throw new ConfigError('aws.partition', `${aws.partition} is not supported yet: the AWS stacks write arn:aws: ARNs and watch us-east-1 for global events`, 'Use aws (the commercial partition).');
+  }
+  checkRegion(aws.homeRegion, 'aws.homeRegion', aws.partition);
+  aws.regions.forEach((region, i) => checkRegion(region, `aws.regions[${i}]`, aws.partition));
   const breakGlass = config.breakGlass.aws?.roleArns ?? [];
   if (breakGlass.length === 0) {
     throw new ConfigError(
@@ -128,10 +142,8 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
     ...automation.map((arn, i) => ({ arn, path: `automation.aws.roleArns[${i}]` })),
   ];
   for (const { arn, path } of exempted) {
-    const roleName = arn.slice(arn.indexOf(':role/') + ':role/'.length);
-    if (/^[*?/]*$/.test(roleName)) {
-      throw new ConfigError(path, `${arn} matches every role, which exempts everyone from every control`, 'Name the roles (a prefix such as role/BreakGlass* is fine).');
-    }
+    const problem = roleArnProblem(arn, aws.partition);
+    if (problem) throw new ConfigError(path, problem.problem, problem.fix);
   }
 
   const modes = Object.fromEntries(CONTROLS.map((c) => [c, aws.controls[c] ?? config.mode])) as Record<ControlName, Mode>;
@@ -183,4 +195,45 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   }
   const eventRegions = aws.regions.length > 0 ? [...new Set(aws.regions)] : [...new Set([aws.homeRegion, 'us-east-1'])];
   return { ...aws, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation, eventRegions };
+}
+
+const CLOUD_NAMES = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' } as const;
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
+
+function checkRegion(region: string, path: string, partition: AwsPartition): void {
+  const problem = awsRegionProblem(region, partition);
+  if (problem) throw new ConfigError(path, problem.problem, problem.fix);
+}
+
+/**
+ * Alarms and blocked calls are only useful if someone hears of them. Enforced controls with nobody to
+ * tell is an error; report mode with nobody to tell is a warning (the alarms still exist).
+ */
+function checkNotificationTargets(config: ParsedConfig, warnings: ConfigWarning[]): void {
+  const clouds = (['aws', 'azure', 'gcp'] as const).filter((cloud) => config[cloud]);
+  const { emails, webhooks } = config.notifications;
+  if (clouds.length === 0 || emails.length + webhooks.length > 0) return;
+  // The settings that put a preventive control in enforce mode (Azure and GCP follow `mode`).
+  const awsControls = config.aws?.controls ?? {};
+  const enforcedBy = [
+    ...new Set([
+      ...(config.aws ? CONTROLS.filter((c) => (awsControls[c] ?? config.mode) === 'enforce').map((c) => (awsControls[c] ? `aws.controls.${c}` : 'mode')) : []),
+      ...((config.azure || config.gcp) && config.mode === 'enforce' ? ['mode'] : []),
+    ]),
+  ];
+  if (enforcedBy.length > 0) {
+    throw new ConfigError(
+      'notifications',
+      `has no emails or webhooks while ${enforcedBy.join(', ')} ${enforcedBy.length > 1 ? 'are' : 'is'} enforce, so enforced controls would block calls and alarms would fire with nobody told`,
+      'Add an address under notifications.emails or an https:// URL under notifications.webhooks.',
+    );
+  }
+  warnings.push({
+    path: 'notifications',
+    message: `has no emails or webhooks, so the ${listed(clouds.map((c) => CLOUD_NAMES[c]))} alarms reach nobody; add one before switching to enforce`,
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { containsCidr, mergeCidr, normalizeCidr, overlapCidr, parseCidr } from 'cidr-tools';
 import ipaddr from 'ipaddr.js';
-import { DOCUMENTATION_RANGES, IPV6_GLOBAL_UNICAST, NON_PUBLIC_IPV4 } from './special-ranges.ts';
+import { DOCUMENTATION_RANGES, IPV6_GLOBAL_UNICAST, NON_PUBLIC_IPV4, NON_PUBLIC_IPV6, type SpecialRange } from './special-ranges.ts';
 
 export type IpVersion = 4 | 6;
 
@@ -64,6 +64,13 @@ export function isNetwork(value: Network | CidrProblem): value is Network {
 
 /** The smallest prefix we accept as one organisation's egress range. */
 export const SHORTEST_TRUSTED_PREFIX = 8;
+/**
+ * The smallest IPv6 prefix we accept: RIRs allocate a /32 to an ISP or LIR, and a site gets a /48
+ * (RFC 6177), so a shorter prefix always spans several organisations.
+ */
+export const SHORTEST_TRUSTED_IPV6_PREFIX = 32;
+/** IPv4 ranges shorter than this (down to the /8 floor) are accepted with a warning: real, but more often a carrier's block than one egress. */
+export const BROAD_IPV4_PREFIX = 16;
 
 /**
  * Checks a parsed network is plausible as a *public egress* range that a cloud sees as the caller's
@@ -76,29 +83,69 @@ export function publicEgressProblem(net: Network): CidrProblem | undefined {
       fix: 'List only your organisation\'s egress ranges (NAT gateways, VPN, office proxies).',
     };
   }
+  return net.version === 4 ? ipv4EgressProblem(net) : ipv6EgressProblem(net);
+}
+
+const NEVER_MATCHES =
+  'the cloud only ever sees a caller\'s public address, so this range never matches (aws:SourceIp, named locations and access levels see the NAT or proxy address)';
+
+function ipv4EgressProblem(net: Network): CidrProblem | undefined {
   if (net.prefix < SHORTEST_TRUSTED_PREFIX) {
     return {
       problem: `${net.cidr} is shorter than /${SHORTEST_TRUSTED_PREFIX}; no organisation egresses from a range that large`,
       fix: `List the actual egress ranges (prefix /${SHORTEST_TRUSTED_PREFIX} or longer).`,
     };
   }
-  const explain =
-    'the cloud only ever sees a caller\'s public address, so this range never matches (aws:SourceIp, named locations and access levels see the NAT or proxy address)';
-  if (net.version === 4) {
-    const special = NON_PUBLIC_IPV4.find((range) => overlapCidr(net.cidr, range.cidr));
-    if (special) {
-      return {
-        problem: `${net.cidr} ${containsCidr(special.cidr, net.cidr) ? 'is in' : 'overlaps'} ${special.cidr}, ${special.name}; ${explain}`,
-        fix: 'Use the public egress range instead, and trust private networks through trustedNetworks.aws.vpcIds or vpcEndpointIds.',
-      };
-    }
-  } else if (!containsCidr(IPV6_GLOBAL_UNICAST, net.cidr)) {
+  const special = specialRangeOf(net, NON_PUBLIC_IPV4);
+  if (special) {
     return {
-      problem: `${net.cidr} is outside IPv6 global unicast space (${IPV6_GLOBAL_UNICAST}); ${explain}`,
-      fix: 'Use your public IPv6 egress prefix.',
+      problem: `${net.cidr} ${special.relation} ${special.range.cidr}, ${special.range.name}; ${NEVER_MATCHES}`,
+      fix: 'Use the public egress range instead, and trust private networks through trustedNetworks.aws.vpcIds or vpcEndpointIds.',
     };
   }
   return undefined;
+}
+
+function ipv6EgressProblem(net: Network): CidrProblem | undefined {
+  const special = specialRangeOf(net, NON_PUBLIC_IPV6);
+  const namedProblem = (s: NonNullable<typeof special>): CidrProblem => ({
+    problem: `${net.cidr} ${s.relation} ${s.range.cidr}, ${s.range.name}; ${NEVER_MATCHES}`,
+    fix: s.range.fix ?? 'Use your public IPv6 egress prefix.',
+  });
+  // Named ranges first, even outside 2000::/3 (SRv6), so the message says what the range is.
+  if (special?.relation === 'is in') return namedProblem(special);
+  if (!overlapCidr(IPV6_GLOBAL_UNICAST, net.cidr)) {
+    return {
+      problem: `${net.cidr} is outside IPv6 global unicast space (${IPV6_GLOBAL_UNICAST}); ${NEVER_MATCHES}`,
+      fix: 'Use your public IPv6 egress prefix.',
+    };
+  }
+  if (net.prefix < SHORTEST_TRUSTED_IPV6_PREFIX) {
+    return {
+      problem: `${net.cidr} is shorter than /${SHORTEST_TRUSTED_IPV6_PREFIX}; one organisation's IPv6 allocation is a /32 (an ISP or LIR) to a /48 (one site), so this trusts other organisations too`,
+      fix: `List your own IPv6 egress prefixes (/${SHORTEST_TRUSTED_IPV6_PREFIX} or longer).`,
+    };
+  }
+  return special ? namedProblem(special) : undefined;
+}
+
+/** The special range containing `net` (the first listed, so the most specific), else the first it overlaps. */
+function specialRangeOf(net: Network, ranges: readonly SpecialRange[]): { range: SpecialRange; relation: 'is in' | 'overlaps' } | undefined {
+  const containing = ranges.find((range) => containsCidr(range.cidr, net.cidr));
+  if (containing) return { range: containing, relation: 'is in' };
+  const overlapping = ranges.find((range) => overlapCidr(range.cidr, net.cidr));
+  return overlapping && { range: overlapping, relation: 'overlaps' };
+}
+
+/**
+ * A warning for an acceptable but unusually large IPv4 range (shorter than /16), naming its size;
+ * undefined otherwise. Call after publicEgressProblem.
+ */
+export function broadRangeWarning(net: Network): string | undefined {
+  if (net.version !== 4 || net.prefix >= BROAD_IPV4_PREFIX) return undefined;
+  const size = (2 ** (32 - net.prefix)).toLocaleString('en-US');
+  const broad = (2 ** (32 - BROAD_IPV4_PREFIX)).toLocaleString('en-US');
+  return `${net.cidr} covers ${size} addresses; an organisation's egress is rarely larger than a /${BROAD_IPV4_PREFIX} (${broad}), so check it is your own allocation and not your ISP's or a cloud provider's block`;
 }
 
 /** The documentation range a network lies in, if any (accepted with a warning). */

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregate, findOverlaps, isNetwork, parseNetwork, publicEgressProblem, type Network } from '../../../core/net/cidr.ts';
+import { containsCidr } from 'cidr-tools';
+import { aggregate, broadRangeWarning, documentationRange, findOverlaps, isNetwork, parseNetwork, publicEgressProblem, type Network } from '../../../core/net/cidr.ts';
+import { DOCUMENTATION_RANGES, NON_PUBLIC_IPV4, NON_PUBLIC_IPV6 } from '../../../core/net/special-ranges.ts';
 
 const net = (text: string): Network => {
   const parsed = parseNetwork(text);
@@ -53,8 +55,68 @@ describe('publicEgressProblem', () => {
     expect(publicEgressProblem(net(text))?.problem).toMatch(message);
   });
 
-  it.each(['8.8.8.0/24', '198.51.100.0/24', '2600:1f18::/32'])('accepts %s', (text) => {
-    expect(publicEgressProblem(net(text))).toBeUndefined();
+  it.each([
+    ['2001:db8::/31', /^2001:db8::\/31 is shorter than \/32; one organisation's IPv6 allocation is a \/32/],
+    ['2000::/3', /shorter than \/32/],
+    ['::/1', /shorter than \/32/],
+    ['2002::/16', /^2002::\/16 is in 2002::\/16, 6to4 \(RFC 3056\)/],
+    ['2001::/32', /^2001::\/32 is in 2001::\/32, Teredo \(RFC 4380\)/],
+    ['2001:0:4136:e378::/64', /is in 2001::\/32, Teredo/],
+    ['2001:1ff::/32', /is in 2001::\/23, IETF protocol assignments \(RFC 2928\)/],
+    ['2001:2::/48', /is in 2001:2::\/48, benchmarking \(RFC 5180\)/],
+    ['2001:2::/32', /is in 2001::\/23/],
+    ['2001:10::/32', /is in 2001:10::\/28, ORCHID, deprecated \(RFC 4843\)/],
+    ['2001:2f::/32', /is in 2001:20::\/28, ORCHIDv2 \(RFC 7343\)/],
+    ['5f00::/16', /is in 5f00::\/16, SRv6 segment identifiers \(RFC 9602\)/],
+    ['5f00::/12', /outside IPv6 global unicast/],
+  ])('rejects IPv6 %s', (text, message) => {
+    expect(publicEgressProblem(net(text))?.problem).toMatch(message);
+  });
+
+  it('suggests the IPv4 egress for tunnelled IPv6 ranges', () => {
+    expect(publicEgressProblem(net('2002:cb00:7100::/40'))?.fix).toBe('Trust the public IPv4 egress address the tunnel runs over instead.');
+    expect(publicEgressProblem(net('2001:2::/48'))?.fix).toBe('Use your public IPv6 egress prefix.');
+  });
+
+  it.each(['8.8.8.0/24', '198.51.100.0/24', '2600:1f18::/32', '2001:200::/32', '2001:db8::/32', '3fff:100::/32', '2a00:1450:4000::/37', '2001:db8:1::/48'])(
+    'accepts %s',
+    (text) => {
+      expect(publicEgressProblem(net(text))).toBeUndefined();
+    },
+  );
+});
+
+describe('special-purpose range data', () => {
+  it('parses every range and lists the IPv6 ones most specific first', () => {
+    for (const range of [...NON_PUBLIC_IPV4, ...NON_PUBLIC_IPV6, ...DOCUMENTATION_RANGES]) {
+      expect(net(range.cidr).cidr, range.name).toBe(range.cidr);
+      expect(range.name, range.cidr).toMatch(/\(RFC \d+(, RFC \d+)*\)$/);
+    }
+    // A range listed earlier never contains a later one, so the first containing range is the most specific.
+    NON_PUBLIC_IPV6.forEach((later, j) => {
+      for (const earlier of NON_PUBLIC_IPV6.slice(0, j)) expect(containsCidr(earlier.cidr, later.cidr), `${earlier.cidr} before ${later.cidr}`).toBe(false);
+    });
+  });
+
+  it('keeps the documentation prefixes clear of the refused ranges (2001:db8::/32 is not in 2001::/23)', () => {
+    for (const doc of DOCUMENTATION_RANGES.filter((r) => r.cidr.includes(':'))) {
+      for (const refused of NON_PUBLIC_IPV6) expect(containsCidr(refused.cidr, doc.cidr), `${doc.cidr} in ${refused.cidr}`).toBe(false);
+    }
+    expect(documentationRange(net('3fff:fff::/32'))).toBe('documentation (RFC 9637)');
+    expect(documentationRange(net('2001:db8:ffff::/48'))).toBe('documentation (RFC 3849)');
+  });
+});
+
+describe('broadRangeWarning', () => {
+  it('names the size of IPv4 ranges shorter than /16', () => {
+    expect(broadRangeWarning(net('198.0.0.0/12'))).toBe(
+      "198.0.0.0/12 covers 1,048,576 addresses; an organisation's egress is rarely larger than a /16 (65,536), so check it is your own allocation and not your ISP's or a cloud provider's block",
+    );
+    expect(broadRangeWarning(net('11.0.0.0/8'))).toMatch(/^11\.0\.0\.0\/8 covers 16,777,216 addresses;/);
+  });
+
+  it.each(['198.1.0.0/16', '203.0.113.0/24', '2001:db8::/32'])('says nothing for %s', (text) => {
+    expect(broadRangeWarning(net(text))).toBeUndefined();
   });
 });
 
