@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 
 const context = JSON.stringify((JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: unknown }).context);
 
-function timeApp(entry: string): number {
+export function timeApp(entry: string): number {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   const start = performance.now();
   const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {

@@ -1,72 +1,103 @@
 /**
- * The `guardrails` command (package bin, via bin/guardrails.js):
- *   guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
- *   guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
- *   guardrails plan --cloud azure|gcp [--config FILE] [--rules DIR] [--out DIR]
+ * The `guardrails` command (package bin, via bin/guardrails.js). `guardrails --help` lists the commands;
+ * core/cli/help.ts holds every help text and the exit codes. Each command's modules are imported when it
+ * runs, so `--help`, `--version` and `validate` start without loading what `plan` or `detect` need.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { oneOf, parseArgs, UsageError } from '../core/cli/args.ts';
-import { runDetect } from '../core/cli/detect.ts';
-import { printRules } from '../core/cli/rules.ts';
-import { writePlan } from '../core/cli/plan.ts';
+import { COMMAND_HELP, COMMANDS, overview, type Command } from '../core/cli/help.ts';
 import { ConfigError } from '../core/config/config-error.ts';
-import { CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
-import { loadCatalog } from '../core/detection/catalog.ts';
+import { PLAN_CLOUDS } from '../core/cli/plan.ts';
 import { RuleError } from '../core/detection/rule-error.ts';
 import { PRODUCTS, TARGETS } from '../core/detection/rule.ts';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_RULES = fileURLToPath(new URL('../detections', import.meta.url));
-const USAGE = `usage:
-  guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
-  guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
-  guardrails plan --cloud azure|gcp [--config FILE] [--rules DIR] [--out DIR]`;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+type Options = Record<string, string | true>;
+
+const COMMON = { config: 'value', rules: 'value', help: 'flag' } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'detect') {
-    const { positionals, options } = parseArgs(rest, { config: 'value', rules: 'value', cloud: 'value', format: 'value', 'fail-on-match': 'flag' });
-    if (positionals.length === 0) throw new UsageError('detect needs at least one file or directory');
-    const rules = catalog(options);
-    const summary = await runDetect({
-      paths: positionals,
-      rules,
-      cloud: oneOf('cloud', options['cloud'], PRODUCTS),
-      format: oneOf('format', options['format'], ['table', 'ndjson'] as const) ?? 'table',
-      out: process.stdout,
-      err: process.stderr,
-    });
-    return options['fail-on-match'] && summary.matched > 0 ? 1 : 0;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(`${topic && isCommand(topic) ? COMMAND_HELP[topic] : overview(VERSION)}\n`);
+    return command === undefined ? 2 : 0;
   }
-  if (command === 'rules') {
-    const { positionals, options } = parseArgs(rest, { config: 'value', rules: 'value', cloud: 'value', target: 'value' });
-    if (positionals.length > 0) throw new UsageError(`rules takes no arguments (got ${positionals.join(' ')})`);
-    const failures = printRules(catalog(options), { cloud: oneOf('cloud', options['cloud'], PRODUCTS), target: oneOf('target', options['target'], TARGETS), out: process.stdout });
-    return failures > 0 ? 1 : 0;
-  }
-  if (command === 'plan') {
-    const { positionals, options } = parseArgs(rest, { config: 'value', rules: 'value', cloud: 'value', out: 'value' });
-    if (positionals.length > 0) throw new UsageError(`plan takes no arguments (got ${positionals.join(' ')})`);
-    const cloud = oneOf('cloud', options['cloud'], ['azure', 'gcp'] as const);
-    if (!cloud) throw new UsageError('plan needs --cloud azure or --cloud gcp (AWS is planned by cdk synth)');
-    const { model, rules } = loadAll(options);
-    await writePlan(cloud, model, rules, typeof options['out'] === 'string' ? options['out'] : 'out', process.stderr);
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`guardrails ${VERSION}\n`);
     return 0;
   }
-  throw new UsageError(command ? `unknown command ${command}` : 'no command');
+  if (!isCommand(command)) throw new UsageError(`unknown command ${command} (commands: ${COMMANDS.join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${COMMAND_HELP[command]}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'detect': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', format: 'value', 'fail-on-match': 'flag' }, command);
+      if (positionals.length === 0) throw new UsageError('detect needs at least one file or directory', command);
+      const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
+      const format = oneOf('format', options['format'], ['table', 'ndjson'] as const, command) ?? 'table';
+      const { detectExitCode, runDetect } = await import('../core/cli/detect.ts');
+      const summary = await runDetect({ paths: positionals, rules: (await loadAll(options)).rules, cloud, format, out: process.stdout, err: process.stderr });
+      return detectExitCode(summary, options['fail-on-match'] === true);
+    }
+    case 'rules': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', target: 'value' }, command);
+      if (positionals.length > 0) throw new UsageError(`rules takes no arguments (got ${positionals.join(' ')})`, command);
+      const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
+      const target = oneOf('target', options['target'], TARGETS, command);
+      const { printRules } = await import('../core/cli/rules.ts');
+      return printRules((await loadAll(options)).rules, { cloud, target, out: process.stdout }) > 0 ? 1 : 0;
+    }
+    case 'validate': {
+      const { positionals, options } = parseArgs(rest, COMMON, command);
+      if (positionals.length > 0) throw new UsageError(`validate takes no arguments (got ${positionals.join(' ')})`, command);
+      const { validateAll } = await import('../core/cli/validate.ts');
+      const { model, rules } = await loadAll(options);
+      process.stdout.write(`${await validateAll(model, rules)}\n`);
+      return 0;
+    }
+    case 'plan': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', out: 'value' }, command);
+      if (positionals.length > 0) throw new UsageError(`plan takes no arguments (got ${positionals.join(' ')})`, command);
+      const requested = oneOf('cloud', options['cloud'], [...PLAN_CLOUDS, 'all'] as const, command) ?? 'all';
+      const started = performance.now();
+      const { cloudsToPlan, readCdkContext, runPlan } = await import('../core/cli/plan.ts');
+      const { model, rules } = await loadAll(options);
+      process.stderr.write(`plan: config and rules loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      await runPlan({
+        clouds: cloudsToPlan(requested, model),
+        model,
+        catalog: rules,
+        outDir: typeof options['out'] === 'string' ? options['out'] : 'out',
+        configFile: basename(model.source),
+        version: VERSION,
+        cdkContext: readCdkContext(PACKAGE_ROOT),
+        err: process.stderr,
+      });
+      return 0;
+    }
+  }
 }
 
-function loadAll(options: Record<string, string | true>) {
+function isCommand(name: string): name is Command {
+  return (COMMANDS as string[]).includes(name);
+}
+
+async function loadAll(options: Options) {
+  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }] = await Promise.all([import('../core/config/load.ts'), import('../core/detection/catalog.ts')]);
   const explicit = typeof options['config'] === 'string' ? options['config'] : undefined;
-  const source = resolveConfigPath({ explicit, env: process.env[CONFIG_ENV_VAR], cwd: process.cwd(), exampleDir: PACKAGE_ROOT });
+  const source = resolveConfigPath({ explicit, explicitFlag: '--config', env: process.env[CONFIG_ENV_VAR], cwd: process.cwd(), exampleDir: PACKAGE_ROOT });
   if (source.notice) process.stderr.write(`${source.notice}\n`);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
   return { model, rules: loadCatalog(model, typeof options['rules'] === 'string' ? options['rules'] : PACKAGE_RULES) };
-}
-
-function catalog(options: Record<string, string | true>) {
-  return loadAll(options).rules;
 }
 
 main(process.argv.slice(2)).then(
@@ -74,8 +105,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`error: ${error.message}\n${USAGE}\n`);
+    if (error instanceof UsageError) process.stderr.write(`error: ${error.message}\n${error.command ? `usage: ${COMMAND_HELP[error.command as Command].split('\n')[0]!.replace(/^usage: /, '')}` : 'run guardrails --help for the commands'}\n`);
     else if (error instanceof ConfigError || error instanceof RuleError) process.stderr.write(`error: ${error.message}\n`);
+    // cdk-nag findings were already printed in full by the synth; the stack trace adds nothing.
+    else if (error instanceof Error && error.name === 'ValidationFailed') process.stderr.write(`error: ${error.message}\n`);
     else throw error;
     process.exitCode = 2;
   },

@@ -93,9 +93,38 @@ describe('guardrails plan', () => {
     expect(plan.resources.map((r) => r.type)).toContain('gcp:logging/organizationSink:OrganizationSink');
     expect(Object.keys(plan.resources[0]!).sort()).toEqual(['inputs', 'name', 'type']);
   });
+});
 
-  it('needs a cloud it can plan', () => {
-    expect(guardrails(['plan']).stderr).toMatch(/^error: plan needs --cloud azure or --cloud gcp/m);
-    expect(guardrails(['plan', '--cloud', 'aws']).stderr).toMatch(/^error: --cloud must be one of azure, gcp$/m);
+describe('guardrails --help, --version and validate', () => {
+  it('prints the commands and the exit codes, a page per command, and the version', () => {
+    const help = guardrails(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: guardrails <command> \[options\]$/m);
+    for (const command of ['plan', 'validate', 'detect', 'rules']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      const page = guardrails([command, '--help']);
+      expect(page.status).toBe(0);
+      expect(page.stdout).toMatch(new RegExp(`^usage: guardrails ${command}`));
+    }
+    expect(guardrails(['detect', '--help']).stdout).toMatch(/^  3  incomplete: an input could not be read in full/m);
+    const version = guardrails(['--version']);
+    expect(version.stdout.trim()).toBe(`guardrails ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);
+    const none = guardrails([]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toMatch(/^commands:$/m);
+  });
+
+  it('validates the example and refuses a bad config with one line and exit 2', () => {
+    const ok = guardrails(['validate']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^valid: .*guardrails\.example\.yaml \(aws, azure, gcp; mode report; 47 rules, \d+ deployments compile; 1 SCP\(s\) within 10240 characters; \d+ AWS alarm rules\)$/m);
+    const dir = mkdtempSync(join(tmpdir(), 'guardrails-validate-'));
+    writeFileSync(join(dir, 'bad.yaml'), readFileSync(join(root, 'guardrails.example.yaml'), 'utf8').replace('- 192.0.2.0/24', '- 10.0.0.0/8'));
+    const bad = guardrails(['validate', '--config', join(dir, 'bad.yaml')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: bad\.yaml:\d+ trustedNetworks\.cidrs\[0\]: 10\.0\.0\.0\/8 is in 10\.0\.0\.0\/8, private/)]);
+    const missing = guardrails(['validate', '--config', join(dir, 'nope.yaml')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^error: --config: .*nope\.yaml does not exist/m);
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * The ATT&CK Enterprise techniques our rules are tagged with, and what ATT&CK lists against T1059.009.
+ * Names are ATT&CK's own (https://attack.mitre.org/techniques/<ID>/); a test keeps this table complete
+ * for every technique tag in the catalog, so a new tag fails until it is named here.
+ */
+
+export const TECHNIQUES: Readonly<Record<string, string>> = {
+  T1048: 'Exfiltration Over Alternative Protocol',
+  'T1059.009': 'Command and Scripting Interpreter: Cloud API',
+  'T1078.004': 'Valid Accounts: Cloud Accounts',
+  'T1087.004': 'Account Discovery: Cloud Account',
+  'T1098.001': 'Account Manipulation: Additional Cloud Credentials',
+  'T1098.003': 'Account Manipulation: Additional Cloud Roles',
+  T1110: 'Brute Force',
+  T1484: 'Domain or Tenant Policy Modification',
+  T1485: 'Data Destruction',
+  T1528: 'Steal Application Access Token',
+  T1530: 'Data from Cloud Storage',
+  T1537: 'Transfer Data to Cloud Account',
+  'T1548.005': 'Abuse Elevation Control Mechanism: Temporary Elevated Cloud Access',
+  T1552: 'Unsecured Credentials',
+  'T1556.009': 'Modify Authentication Process: Conditional Access Policies',
+  T1562: 'Impair Defenses',
+  'T1562.007': 'Impair Defenses: Disable or Modify Cloud Firewall',
+  'T1562.008': 'Impair Defenses: Disable or Modify Cloud Logs',
+  T1567: 'Exfiltration Over Web Service',
+  T1578: 'Modify Cloud Compute Infrastructure',
+  T1580: 'Cloud Infrastructure Discovery',
+  T1651: 'Cloud Administration Command',
+  T1666: 'Modify Cloud Resource Hierarchy',
+};
+
+/** The technique this kit exists for. */
+export const CLOUD_API = 'T1059.009';
+
+/**
+ * What ATT&CK lists for T1059.009 (https://attack.mitre.org/techniques/T1059/009/): two mitigations and
+ * the data source whose component sees it.
+ */
+export const CLOUD_API_MITIGATIONS = [
+  { id: 'M1026', name: 'Privileged Account Management', attack: 'Least privilege for API access; limit who may use the cloud APIs, and from where.' },
+  { id: 'M1038', name: 'Execution Prevention', attack: 'Prevent or restrict the interpreters (cloud shells, CLIs) attackers use.' },
+] as const;
+export const CLOUD_API_DATA_SOURCE = { id: 'DS0017', name: 'Command: Command Execution', attack: 'Audit logs of cloud API calls: who ran which command, from where.' } as const;
+
+/** `attack.t1059.009` -> `T1059.009`; tactic tags (`attack.execution`) and other tags -> undefined. */
+export function techniqueOfTag(tag: string): string | undefined {
+  const match = /^attack\.(t\d{4}(?:\.\d{3})?)$/.exec(tag);
+  return match ? match[1]!.toUpperCase() : undefined;
+}

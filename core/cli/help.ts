@@ -1,0 +1,75 @@
+/** The `guardrails` command's help texts: one overview and one page per command. */
+import { DETECT_EXIT_CODES } from './detect.ts';
+
+/** Every command exits 0 or 2 (usage, config or rule error); detect also uses 1 and 3. */
+export const EXIT_CODES = `exit codes:\n${DETECT_EXIT_CODES.map((line) => `  ${line}`).join('\n')}`;
+
+const CONFIG_OPTION = '  --config FILE   the guardrails YAML (default: $GUARDRAILS_CONFIG, then ./guardrails.yaml, then the shipped example)';
+const RULES_OPTION = '  --rules DIR     rule catalog directory (default: the shipped detections/)';
+
+export const COMMAND_HELP = {
+  plan: `usage: guardrails plan [--cloud aws|azure|gcp|all] [--config FILE] [--rules DIR] [--out DIR]
+
+Shows everything the kit would deploy, without deploying anything or calling a cloud:
+  DIR/aws/                       the AWS cloud assembly (cdk synth, in-process, cdk-nag on)
+  DIR/azure.plan.json            offline plans of the Pulumi programs (Pulumi's mocks engine,
+  DIR/gcp.plan.json              not pulumi preview)
+  DIR/report.md                  controls, exemptions, rules, gaps, rollout checklist, diagrams
+  DIR/attack-navigator-layer.json  ATT&CK Navigator layer (format 4.5) of the rule catalog
+
+options:
+  --cloud C       aws, azure, gcp or all (default all: every cloud the config has a section for)
+${CONFIG_OPTION}
+${RULES_OPTION}
+  --out DIR       where to write (default out/)`,
+  validate: `usage: guardrails validate [--config FILE] [--rules DIR]
+
+Checks the config file and that every rule compiles for where it is deployed, and writes nothing.
+Fast enough for a pre-commit hook. Exit 0 when valid, 2 with one line naming the field and the fix.
+
+options:
+${CONFIG_OPTION}
+${RULES_OPTION}`,
+  detect: `usage: guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--fail-on-match]
+
+Runs the rule catalog over log files: CloudTrail files, JSON arrays, NDJSON, gzipped or not, and
+directories. Matches go to stdout, the summary and every unreadable file or malformed line to stderr.
+
+options:
+  --cloud C       only rules for this cloud
+  --format F      table (default) or ndjson: {"rule","title","level","file","index"} per match
+  --fail-on-match exit 1 when any rule matched (for CI)
+${CONFIG_OPTION}
+${RULES_OPTION}
+
+${EXIT_CODES}`,
+  rules: `usage: guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
+
+Prints every rule compiled for each target (or why a target cannot express it), ready to paste into a
+console. Exit 1 if a rule fails to compile for a target it is deployed to.
+
+options:
+  --cloud C       only rules for this cloud
+  --target T      only this target
+${CONFIG_OPTION}
+${RULES_OPTION}`,
+} as const;
+
+export type Command = keyof typeof COMMAND_HELP;
+export const COMMANDS = Object.keys(COMMAND_HELP) as Command[];
+
+export function overview(version: string): string {
+  return `guardrails ${version}: guardrails against MITRE ATT&CK T1059.009 (Cloud API) for AWS, Azure and GCP
+
+usage: guardrails <command> [options]
+       guardrails <command> --help
+       guardrails --version
+
+commands:
+  plan       everything the kit would deploy on each cloud, a report and an ATT&CK layer (writes out/)
+  validate   check the config and the rules; writes nothing
+  detect     run the rule catalog over log files (backtest, or a CI gate with --fail-on-match)
+  rules      print the compiled queries per target
+
+${EXIT_CODES}`;
+}
