@@ -4,7 +4,7 @@
  * alerts for tampering with the guardrails themselves (diagnostic setting deleted, lock removed,
  * policy assignment deleted). Conditional Access changes are catalog rules over AuditLogs.
  */
-import * as azure from '@pulumi/azure-native';
+import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface KqlAlertRule {
@@ -36,12 +36,12 @@ export const TAMPERING_OPERATIONS: readonly { id: string; operationName: string;
 ];
 
 export class AzureAlerts extends pulumi.ComponentResource {
-  readonly actionGroup: azure.monitor.ActionGroup;
+  readonly actionGroup: monitor.ActionGroup;
 
   constructor(name: string, args: AzureAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:Alerts', name, {}, opts);
     const parent = { parent: this };
-    this.actionGroup = new azure.monitor.ActionGroup(`${name}-action-group`, {
+    this.actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
       resourceGroupName: args.resourceGroupName,
       actionGroupName: 'guardrails-alerts',
       groupShortName: 'guardrails',
@@ -51,7 +51,7 @@ export class AzureAlerts extends pulumi.ComponentResource {
       webhookReceivers: args.webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
     }, parent);
     for (const rule of args.rules) {
-      new azure.monitor.ScheduledQueryRule(`${name}-${rule.id}`, {
+      new monitor.ScheduledQueryRule(`${name}-${rule.id}`, {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         ruleName: `guardrails-${rule.id}`,
@@ -80,7 +80,7 @@ export class AzureAlerts extends pulumi.ComponentResource {
     }
     if (args.subscriptionIds.length > 0) {
       for (const op of TAMPERING_OPERATIONS) {
-        new azure.monitor.ActivityLogAlert(`${name}-${op.id}`, {
+        new monitor.ActivityLogAlert(`${name}-${op.id}`, {
           resourceGroupName: args.resourceGroupName,
           activityLogAlertName: `guardrails-${op.id}`,
           description: `cloud-api-guardrails: ${op.title}`,

@@ -7,7 +7,12 @@
  * DeployIfNotExists policy assignment at the management group. CanNotDelete locks protect the workspace,
  * the storage account and each diagnostic setting.
  */
-import * as azure from '@pulumi/azure-native';
+import * as authorization from '@pulumi/azure-native/authorization';
+import { Provider } from '@pulumi/azure-native/provider';
+import * as monitor from '@pulumi/azure-native/monitor';
+import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
+import * as resources from '@pulumi/azure-native/resources';
+import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface AzureAuditLoggingArgs {
@@ -35,26 +40,26 @@ export function storageAccountName(tenantId: string): string {
 }
 
 export class AzureAuditLogging extends pulumi.ComponentResource {
-  readonly workspace: azure.operationalinsights.Workspace;
-  readonly storage: azure.storage.StorageAccount;
+  readonly workspace: operationalinsights.Workspace;
+  readonly storage: storage.StorageAccount;
   readonly resourceGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: AzureAuditLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:AuditLogging', name, {}, opts);
     const parent = { parent: this };
     const lock = (id: string, scope: pulumi.Input<string>, what: string) =>
-      new azure.authorization.ManagementLockByScope(`${name}-lock-${id}`, { scope, level: 'CanNotDelete', lockName: 'guardrails-audit', notes: `cloud-api-guardrails: ${what} holds audit evidence` }, parent);
+      new authorization.ManagementLockByScope(`${name}-lock-${id}`, { scope, level: 'CanNotDelete', lockName: 'guardrails-audit', notes: `cloud-api-guardrails: ${what} holds audit evidence` }, parent);
 
-    const group = new azure.resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName, location: args.location }, { ...parent, protect: true });
+    const group = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName, location: args.location }, { ...parent, protect: true });
     this.resourceGroupName = group.name;
-    this.workspace = new azure.operationalinsights.Workspace(`${name}-workspace`, {
+    this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
       resourceGroupName: group.name,
       location: args.location,
       workspaceName: 'guardrails-audit',
       sku: { name: 'PerGB2018' },
       retentionInDays: args.retentionDays,
     }, { ...parent, protect: true });
-    this.storage = new azure.storage.StorageAccount(`${name}-storage`, {
+    this.storage = new storage.StorageAccount(`${name}-storage`, {
       resourceGroupName: group.name,
       location: args.location,
       accountName: storageAccountName(args.tenantId),
@@ -78,14 +83,14 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
     } else {
       args.subscriptionIds.forEach((subscriptionId) => {
         // A subscription diagnostic setting is created in the provider's subscription: one provider each.
-        const provider = new azure.Provider(`${name}-sub-${subscriptionId}`, { subscriptionId }, parent);
-        const setting = new azure.monitor.SubscriptionDiagnosticSetting(`${name}-activity-${subscriptionId}`, {
+        const provider = new Provider(`${name}-sub-${subscriptionId}`, { subscriptionId }, parent);
+        const setting = new monitor.SubscriptionDiagnosticSetting(`${name}-activity-${subscriptionId}`, {
           name: 'guardrails-activity-log',
           workspaceId: this.workspace.id,
           storageAccountId: this.storage.id,
           logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
         }, { ...parent, provider });
-        new azure.authorization.ManagementLockByScope(`${name}-lock-activity-${subscriptionId}`, {
+        new authorization.ManagementLockByScope(`${name}-lock-activity-${subscriptionId}`, {
           scope: `/subscriptions/${subscriptionId}`,
           level: 'CanNotDelete',
           lockName: 'guardrails-activity-log',
@@ -98,7 +103,7 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
 
   private activityLogPolicy(name: string, args: AzureAuditLoggingArgs): void {
     const scope = `/providers/Microsoft.Management/managementGroups/${args.managementGroupId}`;
-    const assignment = new azure.authorization.PolicyAssignment(`${name}-activity-policy`, {
+    const assignment = new authorization.PolicyAssignment(`${name}-activity-policy`, {
       scope,
       policyAssignmentName: 'guardrails-activity-log',
       displayName: 'cloud-api-guardrails: stream every subscription\'s Activity Log to the audit workspace',
@@ -109,7 +114,7 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
       enforcementMode: 'Default',
     }, { parent: this });
     ACTIVITY_LOG_POLICY_ROLES.forEach((role, i) => {
-      new azure.authorization.RoleAssignment(`${name}-activity-policy-role-${i}`, {
+      new authorization.RoleAssignment(`${name}-activity-policy-role-${i}`, {
         scope,
         principalId: assignment.identity.apply((identity) => identity?.principalId ?? ''),
         principalType: 'ServicePrincipal',

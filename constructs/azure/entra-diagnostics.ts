@@ -4,7 +4,7 @@
  * Global Administrator or Security Administrator create it, never a service principal: run the stack
  * once as such a user with `azure.entraDiagnostics: true`, and let pipelines run with it false.
  */
-import * as azure from '@pulumi/azure-native';
+import * as aadiam from '@pulumi/azure-native/aadiam';
 import * as pulumi from '@pulumi/pulumi';
 
 export const ENTRA_LOG_CATEGORIES = [
@@ -24,7 +24,7 @@ export interface EntraDiagnosticsArgs {
 export class EntraDiagnostics extends pulumi.ComponentResource {
   constructor(name: string, args: EntraDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:EntraDiagnostics', name, {}, opts);
-    new azure.aadiam.DiagnosticSetting(`${name}-setting`, {
+    new aadiam.DiagnosticSetting(`${name}-setting`, {
       name: 'guardrails-entra',
       workspaceId: args.workspaceId,
       storageAccountId: args.storageAccountId,

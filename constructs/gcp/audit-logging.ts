@@ -6,7 +6,10 @@
  * the log project itself, because log-based alerts do not see what a sink writes straight to a bucket.
  * Everything that must survive has deletionPolicy PREVENT.
  */
-import * as gcp from '@pulumi/gcp';
+import * as logging from '@pulumi/gcp/logging';
+import * as organizations from '@pulumi/gcp/organizations';
+import * as orgpolicy from '@pulumi/gcp/orgpolicy';
+import * as projects from '@pulumi/gcp/projects';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface GcpAuditLoggingArgs {
@@ -25,35 +28,35 @@ export const AUDIT_BUCKET_ID = 'guardrails-audit';
 const PREVENT = 'PREVENT';
 
 export class GcpAuditLogging extends pulumi.ComponentResource {
-  readonly bucket: gcp.logging.ProjectBucketConfig;
-  readonly bucketSink: gcp.logging.OrganizationSink;
-  readonly projectSink: gcp.logging.OrganizationSink;
+  readonly bucket: logging.ProjectBucketConfig;
+  readonly bucketSink: logging.OrganizationSink;
+  readonly projectSink: logging.OrganizationSink;
 
   constructor(name: string, args: GcpAuditLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:gcp:AuditLogging', name, {}, opts);
     const parent = { parent: this };
     const org = args.organizationId;
 
-    new gcp.organizations.IamAuditConfig(`${name}-all-services`, {
+    new organizations.IamAuditConfig(`${name}-all-services`, {
       orgId: org,
       service: 'allServices',
       auditLogConfigs: [{ logType: 'ADMIN_READ' }],
     }, parent);
     for (const service of args.dataAccessServices) {
-      new gcp.organizations.IamAuditConfig(`${name}-${service.replace(/\.googleapis\.com$/, '')}`, {
+      new organizations.IamAuditConfig(`${name}-${service.replace(/\.googleapis\.com$/, '')}`, {
         orgId: org,
         service,
         auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
       }, parent);
     }
-    new gcp.orgpolicy.Policy(`${name}-no-audit-exemptions`, {
+    new orgpolicy.Policy(`${name}-no-audit-exemptions`, {
       name: `organizations/${org}/policies/iam.disableAuditLoggingExemption`,
       parent: `organizations/${org}`,
       spec: { rules: [{ enforce: 'TRUE' }] },
       deletionPolicy: PREVENT,
     }, parent);
 
-    this.bucket = new gcp.logging.ProjectBucketConfig(`${name}-bucket`, {
+    this.bucket = new logging.ProjectBucketConfig(`${name}-bucket`, {
       project: args.logProjectId,
       location: args.location,
       bucketId: AUDIT_BUCKET_ID,
@@ -62,7 +65,7 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
       description: 'cloud-api-guardrails: organization audit logs',
     }, { ...parent, protect: true, retainOnDelete: true });
 
-    this.bucketSink = new gcp.logging.OrganizationSink(`${name}-to-bucket`, {
+    this.bucketSink = new logging.OrganizationSink(`${name}-to-bucket`, {
       name: 'guardrails-audit-to-bucket',
       orgId: org,
       includeChildren: true,
@@ -71,7 +74,7 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
       description: 'cloud-api-guardrails: audit logs of every project into the retention bucket',
       deletionPolicy: PREVENT,
     }, { ...parent, dependsOn: [this.bucket] });
-    new gcp.projects.IAMMember(`${name}-bucket-writer`, {
+    new projects.IAMMember(`${name}-bucket-writer`, {
       project: args.logProjectId,
       role: 'roles/logging.bucketWriter',
       member: this.bucketSink.writerIdentity,
@@ -81,7 +84,7 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
       },
     }, parent);
 
-    this.projectSink = new gcp.logging.OrganizationSink(`${name}-to-project`, {
+    this.projectSink = new logging.OrganizationSink(`${name}-to-project`, {
       name: 'guardrails-audit-to-log-project',
       orgId: org,
       includeChildren: true,
@@ -90,7 +93,7 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
       description: 'cloud-api-guardrails: audit logs routed into the log project, where the log-based alerts run',
       deletionPolicy: PREVENT,
     }, parent);
-    new gcp.projects.IAMMember(`${name}-project-writer`, {
+    new projects.IAMMember(`${name}-project-writer`, {
       project: args.logProjectId,
       role: 'roles/logging.logWriter',
       member: this.projectSink.writerIdentity,

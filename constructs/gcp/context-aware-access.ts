@@ -11,7 +11,8 @@
  * setting); what stops gcloud in Cloud Shell here is the access level, because Cloud Shell calls leave
  * from Google's addresses, not the trusted ranges.
  */
-import * as gcp from '@pulumi/gcp';
+import * as accesscontextmanager from '@pulumi/gcp/accesscontextmanager';
+import * as iam from '@pulumi/gcp/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { chunk } from '../../core/gcp/chunk.ts';
 import { denyPolicyPrincipal } from '../../core/gcp/principals.ts';
@@ -54,15 +55,15 @@ export const TAMPER_PERMISSIONS = [
 ];
 
 export class GcpContextAwareAccess extends pulumi.ComponentResource {
-  readonly policy: gcp.accesscontextmanager.AccessPolicy;
-  readonly accessLevel: gcp.accesscontextmanager.AccessLevel;
-  readonly binding: gcp.accesscontextmanager.GcpUserAccessBinding;
+  readonly policy: accesscontextmanager.AccessPolicy;
+  readonly accessLevel: accesscontextmanager.AccessLevel;
+  readonly binding: accesscontextmanager.GcpUserAccessBinding;
 
   constructor(name: string, args: GcpContextAwareAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:gcp:ContextAwareAccess', name, {}, opts);
     const parent = { parent: this };
     const enforce = args.mode === 'enforce';
-    this.policy = new gcp.accesscontextmanager.AccessPolicy(`${name}-policy`, {
+    this.policy = new accesscontextmanager.AccessPolicy(`${name}-policy`, {
       parent: `organizations/${args.organizationId}`,
       title: 'cloud-api-guardrails',
       deletionPolicy: 'PREVENT',
@@ -71,7 +72,7 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
     const devicePolicy = args.devicePolicy
       ? { requireScreenLock: args.devicePolicy.requireScreenLock, requireCorpOwned: args.devicePolicy.requireCorpOwned }
       : undefined;
-    this.accessLevel = new gcp.accesscontextmanager.AccessLevel(`${name}-trusted-networks`, {
+    this.accessLevel = new accesscontextmanager.AccessLevel(`${name}-trusted-networks`, {
       parent: pulumi.interpolate`accessPolicies/${policyName}`,
       name: pulumi.interpolate`accessPolicies/${policyName}/accessLevels/guardrails_trusted_networks`,
       title: 'guardrails trusted networks',
@@ -82,7 +83,7 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
       },
       deletionPolicy: 'PREVENT',
     }, parent);
-    this.binding = new gcp.accesscontextmanager.GcpUserAccessBinding(`${name}-admin-binding`, {
+    this.binding = new accesscontextmanager.GcpUserAccessBinding(`${name}-admin-binding`, {
       organizationId: args.organizationId,
       groupKey: args.adminGroupDirectoryId,
       // Report mode: the level is evaluated and logged, never enforced.
@@ -101,7 +102,7 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
           },
         ],
       };
-      new gcp.accesscontextmanager.ServicePerimeter(`${name}-perimeter`, {
+      new accesscontextmanager.ServicePerimeter(`${name}-perimeter`, {
         parent: pulumi.interpolate`accessPolicies/${policyName}`,
         name: pulumi.interpolate`accessPolicies/${policyName}/servicePerimeters/guardrails`,
         title: 'guardrails',
@@ -111,7 +112,7 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
       }, parent);
     }
 
-    new gcp.iam.DenyPolicy(`${name}-tamper-deny`, {
+    new iam.DenyPolicy(`${name}-tamper-deny`, {
       parent: pulumi.interpolate`cloudresourcemanager.googleapis.com%2Forganizations%2F${args.organizationId}`,
       name: 'guardrails-tamper-protection',
       displayName: 'cloud-api-guardrails: protect audit sinks, buckets and access controls',

@@ -3,7 +3,7 @@
  * organization sink routes there. Each names its rule and the response in its documentation, and is
  * rate-limited (required for log-match conditions) so a burst of scripted calls is one page, not fifty.
  */
-import * as gcp from '@pulumi/gcp';
+import * as monitoring from '@pulumi/gcp/monitoring';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface LogAlertRule {
@@ -26,27 +26,27 @@ export interface GcpLogAlertsArgs {
 const SEVERITY: Record<string, string> = { critical: 'CRITICAL', high: 'ERROR', medium: 'WARNING', low: 'WARNING', informational: 'WARNING' };
 
 export class GcpLogAlerts extends pulumi.ComponentResource {
-  readonly channels: readonly gcp.monitoring.NotificationChannel[];
-  readonly policies: readonly gcp.monitoring.AlertPolicy[];
+  readonly channels: readonly monitoring.NotificationChannel[];
+  readonly policies: readonly monitoring.AlertPolicy[];
 
   constructor(name: string, args: GcpLogAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:gcp:LogAlerts', name, {}, opts);
     const parent = { parent: this };
     this.channels = [
-      ...args.emails.map((email, i) => new gcp.monitoring.NotificationChannel(`${name}-email-${i}`, {
+      ...args.emails.map((email, i) => new monitoring.NotificationChannel(`${name}-email-${i}`, {
         project: args.project,
         displayName: `guardrails: ${email}`,
         type: 'email',
         labels: { email_address: email },
       }, parent)),
-      ...args.webhooks.map((url, i) => new gcp.monitoring.NotificationChannel(`${name}-webhook-${i}`, {
+      ...args.webhooks.map((url, i) => new monitoring.NotificationChannel(`${name}-webhook-${i}`, {
         project: args.project,
         displayName: `guardrails webhook ${i + 1}`,
         type: 'webhook_tokenauth',
         labels: { url },
       }, parent)),
     ];
-    this.policies = args.rules.map((rule) => new gcp.monitoring.AlertPolicy(`${name}-${rule.id}`, {
+    this.policies = args.rules.map((rule) => new monitoring.AlertPolicy(`${name}-${rule.id}`, {
       project: args.project,
       displayName: `guardrails: ${rule.title}`,
       combiner: 'OR',

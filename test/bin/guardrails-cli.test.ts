@@ -82,30 +82,15 @@ describe('guardrails rules', () => {
   });
 });
 
-describe('guardrails plan', () => {
-  it('writes the GCP plan from the mocks engine and says what it is not', () => {
-    const out = mkdtempSync(join(tmpdir(), 'guardrails-plan-'));
-    const { status, stderr } = guardrails(['plan', '--cloud', 'gcp', '--out', out]);
-    expect(status).toBe(0);
-    expect(stderr).toContain('not `pulumi preview`');
-    expect(stderr).toMatch(/note: Cloud Shell cannot be disabled through any API/);
-    const plan = JSON.parse(readFileSync(join(out, 'gcp.plan.json'), 'utf8')) as { resources: { type: string; name: string; inputs: unknown }[] };
-    expect(plan.resources.map((r) => r.type)).toContain('gcp:logging/organizationSink:OrganizationSink');
-    expect(Object.keys(plan.resources[0]!).sort()).toEqual(['inputs', 'name', 'type']);
-  });
-});
-
 describe('guardrails --help, --version and validate', () => {
   it('prints the commands and the exit codes, a page per command, and the version', () => {
     const help = guardrails(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: guardrails <command> \[options\]$/m);
-    for (const command of ['plan', 'validate', 'detect', 'rules']) {
-      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-      const page = guardrails([command, '--help']);
-      expect(page.status).toBe(0);
-      expect(page.stdout).toMatch(new RegExp(`^usage: guardrails ${command}`));
-    }
+    for (const command of ['plan', 'validate', 'detect', 'rules']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    const page = guardrails(['plan', '--cloud', 'gcp', '--help']);
+    expect(page.status).toBe(0);
+    expect(page.stdout).toMatch(/^usage: guardrails plan /);
     expect(guardrails(['detect', '--help']).stdout).toMatch(/^  3  incomplete: an input could not be read in full/m);
     const version = guardrails(['--version']);
     expect(version.stdout.trim()).toBe(`guardrails ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);

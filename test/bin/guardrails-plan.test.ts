@@ -36,6 +36,11 @@ describe('guardrails plan --cloud all', () => {
     for (const file of ['aws/manifest.json', 'aws/CloudApiGuardrails.template.json', 'aws/validation-report.json', 'azure.plan.json', 'gcp.plan.json']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
+    const gcp = JSON.parse(readFileSync(join(out, 'gcp.plan.json'), 'utf8')) as { resources: { type: string }[] };
+    expect(gcp.resources.map((r) => r.type)).toContain('gcp:logging/organizationSink:OrganizationSink');
+    expect(Object.keys(gcp.resources[0]!).sort()).toEqual(['inputs', 'name', 'type']);
+    expect(run.stderr).toContain('not `pulumi preview`');
+    expect(run.stderr).toMatch(/^note: Cloud Shell cannot be disabled through any API/m);
     for (const phase of ['aws (cdk synth with cdk-nag)', 'azure (Pulumi program under mocks)', 'gcp (Pulumi program under mocks)', 'report and ATT&CK layer']) {
       expect(run.stderr).toMatch(new RegExp(`^plan: ${phase.replace(/[()]/g, '\\$&')} done in \\d+\\.\\d s$`, 'm'));
     }

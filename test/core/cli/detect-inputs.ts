@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { tsxAsNobody } from '../../helpers/run-as-nobody.ts';
 import { runDetect, type DetectOptions, type DetectSummary } from '../../../core/cli/detect.ts';
 import { loadCatalog } from '../../../core/detection/catalog.ts';
 import { exampleModel } from '../../helpers/config.ts';
@@ -81,22 +82,10 @@ export const linesNaming = (err: string, path: string): string[] => err.split('\
 /** The match rows of a table run (stdout minus its header). */
 export const rows = (out: string): string[] => out.split('\n').slice(1).filter(Boolean);
 
-export const NOBODY = 65534;
+export { canRunAsNobody } from '../../helpers/run-as-nobody.ts';
 const CHILD = fileURLToPath(new URL('./detect-child.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Root reads through chmod 000; a child process as nobody does not. Whether such a child can be started here. */
-export const canRunAsNobody = (): boolean => spawnSync(process.execPath, ['-e', ''], { uid: NOBODY, gid: NOBODY }).status === 0;
 
 /** `detect` in a child process as user nobody (for permission tests when the tests run as root). */
 export function detectAsNobody(paths: string[]): Run {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(paths)], {
-    cwd: ROOT,
-    uid: NOBODY,
-    gid: NOBODY,
-    encoding: 'utf8',
-    env: { ...process.env, HOME: tmpdir() },
-  });
-  if (result.status !== 0) throw new Error(`detect child failed (${result.status}): ${result.stderr}`);
-  return JSON.parse(result.stdout) as Run;
+  return JSON.parse(tsxAsNobody([CHILD, JSON.stringify(paths)])) as Run;
 }

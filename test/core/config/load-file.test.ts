@@ -1,28 +1,13 @@
 /** File-level problems of loadConfigFile: each is one ConfigError line naming the file, never a stack trace. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../core/config/config-error.ts';
 import { loadConfigFile, MAX_CONFIG_BYTES, parseConfigText } from '../../../core/config/load.ts';
 import { EXAMPLE_PATH } from '../../helpers/config.ts';
+import { canRunAsNobody, runsAsRoot, tsxAsNobody } from '../../helpers/run-as-nobody.ts';
 
-// readFileSync can be made to fail like an unreadable file (root ignores chmod, so chmod cannot).
-const readFailure = vi.hoisted(() => ({ error: undefined as Error | undefined }));
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  return {
-    ...fs,
-    readFileSync: ((...args: Parameters<typeof fs.readFileSync>) => {
-      if (readFailure.error) throw readFailure.error;
-      return fs.readFileSync(...args);
-    }) as typeof fs.readFileSync,
-  };
-});
-
-afterEach(() => {
-  readFailure.error = undefined;
-});
 
 function messageOf(run: () => unknown): string {
   try {
@@ -52,17 +37,30 @@ describe('loadConfigFile', () => {
   it('refuses a file over 1 MiB without reading it', () => {
     const path = join(dir, 'big.yaml');
     writeFileSync(path, `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
-    readFailure.error = new Error('read a file that stat had already refused');
     expect(messageOf(() => loadConfigFile(path))).toBe(
       'big.yaml: is 1,048,579 bytes, over the 1,048,576-byte (1 MiB) limit for a config file. A guardrails config is a few kilobytes: check the path points at the right file.',
     );
+    // A sparse 3 GiB file: reading it would fail differently (over Node's 2 GiB read limit), so the size is checked first.
+    const huge = join(dir, 'huge.yaml');
+    writeFileSync(huge, '');
+    truncateSync(huge, 3 * 2 ** 30);
+    expect(messageOf(() => loadConfigFile(huge))).toMatch(/^huge\.yaml: is 3,221,225,472 bytes, over the 1,048,576-byte/);
   });
 
-  it('turns a read error into one line', () => {
-    const path = join(dir, 'locked.yaml');
+  // Root reads through chmod 000, so as root the load runs in a child process as nobody.
+  it.skipIf(runsAsRoot() && !canRunAsNobody())('turns a read error into one line', () => {
+    const locked = mkdtempSync(join(tmpdir(), 'guardrails-locked-'));
+    chmodSync(locked, 0o755);
+    const path = join(locked, 'locked.yaml');
     writeFileSync(path, 'mode: report\n');
-    readFailure.error = Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
-    expect(messageOf(() => loadConfigFile(path))).toBe("locked.yaml: cannot be read (EACCES: permission denied). Check the path and the file's permissions.");
+    chmodSync(path, 0o000);
+    const expected = "locked.yaml: cannot be read (EACCES: permission denied). Check the path and the file's permissions.";
+    if (!runsAsRoot()) {
+      expect(messageOf(() => loadConfigFile(path))).toBe(expected);
+      return;
+    }
+    const script = `const { loadConfigFile } = await import('./core/config/load.ts'); try { loadConfigFile(${JSON.stringify(path)}); } catch (e) { process.stdout.write(e.message); }`;
+    expect(tsxAsNobody(['--input-type=module', '-e', script])).toBe(expected);
   });
 });
 
