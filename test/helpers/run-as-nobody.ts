@@ -11,8 +11,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const runsAsRoot = (): boolean => process.getuid?.() === 0;
 
-/** Whether a child process as nobody can be started here. */
-export const canRunAsNobody = (): boolean => spawnSync(process.execPath, ['-e', ''], { uid: NOBODY, gid: NOBODY }).status === 0;
+/** Whether a child process as nobody can be started here and read the repository (a 0700 parent directory forbids it). */
+export const canRunAsNobody = (): boolean =>
+  spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], { cwd: ROOT, uid: NOBODY, gid: NOBODY, env: { ...process.env, HOME: tmpdir() } }).status === 0;
 
 /** `node --import tsx <args>` as nobody, from the repository root; returns stdout, throws on a non-zero exit. */
 export function tsxAsNobody(args: readonly string[]): string {
