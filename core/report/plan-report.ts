@@ -97,7 +97,7 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
   return [
     '## AWS',
     '',
-    `Cloud assembly: \`${aws.assemblyDir}/\` (${aws.stacks.map((s) => `${s.name}: ${s.resources} resources`).join('; ')}), cdk-nag AwsSolutions and NIST 800-53 R5 clean. Deploy with \`npx cdk deploy --app ${aws.assemblyDir}\`.`,
+    `Cloud assembly: \`${aws.assemblyDir}/\` next to this report (${aws.stacks.map((s) => `${s.name}: ${s.resources} resources`).join('; ')}), cdk-nag AwsSolutions and NIST 800-53 R5 clean. With the plan in \`out/\`, \`npx cdk deploy --app out/${aws.assemblyDir}\` deploys it.`,
     '',
     '### Preventive controls (SCPs)',
     '',
