@@ -187,31 +187,21 @@ function azureSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
     '',
     `Activity Log of ${az.activityLogDeployment === 'policy' ? `every subscription under management group \`${az.managementGroupId}\` (DeployIfNotExists policy)` : `${az.subscriptionIds.length} subscription(s)`} to a Log Analytics workspace (${az.logRetentionDays} days) and immutable storage (${az.immutableDays} days). Entra logs: ${entra ? 'in this plan (needs a Global or Security Administrator user to apply)' : '**not in this plan** (`azure.entraDiagnostics: false`)'}.`,
     '',
-    '### Detection',
-    '',
-    `${deployed.length} scheduled query rules on the workspace and Activity Log alerts for tampering, to an action group (${notificationTargets(facts.model)}).`,
-    '',
-    ...ruleTable(rules),
-    '',
-    '### Not covered',
-    '',
-    ...plan.notes.map((n) => `- ${n}`),
-    ...notDeployed(rules),
-    '',
-    '### Alarm pipeline',
-    '',
-    '```mermaid',
-    'flowchart LR',
-    '  activity["Activity Log (diagnostic settings)"] --> workspace["Log Analytics workspace"]',
-    '  entra["Entra sign-in, audit and Graph logs"] --> workspace',
-    '  activity --> storage["Immutable storage"]',
-    `  workspace --> queries["${deployed.length} scheduled query rules"]`,
-    '  activity --> activityAlerts["Activity Log alerts (tampering)"]',
-    '  queries --> actionGroup["Action group"]',
-    '  activityAlerts --> actionGroup',
-    `  actionGroup --> people["${notificationTargets(facts.model)}"]`,
-    '```',
-    '',
+    ...detectionAndGaps({
+      summary: `${deployed.length} scheduled query rules on the workspace and Activity Log alerts for tampering, to an action group (${notificationTargets(facts.model)}).`,
+      rules,
+      notes: plan.notes,
+      diagram: [
+        '  activity["Activity Log (diagnostic settings)"] --> workspace["Log Analytics workspace"]',
+        '  entra["Entra sign-in, audit and Graph logs"] --> workspace',
+        '  activity --> storage["Immutable storage"]',
+        `  workspace --> queries["${deployed.length} scheduled query rules"]`,
+        '  activity --> activityAlerts["Activity Log alerts (tampering)"]',
+        '  queries --> actionGroup["Action group"]',
+        '  activityAlerts --> actionGroup',
+        `  actionGroup --> people["${notificationTargets(facts.model)}"]`,
+      ],
+    }),
   ];
 }
 
@@ -247,28 +237,18 @@ function gcpSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
     '',
     `Organization audit config (Admin Read for all services${gcp.dataAccessServices.length > 0 ? `; Data Access for ${gcp.dataAccessServices.map(code).join(', ')}` : ''}), no audit-logging exemptions, org sinks into \`${gcp.logProjectId}\` with ${gcp.retentionDays} days retention${gcp.lockLogBucket ? ' in a **locked** bucket' : ' (bucket not locked)'}.`,
     '',
-    '### Detection',
-    '',
-    `${deployed.length} log-match alert policies in \`${gcp.logProjectId}\`, to ${notificationTargets(facts.model)}.`,
-    '',
-    ...ruleTable(rules),
-    '',
-    '### Not covered',
-    '',
-    ...plan.notes.map((n) => `- ${n}`),
-    ...notDeployed(rules),
-    '',
-    '### Alarm pipeline',
-    '',
-    '```mermaid',
-    'flowchart LR',
-    '  org["Organization audit logs"] --> sinkBucket["Org sink to retention bucket"]',
-    `  org --> sinkProject["Org sink into ${gcp.logProjectId}"]`,
-    `  sinkProject --> alerts["${deployed.length} log-match alert policies"]`,
-    '  alerts --> channels["Notification channels"]',
-    `  channels --> people["${notificationTargets(facts.model)}"]`,
-    '```',
-    '',
+    ...detectionAndGaps({
+      summary: `${deployed.length} log-match alert policies in \`${gcp.logProjectId}\`, to ${notificationTargets(facts.model)}.`,
+      rules,
+      notes: plan.notes,
+      diagram: [
+        '  org["Organization audit logs"] --> sinkBucket["Org sink to retention bucket"]',
+        `  org --> sinkProject["Org sink into ${gcp.logProjectId}"]`,
+        `  sinkProject --> alerts["${deployed.length} log-match alert policies"]`,
+        '  alerts --> channels["Notification channels"]',
+        `  channels --> people["${notificationTargets(facts.model)}"]`,
+      ],
+    }),
   ];
 }
 
@@ -340,6 +320,30 @@ function ruleIndex(facts: PlanFacts): string[] {
     ...[...facts.rules]
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((r) => `| ${code(r.id)} | ${r.logsource.product} | ${r.level} | ${r.targets.join(', ') || 'detect only'} | ${techniques(r)} |`),
+    '',
+  ];
+}
+
+/** A Pulumi cloud's detection table, its gaps and its alarm-pipeline diagram. */
+function detectionAndGaps(part: { summary: string; rules: readonly Rule[]; notes: readonly string[]; diagram: readonly string[] }): string[] {
+  return [
+    '### Detection',
+    '',
+    part.summary,
+    '',
+    ...ruleTable(part.rules),
+    '',
+    '### Not covered',
+    '',
+    ...part.notes.map((n) => `- ${n}`),
+    ...notDeployed(part.rules),
+    '',
+    '### Alarm pipeline',
+    '',
+    '```mermaid',
+    'flowchart LR',
+    ...part.diagram,
+    '```',
     '',
   ];
 }

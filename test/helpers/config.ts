@@ -1,7 +1,9 @@
 /** Test configs: the shipped example, optionally edited, parsed exactly as the entry points parse it. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ConfigError } from '../../core/config/config-error.ts';
 import { parseConfigText } from '../../core/config/load.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
 
@@ -29,4 +31,17 @@ export function enforceModel(edit: (config: Editable) => void = () => {}): Guard
     c.trustedNetworks.cidrs = ['198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'];
     edit(c);
   });
+}
+
+/** The one line a user sees when `run` refuses a config; fails the test if it was accepted. */
+export function configErrorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message.split('\n')).toHaveLength(1);
+    return message;
+  }
+  throw new Error('config was accepted');
 }

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../core/config/config-error.ts';
 import { parseConfigText, resolveConfigPath } from '../../../core/config/load.ts';
-import { editedExample, exampleModel, exampleText, type Editable } from '../../helpers/config.ts';
+import { configErrorOf, editedExample, exampleModel, exampleText, type Editable } from '../../helpers/config.ts';
 
 /** The one line a user sees for this config, or a failure if it was accepted. */
 function errorFor(edit: (c: Editable) => void): string {
-  try {
-    parseConfigText(editedExample(edit), 'guardrails.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as ConfigError).message;
-    expect(message.split('\n')).toHaveLength(1);
-    return message;
-  }
-  throw new Error('config was accepted');
+  return configErrorOf(() => parseConfigText(editedExample(edit), 'guardrails.yaml'));
 }
 
 describe('the example config', () => {

@@ -3,23 +3,12 @@ import { chmodSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../core/config/config-error.ts';
 import { loadConfigFile, MAX_CONFIG_BYTES, parseConfigText } from '../../../core/config/load.ts';
-import { EXAMPLE_PATH } from '../../helpers/config.ts';
+import { configErrorOf, EXAMPLE_PATH } from '../../helpers/config.ts';
 import { canRunAsNobody, runsAsRoot, tsxAsNobody } from '../../helpers/run-as-nobody.ts';
 
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as ConfigError).message;
-    expect(message.split('\n')).toHaveLength(1);
-    return message;
-  }
-  throw new Error('config was accepted');
-}
+const messageOf = configErrorOf;
 
 const dir = mkdtempSync(join(tmpdir(), 'guardrails-load-'));
 
