@@ -19,7 +19,7 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
   const aws = model.aws;
   if (!aws) return [];
   const names = trailResourceNames(aws);
-  const topicArn = `arn:aws:sns:${aws.homeRegion}:${aws.managementAccountId}:${ALERT_TOPIC_NAME}`;
+  const topicArn = `arn:aws:sns:${aws.homeRegion}:${aws.accounts.security}:${ALERT_TOPIC_NAME}`;
   const rule = (id: string, title: string, detection: Parameters<typeof generatedRule>[0]['detection']): Rule =>
     generatedRule(
       {

@@ -1,32 +1,45 @@
 /**
  * Names and ARNs of the audit-trail resources, derived from config alone. The trail construct names its
  * resources with these, and the protection SCPs refer to the same ARNs: one source, and the SCP size is
- * known exactly at synth (no unresolved tokens in policy text).
+ * known exactly at synth (no unresolved tokens in policy text). Stacks in different accounts refer to
+ * each other by these deterministic names, never by CloudFormation exports.
  */
 import type { AwsModel } from '../config/model.ts';
 
 export interface TrailResourceNames {
   readonly trailName: string;
+  /** The trail lives in the management account (an organization trail is created there). */
+  readonly trailArn: string;
   /** Any-region pattern: member accounts see the organization trail from every region. */
   readonly trailArnPattern: string;
+  /** In the log-archive account (the management account in the single-account layout). */
   readonly bucketName: string;
   readonly accessLogsBucketName: string;
+  /** The key encrypting the log files, in the bucket's account; CloudTrail accepts its alias ARN. */
+  readonly keyAlias: string;
+  readonly keyAliasArn: string;
+  /** CloudTrail delivers to a log group in the trail's own account: the management account. */
   readonly logGroupName: string;
   readonly logGroupArnPattern: string;
-  readonly keyAlias: string;
+  /** The key of the log group, in the management account (the trail key itself in the single-account layout). */
+  readonly logGroupKeyAlias: string;
 }
 
-export function trailResourceNames(aws: Pick<AwsModel, 'trail' | 'managementAccountId' | 'homeRegion'>): TrailResourceNames {
+export function trailResourceNames(aws: Pick<AwsModel, 'trail' | 'accounts' | 'homeRegion'>): TrailResourceNames {
   const { name } = aws.trail;
-  const account = aws.managementAccountId;
+  const { management, logArchive } = aws.accounts;
+  const region = aws.homeRegion;
   return {
     trailName: name,
-    trailArnPattern: `arn:aws:cloudtrail:*:${account}:trail/${name}`,
+    trailArn: `arn:aws:cloudtrail:${region}:${management}:trail/${name}`,
+    trailArnPattern: `arn:aws:cloudtrail:*:${management}:trail/${name}`,
     // Bucket names are global: account and region make them unique and predictable.
-    bucketName: `${name}-${account}-${aws.homeRegion}`,
-    accessLogsBucketName: `${name}-access-logs-${account}-${aws.homeRegion}`,
-    logGroupName: `/guardrails/${name}`,
-    logGroupArnPattern: `arn:aws:logs:*:${account}:log-group:/guardrails/${name}`,
+    bucketName: `${name}-${logArchive}-${region}`,
+    accessLogsBucketName: `${name}-access-logs-${logArchive}-${region}`,
     keyAlias: `alias/${name}`,
+    keyAliasArn: `arn:aws:kms:${region}:${logArchive}:alias/${name}`,
+    logGroupName: `/guardrails/${name}`,
+    logGroupArnPattern: `arn:aws:logs:*:${management}:log-group:/guardrails/${name}`,
+    logGroupKeyAlias: management === logArchive ? `alias/${name}` : `alias/${name}-logs`,
   };
 }

@@ -12,7 +12,14 @@ export interface TrustedContext {
   readonly awsVpcEndpointIds: readonly string[];
 }
 
-export interface AwsModel extends AwsConfig {
+export type AccountLayout = 'single-account' | 'sra';
+
+export interface AwsModel extends Omit<AwsConfig, 'trail'> {
+  readonly trail: Omit<AwsConfig['trail'], 'objectLockMode'> & { readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE' };
+  /** sra: evidence in the log-archive account, alarm pipeline in the security account; single-account: all in the management account. */
+  readonly layout: AccountLayout;
+  /** Accounts holding each part (all the management account in the single-account layout). */
+  readonly accounts: { readonly management: string; readonly logArchive: string; readonly security: string };
   /** Effective mode of each AWS preventive control (per-control override, else the global mode). */
   readonly modes: Readonly<Record<ControlName, Mode>>;
   readonly breakGlassRoleArns: readonly string[];

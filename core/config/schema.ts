@@ -75,8 +75,12 @@ const trail = z.strictObject({
   name: z.string().regex(ID_PATTERNS.name, { error: 'must be 3-24 lowercase letters, digits or hyphens' }).default('guardrails-org-trail'),
   /** Object Lock default retention on the log bucket. */
   objectLockDays: z.number().int().min(1).max(36_500).default(365),
-  /** GOVERNANCE can be lifted by a principal with s3:BypassGovernanceRetention; COMPLIANCE by nobody, ever. */
-  objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
+  /**
+   * GOVERNANCE can be lifted by a principal with s3:BypassGovernanceRetention; COMPLIANCE by nobody, ever.
+   * Default: GOVERNANCE in the log-archive account (SCPs deny the bypass there), COMPLIANCE when the bucket
+   * is in the management account (no SCP applies, so only COMPLIANCE holds against its admins).
+   */
+  objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
   logGroupRetentionDays: z
     .number()
     .int()
@@ -101,6 +105,15 @@ const controlModes = z.strictObject({
 const aws = z.strictObject({
   organizationId: z.string().regex(ID_PATTERNS.organizationId, { error: 'must be an organization id, e.g. o-a1b2c3d4e5' }),
   managementAccountId: accountId,
+  /**
+   * Control Tower / SRA log-archive account: holds the trail's bucket and key, where SCPs apply. Set it
+   * together with securityAccountId; without both, everything stays in the management account.
+   */
+  logArchiveAccountId: accountId.optional(),
+  /** Security tooling (audit) account: holds the alert topic, the central event bus and the alarm pipeline. */
+  securityAccountId: accountId.optional(),
+  /** EventBridge's event-pattern size quota in your accounts (default quota 2,048; it can be raised to 4,096). */
+  eventPatternMaxLength: z.number().int().min(512).max(4096).default(2048),
   /** The organisation's partition: break-glass and automation ARNs and all regions must be in it. */
   partition: z.enum(AWS_PARTITIONS, { error: `must be one of ${AWS_PARTITIONS.join(', ')}` }).default('aws'),
   /** Region of the trail's bucket, key and log group, and of the stack. */

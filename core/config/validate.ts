@@ -127,6 +127,7 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
     throw new ConfigError('aws.partition', `${aws.partition} is not supported yet: the AWS stacks write arn:aws: ARNs and watch us-east-1 for global events`, 'Use aws (the commercial partition).');
   }
   checkRegion(aws.homeRegion, 'aws.homeRegion', aws.partition);
+  checkAccountLayout(aws, warnings);
   aws.regions.forEach((region, i) => checkRegion(region, `aws.regions[${i}]`, aws.partition));
   const breakGlass = config.breakGlass.aws?.roleArns ?? [];
   if (breakGlass.length === 0) {
@@ -194,7 +195,14 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
     throw new ConfigError('aws.regions', 'does not include us-east-1, where IAM, Organizations and console sign-in events reach EventBridge', 'Add us-east-1.');
   }
   const eventRegions = aws.regions.length > 0 ? [...new Set(aws.regions)] : [...new Set([aws.homeRegion, 'us-east-1'])];
-  return { ...aws, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation, eventRegions };
+  const layout = aws.logArchiveAccountId ? 'sra' : 'single-account';
+  const accounts = {
+    management: aws.managementAccountId,
+    logArchive: aws.logArchiveAccountId ?? aws.managementAccountId,
+    security: aws.securityAccountId ?? aws.managementAccountId,
+  };
+  const trail = { ...aws.trail, objectLockMode: aws.trail.objectLockMode ?? (layout === 'sra' ? 'GOVERNANCE' : 'COMPLIANCE') } as const;
+  return { ...aws, trail, layout, accounts, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation, eventRegions };
 }
 
 const CLOUD_NAMES = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' } as const;
@@ -202,6 +210,27 @@ const CLOUD_NAMES = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' } as const;
 /** "a", "a and b", "a, b and c". */
 function listed(items: readonly string[]): string {
   return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
+
+/** The SRA layout needs both accounts, each distinct; without them the single-account layout is kept, with a warning. */
+function checkAccountLayout(aws: NonNullable<ParsedConfig['aws']>, warnings: ConfigWarning[]): void {
+  const { logArchiveAccountId: logArchive, securityAccountId: security, managementAccountId: management } = aws;
+  if ((logArchive === undefined) !== (security === undefined)) {
+    const [missing, given] = logArchive === undefined ? ['aws.logArchiveAccountId', 'aws.securityAccountId'] : ['aws.securityAccountId', 'aws.logArchiveAccountId'];
+    throw new ConfigError(missing, `is missing while ${given} is set; the evidence and the alarm pipeline move out of the management account together`, `Set both (the Control Tower Log Archive and Audit accounts), or neither.`);
+  }
+  if (logArchive === undefined) {
+    warnings.push({
+      path: 'aws',
+      message:
+        'no logArchiveAccountId/securityAccountId: the trail bucket, keys, topic and bus stay in the management account, where SCPs never apply; only their resource policies protect them (Object Lock defaults to COMPLIANCE)',
+    });
+    return;
+  }
+  for (const [path, id] of [['aws.logArchiveAccountId', logArchive], ['aws.securityAccountId', security!]] as const) {
+    if (id === management) throw new ConfigError(path, `is the management account (${id}), where SCPs never apply`, 'Use the log-archive and security accounts of your landing zone.');
+  }
+  if (logArchive === security) throw new ConfigError('aws.securityAccountId', `is the log-archive account too (${security})`, 'Keep the evidence and the alarm pipeline in separate accounts, as AWS SRA does.');
 }
 
 function checkRegion(region: string, path: string, partition: AwsPartition): void {

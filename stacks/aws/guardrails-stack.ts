@@ -7,6 +7,7 @@ import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import { ALERT_TOPIC_NAME, CENTRAL_BUS_NAME, STACKSET_NAME } from '../../core/aws/self-protection-rules.ts';
 import { trailResourceNames } from '../../core/aws/trail-names.ts';
+import { pipelineNames } from '../../core/aws/pipeline-names.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
 import { AlarmTopic } from '../../constructs/aws/alarm-topic.ts';
 import { EventForwarding } from '../../constructs/aws/event-forwarding.ts';
@@ -26,8 +27,8 @@ export interface AwsGuardrailsStackProps extends StackProps {
   readonly memberTemplateBody: string;
 }
 
-export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'managementAccountId'>): string {
-  return `arn:aws:events:${aws.homeRegion}:${aws.managementAccountId}:event-bus/${CENTRAL_BUS_NAME}`;
+export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'accounts'>): string {
+  return pipelineNames(aws).centralBusArn;
 }
 
 export class AwsGuardrailsStack extends Stack {
