@@ -2,21 +2,29 @@
  * Builds the CDK app from a validated model and its checked plans, with cdk-nag's AwsSolutions and
  * NIST 800-53 R5 packs registered: any unacknowledged finding fails synth. The member-account template
  * is synthesized first, in an App of its own, and embedded in the management stack's StackSet.
+ * In the AWS SRA layout the log-archive and security stacks deploy before the management stack, whose
+ * trail writes to the one and whose StackSet forwards to the other (stack dependencies order
+ * `cdk deploy --all`; nothing is exported across accounts).
  */
-import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, Validations, type AppProps, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
-import { AwsGuardrailsStack, centralBusArn } from './guardrails-stack.ts';
+import { AwsGuardrailsStack, centralBusArn, LogArchiveStack, SecurityStack } from './guardrails-stack.ts';
 import { synthMemberTemplate, type MemberTemplate } from './member-forwarding-stack.ts';
 
 export const AWS_STACK_ID = 'CloudApiGuardrails';
+export const LOG_ARCHIVE_STACK_ID = 'CloudApiGuardrailsLogArchive';
+export const SECURITY_STACK_ID = 'CloudApiGuardrailsSecurity';
 
 export interface AwsApp {
   readonly app: App;
+  /** The management account's stack. */
   readonly stack: AwsGuardrailsStack;
+  /** Every stack of the app, the management stack first. */
+  readonly stacks: readonly Stack[];
   readonly member: MemberTemplate;
 }
 
@@ -34,5 +42,13 @@ export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, al
     alarms,
     memberTemplateBody: JSON.stringify(member.template),
   });
-  return { app, stack, member };
+  const stacks: Stack[] = [stack];
+  if (aws.layout === 'sra') {
+    const logArchive = new LogArchiveStack(app, LOG_ARCHIVE_STACK_ID, { aws });
+    const security = new SecurityStack(app, SECURITY_STACK_ID, { aws, notifications: model.notifications, alarms });
+    stack.addStackDependency(logArchive, 'the trail writes to the log-archive bucket and key');
+    stack.addStackDependency(security, 'the metric alarms and the forwarding rules deliver to the security account');
+    stacks.push(logArchive, security);
+  }
+  return { app, stack, stacks, member };
 }

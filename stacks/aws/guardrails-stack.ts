@@ -1,22 +1,22 @@
 /**
- * The AWS guardrails for one organization, deployed to its management account: composition only.
+ * The AWS stacks: composition only (stacks/aws/parts.ts builds each part). One stack per account, each
+ * with an explicit env, deployed with `cdk deploy --all`:
+ *   AWS SRA layout: CloudApiGuardrails (management), CloudApiGuardrailsLogArchive, CloudApiGuardrailsSecurity;
+ *   single-account layout: CloudApiGuardrails holds all three parts.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
-import { ALERT_TOPIC_NAME, CENTRAL_BUS_NAME, STACKSET_NAME } from '../../core/aws/self-protection-rules.ts';
-import { trailResourceNames } from '../../core/aws/trail-names.ts';
 import { pipelineNames } from '../../core/aws/pipeline-names.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
-import { AlarmTopic } from '../../constructs/aws/alarm-topic.ts';
-import { EventForwarding } from '../../constructs/aws/event-forwarding.ts';
-import { MemberStackSet } from '../../constructs/aws/member-stackset.ts';
-import { MetricAlarms } from '../../constructs/aws/metric-alarms.ts';
-import { OrganizationTrail } from '../../constructs/aws/organization-trail.ts';
-import { PerimeterPolicies } from '../../constructs/aws/perimeter-policies.ts';
-import { RealtimeRules } from '../../constructs/aws/realtime-rules.ts';
-import { acknowledge } from '../../constructs/aws/acknowledge.ts';
+import { addAlarmPipeline, addEvidenceStore, addManagementGuardrails } from './parts.ts';
+
+export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'accounts'>): string {
+  return pipelineNames(aws).centralBusArn;
+}
+
+const DESCRIPTION = 'cloud-api-guardrails (T1059.009)';
 
 export interface AwsGuardrailsStackProps extends StackProps {
   readonly aws: AwsModel;
@@ -27,71 +27,54 @@ export interface AwsGuardrailsStackProps extends StackProps {
   readonly memberTemplateBody: string;
 }
 
-export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'accounts'>): string {
-  return pipelineNames(aws).centralBusArn;
-}
-
+/** The management account's stack; in the single-account layout it also holds the evidence store and the alarm pipeline. */
 export class AwsGuardrailsStack extends Stack {
-  readonly auditTrail: OrganizationTrail;
-  readonly perimeter: PerimeterPolicies;
-  readonly alarmTopic: AlarmTopic;
-
   constructor(scope: Construct, id: string, props: AwsGuardrailsStackProps) {
+    const { aws } = props;
+    const single = aws.layout === 'single-account';
     super(scope, id, {
       ...props,
-      env: { account: props.aws.managementAccountId, region: props.aws.homeRegion },
-      description: 'cloud-api-guardrails: organization audit trail, perimeter SCPs and alarm pipeline (T1059.009)',
+      env: { account: aws.accounts.management, region: aws.homeRegion },
+      description: `${DESCRIPTION}: ${single ? 'organization trail and its evidence, perimeter SCPs and alarm pipeline, all in the management account' : 'organization trail, perimeter SCPs, metric alarms and the member forwarding StackSet (management account)'}`,
       terminationProtection: true,
     });
-    const { aws } = props;
-    this.auditTrail = this.configureAuditTrail(aws);
-    this.perimeter = this.configurePerimeter(aws, props.perimeter);
-    this.alarmTopic = this.configureAlarmTopic(aws, props.notifications);
-    this.configureMetricAlarms(props.alarms);
-    this.configureRealtimeRules(aws, props.alarms, props.memberTemplateBody);
+    const evidence = single ? addEvidenceStore(this, aws) : undefined;
+    const topic = single ? addAlarmPipeline(this, aws, props.notifications, props.alarms).topic : undefined;
+    addManagementGuardrails(this, { aws, perimeter: props.perimeter, alarms: props.alarms, memberTemplateBody: props.memberTemplateBody, evidence, topic });
   }
+}
 
-  private configureAuditTrail(aws: AwsModel): OrganizationTrail {
-    return new OrganizationTrail(this, 'AuditTrail', {
-      names: trailResourceNames(aws),
-      organizationId: aws.organizationId,
-      managementAccountId: aws.managementAccountId,
-      ...aws.trail,
-      protectionTag: aws.protectionTag,
+export interface PartStackProps extends StackProps {
+  readonly aws: AwsModel;
+}
+
+/** The log-archive account's stack: the trail's bucket, access-log bucket and key, where SCPs apply. */
+export class LogArchiveStack extends Stack {
+  constructor(scope: Construct, id: string, props: PartStackProps) {
+    super(scope, id, {
+      ...props,
+      env: { account: props.aws.accounts.logArchive, region: props.aws.homeRegion },
+      description: `${DESCRIPTION}: the organization trail's evidence store (log-archive account)`,
+      terminationProtection: true,
     });
+    addEvidenceStore(this, props.aws);
   }
+}
 
-  private configurePerimeter(aws: AwsModel, plan: PerimeterPlan): PerimeterPolicies {
-    return new PerimeterPolicies(this, 'Perimeter', { plan, protectionTag: aws.protectionTag });
-  }
+export interface SecurityStackProps extends PartStackProps {
+  readonly notifications: GuardrailsModel['notifications'];
+  readonly alarms: AlarmPlan;
+}
 
-  private configureAlarmTopic(aws: AwsModel, notifications: GuardrailsModel['notifications']): AlarmTopic {
-    return new AlarmTopic(this, 'AlarmTopic', { topicName: ALERT_TOPIC_NAME, ...notifications, protectionTag: aws.protectionTag });
-  }
-
-  private configureMetricAlarms(plan: AlarmPlan): void {
-    new MetricAlarms(this, 'MetricAlarms', { logGroup: this.auditTrail.logGroup, topic: this.alarmTopic.topic, rules: plan.metric });
-  }
-
-  private configureRealtimeRules(aws: AwsModel, plan: AlarmPlan, memberTemplateBody: string): void {
-    new RealtimeRules(this, 'RealtimeRules', {
-      busName: CENTRAL_BUS_NAME,
-      organizationId: aws.organizationId,
-      topic: this.alarmTopic.topic,
-      rules: plan.realtime,
-      protectionTag: aws.protectionTag,
+/** The security account's stack: the alert topic, the central event bus and its alert rules. */
+export class SecurityStack extends Stack {
+  constructor(scope: Construct, id: string, props: SecurityStackProps) {
+    super(scope, id, {
+      ...props,
+      env: { account: props.aws.accounts.security, region: props.aws.homeRegion },
+      description: `${DESCRIPTION}: alert topic, central event bus and real-time alert rules (security account)`,
+      terminationProtection: true,
     });
-    // The management account is not a StackSet target: it forwards its own events in its home region.
-    const local = new EventForwarding(this, 'ManagementForwarding', { centralBusArn: centralBusArn(aws), rules: plan.realtime });
-    acknowledge(local.role, {
-      'NIST.800.53.R5-IAMNoInlinePolicy': 'The forwarding role has one inline statement (events:PutEvents on the central bus ARN) that belongs to it alone; a managed policy could be attached elsewhere.',
-    });
-    new MemberStackSet(this, 'MemberForwarding', {
-      stackSetName: STACKSET_NAME,
-      templateBody: memberTemplateBody,
-      organizationalUnitIds: aws.targets.filter((t) => t.startsWith('ou-') || t.startsWith('r-')),
-      regions: aws.eventRegions,
-      protectionTag: aws.protectionTag,
-    });
+    addAlarmPipeline(this, props.aws, props.notifications, props.alarms);
   }
 }
