@@ -7,6 +7,7 @@ import { planPerimeter } from '../core/aws/perimeter-plan.ts';
 import { ConfigError } from '../core/config/config-error.ts';
 import { CONFIG_CONTEXT_KEY, CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
 import { describePerimeterPlan } from '../core/aws/perimeter-summary.ts';
+import { describeProtections } from '../core/aws/protection-summary.ts';
 import { buildAwsApp } from '../stacks/aws/app.ts';
 import { planAlarms } from '../core/aws/alarm-plan.ts';
 import { loadCatalog } from '../core/detection/catalog.ts';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     throw error instanceof ConfigError && !error.location ? error.at(model.source) : error;
   });
   for (const line of describePerimeterPlan(perimeter)) console.error(line);
+  for (const line of describeProtections(model.aws!)) console.error(line);
   const alarms = planAlarms(model, loadCatalog(model, RULES_DIR));
   for (const note of alarms.notes) console.error(`note: ${note}`);
   console.error(`alarms: ${alarms.metric.length} CloudWatch metric filters, ${alarms.realtime.length} EventBridge rules (central bus, management account, and every member account and region in ${model.aws!.eventRegions.join(', ')})`);

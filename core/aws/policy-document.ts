@@ -4,13 +4,19 @@
  */
 export type ConditionBlock = Record<string, Record<string, string | readonly string[]>>;
 
-export interface PolicyStatement {
+interface StatementBase {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
   readonly Resource: string | readonly string[];
   readonly Condition?: ConditionBlock;
 }
+
+/**
+ * A statement names the actions it covers (Action) or the actions it leaves out (NotAction), never both
+ * (IAM JSON policy elements reference: NotAction). A Deny with NotAction denies every other action.
+ */
+export type PolicyStatement = StatementBase &
+  ({ readonly Action: string | readonly string[]; readonly NotAction?: never } | { readonly NotAction: readonly string[]; readonly Action?: never });
 
 export interface PolicyDocument {
   readonly Version: '2012-10-17';
@@ -30,6 +36,13 @@ export function documentSize(statements: readonly PolicyStatement[]): number {
   return minify(policyDocument(statements)).length;
 }
 
+/** The actions a statement names in Action (empty for a NotAction statement). */
 export function actionsOf(statement: PolicyStatement): readonly string[] {
+  if (statement.Action === undefined) return [];
   return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+/** The actions a NotAction statement leaves out (empty for an Action statement). */
+export function notActionsOf(statement: PolicyStatement): readonly string[] {
+  return statement.NotAction ?? [];
 }

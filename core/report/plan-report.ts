@@ -8,6 +8,7 @@
 import { CLOUD_API, CLOUD_API_DATA_SOURCE, CLOUD_API_MITIGATIONS, TECHNIQUES, techniqueOfTag } from '../attack/techniques.ts';
 import type { AlarmPlan } from '../aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../aws/perimeter-plan.ts';
+import { protectionSummary } from '../aws/protection-summary.ts';
 import type { GuardrailsModel } from '../config/model.ts';
 import type { ControlName } from '../config/schema.ts';
 import type { Rule } from '../detection/rule.ts';
@@ -107,7 +108,13 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     '',
     '### Audit trail',
     '',
-    `Organization trail \`${model.trail.name}\`: every account and region, log file validation, KMS key with rotation, S3 with Object Lock ${model.trail.objectLockMode} ${model.trail.objectLockDays} days, CloudWatch Logs ${model.trail.logGroupRetentionDays} days${model.trail.insights ? ', CloudTrail Insights' : ''}.`,
+    `Organization trail \`${model.trail.name}\` in the management account (${model.accounts.management}): every account and region, log file validation${model.trail.insights ? ', CloudTrail Insights' : ''}, CloudWatch Logs ${model.trail.logGroupRetentionDays} days. Log files go to ${model.layout === 'sra' ? `the log-archive account (${model.accounts.logArchive})` : 'the management account itself (no log-archive account configured)'}: S3 with Object Lock ${model.trail.objectLockMode} ${model.trail.objectLockDays} days and a KMS key with rotation. The alarm pipeline is in ${model.layout === 'sra' ? `the security account (${model.accounts.security})` : 'the management account'}.`,
+    '',
+    '### What protects each resource',
+    '',
+    '| Resource | Account | Protected by |',
+    '| --- | --- | --- |',
+    ...protectionSummary(model).map((p) => `| ${p.resource} | ${p.account} | ${p.protections.map(cell).join('<br/>')} |`),
     '',
     '### Detection',
     '',

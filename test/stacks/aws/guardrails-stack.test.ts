@@ -11,6 +11,11 @@ import { CDK_JSON_CONTEXT, normalisedTemplate, synthAws } from '../../helpers/aw
 
 const report = await synthAws(exampleModel());
 const enforce = await synthAws(enforceModel());
+const singleAccount = (c: Record<string, any>) => {
+  delete c.aws.logArchiveAccountId;
+  delete c.aws.securityAccountId;
+};
+const single = await synthAws(exampleModel(singleAccount));
 
 function only(template: Template, type: string): Record<string, unknown> {
   const found = Object.values(template.findResources(type));
@@ -18,17 +23,70 @@ function only(template: Template, type: string): Record<string, unknown> {
   return found[0] as Record<string, unknown>;
 }
 
-describe('whole template', () => {
-  it('report mode matches the snapshot', () => {
-    expect(normalisedTemplate(report.template)).toMatchSnapshot();
+describe('whole templates', () => {
+  it('AWS SRA layout in report mode: management, log-archive and security stacks match the snapshot', () => {
+    expect(Object.fromEntries(Object.entries(report.stacks).map(([id, t]) => [id, normalisedTemplate(t)]))).toMatchSnapshot();
   });
-  it('enforce mode matches the snapshot', () => {
+  it('AWS SRA layout in enforce mode: the management stack matches the snapshot', () => {
     expect(normalisedTemplate(enforce.template)).toMatchSnapshot();
+  });
+  it('single-account layout in report mode matches the snapshot', () => {
+    expect(normalisedTemplate(single.template)).toMatchSnapshot();
+  });
+});
+
+describe('account layout', () => {
+  it('AWS SRA: one stack per account, each with an explicit env', () => {
+    const { stacks } = buildAwsApp(report.model, report.plan, report.alarms, { context: CDK_JSON_CONTEXT });
+    expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      ['CloudApiGuardrails', '111122223333', 'us-east-1'],
+      ['CloudApiGuardrailsLogArchive', '222233334444', 'us-east-1'],
+      ['CloudApiGuardrailsSecurity', '333344445555', 'us-east-1'],
+    ]);
+    expect(stacks[0]!.dependencies.map((d) => d.stackName).sort()).toEqual(['CloudApiGuardrailsLogArchive', 'CloudApiGuardrailsSecurity']);
+  });
+
+  it('AWS SRA: the evidence is in the log-archive account and the trail finds it by name, not by export', () => {
+    report.template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      S3BucketName: 'guardrails-org-trail-222233334444-us-east-1',
+      KMSKeyId: 'arn:aws:kms:us-east-1:222233334444:alias/guardrails-org-trail',
+    });
+    expect(report.template.findResources('AWS::S3::Bucket')).toEqual({});
+    report.evidence.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'guardrails-org-trail-222233334444-us-east-1' });
+    for (const t of Object.values(report.stacks)) expect(JSON.stringify(t.toJSON())).not.toContain('Fn::ImportValue');
+  });
+
+  it('AWS SRA: the alert topic and central bus are in the security account; metric alarms there are reached by ARN', () => {
+    expect(report.template.findResources('AWS::SNS::Topic')).toEqual({});
+    report.pipeline.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'guardrails-alerts' });
+    report.pipeline.hasResourceProperties('AWS::Events::EventBus', { Name: 'guardrails-central' });
+    report.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:333344445555:guardrails-alerts'] });
+  });
+
+  it('single account: one stack, COMPLIANCE Object Lock by default, and the bucket policy itself denies the governance bypass and lock changes', () => {
+    expect(Object.keys(single.stacks)).toEqual(['CloudApiGuardrails']);
+    single.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'guardrails-org-trail-111122223333-us-east-1',
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+    });
+    single.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyRetentionAndLockChangesButBreakGlass',
+            Effect: 'Deny',
+            Action: ['s3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration', 's3:PutObjectLegalHold', 's3:PutObjectRetention'],
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/BreakGlass*'] } },
+          }),
+        ]),
+      },
+    });
   });
 });
 
 describe('organization trail', () => {
   const t = report.template;
+  const e = report.evidence;
 
   it('logs every account and region, with global events, validation and Insights', () => {
     t.hasResourceProperties('AWS::CloudTrail::Trail', {
@@ -45,8 +103,8 @@ describe('organization trail', () => {
     });
   });
 
-  it('encrypts with a rotating CMK that CloudTrail and CloudWatch Logs may use', () => {
-    t.hasResourceProperties('AWS::KMS::Key', {
+  it('encrypts log files with a rotating CMK in the log-archive account that CloudTrail may use for this trail', () => {
+    e.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -59,6 +117,17 @@ describe('organization trail', () => {
               StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' },
             },
           }),
+        ]),
+      },
+    });
+    e.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/guardrails-org-trail' });
+  });
+
+  it('encrypts the log group with its own key in the management account, scoped to the log group', () => {
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
           Match.objectLike({
             Principal: { Service: 'logs.us-east-1.amazonaws.com' },
             Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:log-group:/guardrails/guardrails-org-trail' } },
@@ -66,18 +135,18 @@ describe('organization trail', () => {
         ]),
       },
     });
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/guardrails-org-trail' });
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/guardrails-org-trail-logs' });
   });
 
   it('stores logs in a locked, versioned, private, KMS-encrypted bucket with access logs and archive tiers', () => {
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      BucketName: 'guardrails-org-trail-111122223333-us-east-1',
+    e.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'guardrails-org-trail-222233334444-us-east-1',
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
-      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'guardrails-org-trail-111122223333-us-east-1/' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'guardrails-org-trail-222233334444-us-east-1/' },
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({
@@ -90,13 +159,15 @@ describe('organization trail', () => {
         ],
       },
     });
-    t.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'guardrails-org-trail-access-logs-111122223333-us-east-1' });
+    e.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'guardrails-org-trail-access-logs-222233334444-us-east-1' });
   });
 
-  it('lets CloudTrail write organization logs and denies non-TLS access', () => {
-    const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')).map((p) => JSON.stringify(p));
-    const trailPolicy = policies.find((p) => p.includes('cloudtrail.amazonaws.com'));
+  it('lets only this trail write organization and management-account logs, and denies non-TLS access', () => {
+    const policies = Object.values(e.findResources('AWS::S3::BucketPolicy')).map((p) => JSON.stringify(p));
+    const trailPolicy = policies.find((p) => p.includes('cloudtrail.amazonaws.com'))!;
     expect(trailPolicy).toContain('AWSLogs/o-a1b2c3d4e5/*');
+    expect(trailPolicy).toContain('AWSLogs/111122223333/*');
+    expect(trailPolicy).toContain('"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail/guardrails-org-trail"');
     expect(trailPolicy).toContain('"aws:SecureTransport":"false"');
   });
 
@@ -104,16 +175,18 @@ describe('organization trail', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/guardrails/guardrails-org-trail', RetentionInDays: 365, KmsKeyId: Match.anyValue() });
   });
 
-  it('retains every piece of evidence when the stack is deleted', () => {
-    for (const type of ['AWS::CloudTrail::Trail', 'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup']) {
-      for (const resource of Object.values(t.findResources(type))) {
-        expect(resource, type).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  it('retains every piece of evidence when a stack is deleted', () => {
+    for (const template of [t, e]) {
+      for (const type of ['AWS::CloudTrail::Trail', 'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup']) {
+        for (const resource of Object.values(template.findResources(type))) {
+          expect(resource, type).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        }
       }
     }
   });
 
   it('tags the logging resources as protected, so the protection SCP covers them', () => {
-    t.hasResourceProperties('AWS::KMS::Key', { Tags: Match.arrayWith([{ Key: 'guardrails:protected', Value: 'true' }]) });
+    e.hasResourceProperties('AWS::KMS::Key', { Tags: Match.arrayWith([{ Key: 'guardrails:protected', Value: 'true' }]) });
   });
 });
 

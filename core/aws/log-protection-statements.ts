@@ -1,0 +1,84 @@
+/**
+ * Tamper protection (the logProtection control): the organization trail, its buckets and log group, the
+ * kit's tagged resources, the tags and roles the guardrails depend on, and the organization itself.
+ * Break-glass is exempt from all of it; the StackSet execution role also from what it deploys (the
+ * kit's tagged resources and their protection tag in member accounts).
+ */
+import type { AwsModel } from '../config/model.ts';
+import type { PolicyStatement } from './policy-document.ts';
+import type { ControlStatement } from './perimeter-statements.ts';
+import { roleProtectionStatements } from './role-protection-statements.ts';
+import { exceptPrincipals, guardianArns } from './scp-exemptions.ts';
+import { tagProtectionStatements } from './tag-protection-statements.ts';
+import { trailResourceNames } from './trail-names.ts';
+
+/** Destructive or blinding actions on the audit trail and the kit's own resources. */
+export const PROTECTED_ACTIONS = {
+  trail: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'],
+  bucket: [
+    's3:DeleteBucket',
+    's3:DeleteBucketPolicy',
+    's3:PutBucketPolicy',
+    's3:PutBucketAcl',
+    's3:PutBucketVersioning',
+    's3:PutBucketObjectLockConfiguration',
+    's3:PutLifecycleConfiguration',
+    's3:PutEncryptionConfiguration',
+    's3:PutBucketPublicAccessBlock',
+    's3:PutBucketLogging',
+    's3:PutBucketOwnershipControls',
+    's3:PutBucketTagging',
+    's3:DeleteObject',
+    's3:DeleteObjectVersion',
+    's3:BypassGovernanceRetention',
+  ],
+  logGroup: ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy', 'logs:DisassociateKmsKey', 'logs:DeleteMetricFilter', 'logs:DeleteSubscriptionFilter'],
+  /** Kit resources found by the protection tag (key, SCPs, alarm topic, rules, alarms). */
+  tagged: [
+    'kms:ScheduleKeyDeletion',
+    'kms:DisableKey',
+    'kms:DisableKeyRotation',
+    'kms:PutKeyPolicy',
+    'organizations:DeletePolicy',
+    'organizations:UpdatePolicy',
+    'organizations:DetachPolicy',
+    'sns:DeleteTopic',
+    'sns:SetTopicAttributes',
+    'events:DeleteRule',
+    'events:DisableRule',
+    'events:RemoveTargets',
+    'cloudwatch:DeleteAlarms',
+    'cloudwatch:DisableAlarmActions',
+  ],
+  /** Denied outright: each turns every other control off. */
+  organization: ['organizations:LeaveOrganization', 'organizations:DisablePolicyType'],
+} as const;
+
+export function logProtectionStatements(aws: AwsModel): ControlStatement[] {
+  const names = trailResourceNames(aws);
+  const exempt = exceptPrincipals(aws.breakGlassRoleArns);
+  const bucketArns = [names.bucketName, names.accessLogsBucketName].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
+  const statements: PolicyStatement[] = [
+    { Sid: 'ProtectOrganizationTrail', Effect: 'Deny', Action: PROTECTED_ACTIONS.trail, Resource: names.trailArnPattern, Condition: exempt },
+    { Sid: 'ProtectTrailBuckets', Effect: 'Deny', Action: PROTECTED_ACTIONS.bucket, Resource: bucketArns, Condition: exempt },
+    {
+      Sid: 'ProtectTrailLogGroup',
+      Effect: 'Deny',
+      Action: PROTECTED_ACTIONS.logGroup,
+      Resource: [names.logGroupArnPattern, `${names.logGroupArnPattern}:*`],
+      Condition: exempt,
+    },
+    {
+      // The StackSet updates and removes the forwarding rules it deployed in member accounts.
+      Sid: 'ProtectTaggedGuardrailResources',
+      Effect: 'Deny',
+      Action: PROTECTED_ACTIONS.tagged,
+      Resource: '*',
+      Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${aws.protectionTag}`]: 'true' }, ...exceptPrincipals(guardianArns(aws)) },
+    },
+    ...tagProtectionStatements(aws),
+    ...roleProtectionStatements(aws),
+    { Sid: 'DenyLeavingOrDisablingScps', Effect: 'Deny', Action: PROTECTED_ACTIONS.organization, Resource: '*', Condition: exempt },
+  ];
+  return statements.map((statement) => ({ control: 'logProtection', statement }));
+}
