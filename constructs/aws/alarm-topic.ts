@@ -1,9 +1,22 @@
 /**
- * The SNS topic every alarm and real-time rule publishes to. Encrypted with a customer-managed key
- * whose policy lets CloudWatch and EventBridge use it: the AWS-managed aws/sns key cannot be granted to
- * them, and a topic they cannot encrypt for silently drops alerts. Publishing requires TLS.
+ * The SNS topic every alarm and real-time rule publishes to, in the security account. Encrypted with a
+ * customer-managed key whose policy lets CloudWatch and EventBridge use it: the AWS-managed aws/sns key
+ * cannot be granted to them, and a topic they cannot encrypt for silently drops alerts. Publishing
+ * requires TLS.
+ *
+ * Key policy (SNS developer guide, "Enable compatibility between event sources from AWS services and
+ * encrypted topics"): CloudWatch may be scoped to this account's alarms with aws:SourceAccount and
+ * aws:SourceArn, but EventBridge sends neither to KMS when it publishes to an encrypted topic, so a
+ * condition on them denies every real-time alert: EventBridge gets a statement of its own without one.
+ * What EventBridge may publish is still narrowed where it does send them: in the topic policy.
+ *
+ * Topic policy: CloudWatch alarms and EventBridge rules of this account only, by aws:SourceAccount and
+ * aws:SourceArn (EventBridge user guide, "Using resource-based policies for Amazon EventBridge", Amazon
+ * SNS permissions: the rule's ARN as aws:SourceArn; AWS re:Post Knowledge Center, "Why didn't I receive
+ * an SNS notification for my CloudWatch alarm trigger?": the alarm's ARN as aws:SourceArn). Rules on a
+ * custom bus have ARNs rule/<bus>/<rule>, which rule/* covers.
  */
-import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -19,7 +32,8 @@ export interface AlarmTopicProps {
   readonly protectionTag: string;
 }
 
-const PUBLISHERS = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'];
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+const EVENTBRIDGE = 'events.amazonaws.com';
 
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -27,20 +41,33 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    const account = Stack.of(this).account;
+    const stack = Stack.of(this);
+    const account = stack.account;
+    const alarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const rules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' });
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/${props.topicName}`,
       description: `Encrypts the ${props.topicName} alarm topic`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const encrypt = ['kms:GenerateDataKey*', 'kms:Decrypt'];
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishersToEncrypt',
-        principals: PUBLISHERS.map((p) => new iam.ServicePrincipal(p)),
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        sid: 'AllowCloudWatchAlarmsToEncrypt',
+        principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+        actions: encrypt,
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': alarms } },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        // No aws:Source* condition: EventBridge does not send them to KMS for an encrypted topic (see above).
+        sid: 'AllowEventBridgeToEncrypt',
+        principals: [new iam.ServicePrincipal(EVENTBRIDGE)],
+        actions: encrypt,
+        resources: ['*'],
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -49,15 +76,16 @@ export class AlarmTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(
+    const publisher = (sid: string, service: string, sourceArn: string) =>
       new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishers',
-        principals: PUBLISHERS.map((p) => new iam.ServicePrincipal(p)),
+        sid,
+        principals: [new iam.ServicePrincipal(service)],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
+        conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
+      });
+    this.topic.addToResourcePolicy(publisher('AllowCloudWatchAlarmsToPublish', CLOUDWATCH, alarms));
+    this.topic.addToResourcePolicy(publisher('AllowEventBridgeRulesToPublish', EVENTBRIDGE, rules));
     for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     for (const url of props.webhooks) this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
     Tags.of(this).add(props.protectionTag, 'true');

@@ -1,8 +1,14 @@
 /**
  * CloudWatch metric filters on the organization trail's log group, one per catalog rule deployed to
- * CloudWatch, each with an alarm to the alert topic. Missing data is "not breaching": no events, no
- * alarm. CloudWatch allows 100 metric filters per log group and 5 regex filters; the compiler emits no
- * regexes, and the count is checked here.
+ * CloudWatch, each with an alarm. Missing data is "not breaching": no events, no alarm. CloudWatch
+ * allows 100 metric filters per log group and 5 regex filters; the compiler emits no regexes, and the
+ * count is checked here.
+ *
+ * The log group is in the management account (CloudTrail delivers to a log group of the trail's
+ * account) and receives every account's events, so these alarms still fire when an account's forwarding
+ * to the central bus is broken. The alert topic is in the security account: there the alarms' state
+ * changes reach it through the management account's guardrails-fwd-alarms rule (event-forwarding.ts,
+ * which must run in this account and region), not through an alarm action.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,13 +17,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { MetricRulePlan } from '../../core/aws/alarm-plan.ts';
+import { acknowledgeForwardedAlarm } from './dead-letter-queue.ts';
 
 /** A compiled CloudWatch Logs filter pattern with its rule's identity (core/aws/alarm-plan.ts). */
 export type MetricAlarmRule = MetricRulePlan;
 
 export interface MetricAlarmsProps {
   readonly logGroup: logs.ILogGroup;
-  readonly topic: sns.ITopic;
+  /**
+   * Alarm action, only where the alert topic is in this account and region and no EventForwarding runs
+   * here (it would forward the same alarms, and every alert would arrive twice).
+   * @default no alarm action: an EventForwarding in this account and region forwards the alarms
+   */
+  readonly topic?: sns.ITopic;
   readonly rules: readonly MetricAlarmRule[];
   readonly namespace?: string;
 }
@@ -34,7 +46,7 @@ export class MetricAlarms extends Construct {
       throw new Error(`${props.rules.length} CloudWatch rules exceed the ${METRIC_FILTERS_PER_LOG_GROUP} metric filters a log group allows; move some rules to EventBridge`);
     }
     const namespace = props.namespace ?? GUARDRAILS_METRIC_NAMESPACE;
-    const action = new actions.SnsAction(props.topic);
+    const action = props.topic ? new actions.SnsAction(props.topic) : undefined;
     this.alarms = props.rules.map((rule) => {
       const filter = new logs.MetricFilter(this, `${rule.id}-filter`, {
         logGroup: props.logGroup,
@@ -53,7 +65,8 @@ export class MetricAlarms extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(action);
+      if (action) alarm.addAlarmAction(action);
+      else acknowledgeForwardedAlarm(alarm);
       return alarm;
     });
   }

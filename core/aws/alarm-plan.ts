@@ -49,7 +49,7 @@ export interface AlarmPlan {
  * account and region, inside a StackSet template CloudFormation caps at 51,200 bytes: past this many,
  * the trusted CIDRs should be aggregated instead.
  */
-export const EVENT_RULE_PARTS_MAX = 6;
+export const EVENT_RULE_PARTS_MAX = 4;
 
 export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule[]): AlarmPlan {
   const aws = catalog.filter((r) => r.rule.logsource.product === 'aws');
@@ -114,7 +114,8 @@ const length = (value: unknown): number => JSON.stringify(value).length;
 /**
  * Splits an event pattern into patterns of at most `maxLength` characters that together match exactly
  * the events it matches. The top-level `$or` of `detail` (our compiler's only `$or`) is spread over the
- * parts; a branch too long on its own is split on its longest list of values, then the next, as needed.
+ * parts; a branch too long on its own is split on the longest list of values whose every value fits
+ * beside the rest of the branch, or, when no list is such, by halving the longest list and recursing.
  * Throws UnsplittablePattern when a branch with one value per field is still too long.
  */
 export function splitEventPattern(pattern: Record<string, unknown>, maxLength: number): Record<string, unknown>[] {
@@ -135,32 +136,33 @@ export function splitEventPattern(pattern: Record<string, unknown>, maxLength: n
 
 function splitBranch(branch: JsonObject, sizeOf: (branch: JsonObject) => number, maxLength: number): JsonObject[] {
   if (sizeOf(branch) <= maxLength) return [branch];
-  const path = longestList(branch);
-  if (!path) throw new UnsplittablePattern('no field has two values to spread over several rules');
-  const values = get(branch, path);
-  const chunks: Json[][] = [];
-  let current: Json[] = [];
-  for (const value of values) {
-    if (current.length > 0 && sizeOf(set(branch, path, [...current, value])) > maxLength) {
-      chunks.push(current);
-      current = [value];
-    } else current.push(value);
+  const lists = valueLists(branch).sort((a, b) => length(get(branch, b)) - length(get(branch, a)));
+  if (lists.length === 0) throw new UnsplittablePattern('no field has two values to spread over several rules');
+  // The longest list whose values each fit beside the rest of the branch: chunk it, filling each part.
+  const alone = lists.find((path) => get(branch, path).every((value) => sizeOf(set(branch, path, [value])) <= maxLength));
+  if (alone) {
+    const chunks: Json[][] = [[]];
+    for (const value of get(branch, alone)) {
+      const current = chunks[chunks.length - 1]!;
+      if (current.length > 0 && sizeOf(set(branch, alone, [...current, value])) > maxLength) chunks.push([value]);
+      else current.push(value);
+    }
+    return chunks.map((chunk) => set(branch, alone, chunk));
   }
-  chunks.push(current);
-  // A chunk of one value that is still too long is split further on another field.
-  return chunks.flatMap((chunk) => splitBranch(set(branch, path, chunk), sizeOf, maxLength));
+  // No one list can be spread alone: halve the longest (by characters) and split each half further.
+  const [longest] = lists;
+  const values = get(branch, longest!);
+  const total = length(values);
+  let half = 1;
+  while (half < values.length - 1 && length(values.slice(0, half + 1)) <= total / 2) half++;
+  return [values.slice(0, half), values.slice(half)].flatMap((chunk) => splitBranch(set(branch, longest!, chunk), sizeOf, maxLength));
 }
 
-/** Path of the field whose value list is longest in characters, among lists of two or more. */
-function longestList(node: JsonObject, prefix: readonly string[] = []): string[] | undefined {
-  let best: { path: string[]; size: number } | undefined;
-  for (const [key, value] of Object.entries(node)) {
-    const candidate = Array.isArray(value) ? (value.length > 1 ? [...prefix, key] : undefined) : isObject(value) ? longestList(value, [...prefix, key]) : undefined;
-    if (!candidate) continue;
-    const size = length(get(node, candidate.slice(prefix.length)));
-    if (!best || size > best.size) best = { path: candidate, size };
-  }
-  return best?.path;
+/** Paths of the fields holding two or more values (the lists a branch can be split on). */
+function valueLists(node: JsonObject, prefix: readonly string[] = []): string[][] {
+  return Object.entries(node).flatMap(([key, value]) =>
+    Array.isArray(value) ? (value.length > 1 ? [[...prefix, key]] : []) : isObject(value) ? valueLists(value, [...prefix, key]) : [],
+  );
 }
 
 function get(node: JsonObject, path: readonly string[]): Json[] {

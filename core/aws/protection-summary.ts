@@ -24,7 +24,11 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
     {
       resource: `organization trail ${aws.trail.name}`,
       account: 'management',
-      protections: [none, 'detection: guardrails-trail-changed (real time), aws-cis-cloudtrail-config-changes (metric alarm)', 'members cannot stop or change it: an organization trail is managed from the management account only'],
+      protections: [
+        none,
+        'members cannot stop or change it: an organization trail is managed from the management account only',
+        'detection: guardrails-trail-changed (real time), aws-cis-cloudtrail-config-changes (metric alarm), aws-org-trail-trusted-access-removed (CloudTrail trusted access or delegated administrator removed)',
+      ],
     },
     {
       resource: 'trail log bucket and access-log bucket',
@@ -72,7 +76,12 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
     {
       resource: 'member forwarding rules and role',
       account: 'every member account',
-      protections: [scp('ProtectTaggedGuardrailResources'), 'detection: the forwarding-tampering rules, also as a metric alarm on the organization trail (it sees every account)'],
+      protections: [
+        scp('ProtectForwardingRole'),
+        scp('ProtectTaggedGuardrailResources'),
+        'only break-glass and the StackSet execution role may change them',
+        'detection: aws-guardrails-forwarding-tampering, in real time and as a metric alarm on the organization trail (it sees every account, so it fires even when forwarding is what broke)',
+      ],
     },
   ];
 }

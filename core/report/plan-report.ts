@@ -9,6 +9,7 @@ import { CLOUD_API, CLOUD_API_DATA_SOURCE, CLOUD_API_MITIGATIONS, TECHNIQUES, te
 import type { AlarmPlan } from '../aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../aws/perimeter-plan.ts';
 import { protectionSummary } from '../aws/protection-summary.ts';
+import { networkExemptArns } from '../aws/scp-exemptions.ts';
 import type { GuardrailsModel } from '../config/model.ts';
 import type { ControlName } from '../config/schema.ts';
 import type { Rule } from '../detection/rule.ts';
@@ -80,11 +81,10 @@ const CONTROL_TITLES: Record<ControlName, string> = {
 function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
   const model = facts.model.aws!;
   const breakGlass = model.breakGlassRoleArns.map(code).join(', ');
-  const automation = model.automationRoleArns.map(code).join(', ');
   const exemptions: Record<ControlName, string> = {
-    networkPerimeter: `break-glass ${breakGlass}; automation ${automation || '(none)'}; principals tagged \`${model.perimeterExemptionTag}=true\`; calls an AWS service makes for the caller (\`aws:ViaAWSService\`)`,
+    networkPerimeter: `${networkExemptArns(model).map(code).join(', ')}; principals tagged \`${model.perimeterExemptionTag}=true\`; calls an AWS service makes for the caller (\`aws:ViaAWSService\`); VPC data-plane actions (\`NotAction\`: EFS client, RDS and Neptune IAM auth, DAX, MSK, VPC OpenSearch, S3 on Outposts); Lambda and Glue log delivery from their own networks`,
     cloudShell: `break-glass ${breakGlass}`,
-    logProtection: `break-glass ${breakGlass}`,
+    logProtection: `break-glass ${breakGlass}; for the kit's tagged resources also the StackSet execution role that deploys them`,
   };
   const controlRows = (['networkPerimeter', 'cloudShell', 'logProtection'] as const).map((control) => {
     const policies = aws.perimeter.policies.filter((p) => p.controls.includes(control));

@@ -44,7 +44,8 @@ function generatedEvents(model: GuardrailsModel): Record<string, unknown>[] {
     { vpcEndpointId: 'vpce-0123456789abcdef0' },
     { userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/BreakGlassAdmin' } } } },
   ];
-  return addresses.flatMap((sourceIPAddress) => variants.map((variant) => ({ ...base, sourceIPAddress, ...variant })));
+  // Every address plain, and each with one of the variants in turn (the variants do not depend on the address).
+  return addresses.flatMap((sourceIPAddress, i) => [{ ...base, sourceIPAddress }, { ...base, sourceIPAddress, ...variants[1 + (i % 3)] }]);
 }
 
 /** The plan's parts of each split rule, grouped by rule. */
@@ -100,7 +101,7 @@ describe('alarm plan', () => {
   describe('the union of the parts matches exactly the events the whole pattern matches', () => {
     const configs: [string, (c: Editable) => void][] = [
       ['the example (quota 2,048)', () => {}],
-      ['the example at the minimum quota of 512', (c) => (c.aws.eventPatternMaxLength = 512)],
+      ['the example at a quota of 1,536', (c) => (c.aws.eventPatternMaxLength = 1536)],
       ['scattered trusted /24s and IPv6 /48s, whole pattern over 4,096', (c) => {
         c.trustedNetworks.cidrs = [...Array.from({ length: 6 }, (_, i) => `${40 + 17 * i}.${i * 3}.7.0/24`), '2001:db8:1::/48', '2a05:d000:42::/48'];
       }],

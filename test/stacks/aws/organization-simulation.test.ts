@@ -1,0 +1,77 @@
+/**
+ * Whole-organization simulation (DESIGN.md, "AWS (CDK)"): every flow of test/helpers/organization-flows.ts
+ * judged against the SCPs, identity policies and resource policies of all the templates the AWS app
+ * deploys, for the AWS SRA layout (log-archive and security accounts) and the single-account layout,
+ * each in report and enforce mode. Each app is synthesized once; its flows then only simulate.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GuardrailsModel } from '../../../core/config/model.ts';
+import { enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
+import { FLOWS, FlowScope, type AppCase } from '../../helpers/organization-flows.ts';
+import type { Organization } from '../../helpers/organization-policies.ts';
+import { synthOrganization, type SynthesizedOrganization } from '../../helpers/organization-simulation.ts';
+
+const singleAccount = (c: Editable) => {
+  delete c.aws.logArchiveAccountId;
+  delete c.aws.securityAccountId;
+};
+
+const APPS: { name: string; model: GuardrailsModel }[] = [
+  { name: 'AWS SRA layout, report mode', model: exampleModel() },
+  { name: 'AWS SRA layout, enforce mode', model: enforceModel() },
+  { name: 'single-account layout, report mode', model: exampleModel(singleAccount) },
+  { name: 'single-account layout, enforce mode', model: enforceModel(singleAccount) },
+];
+
+/** Raw template resources of one type in one account (for types the simulation does not index). */
+function templateResources(org: Organization, account: string, type: string): Record<string, any>[] {
+  return org.stacks
+    .filter((s) => s.account === account)
+    .flatMap((s) => Object.values(s.template.Resources ?? {}))
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties ?? {});
+}
+
+describe.each(APPS)('$name', ({ model }) => {
+  const aws = model.aws!;
+  const app: AppCase = { layout: aws.layout, mode: model.mode, aws };
+  let synthesized: SynthesizedOrganization;
+  let scope: FlowScope;
+
+  beforeAll(async () => {
+    synthesized = await synthOrganization(model);
+    scope = new FlowScope(synthesized.org, model);
+  });
+
+  it(`loads every template: ${aws.layout === 'sra' ? 'management, log-archive and security stacks' : 'the management stack'} and the member StackSet's instances`, () => {
+    const accounts = new Set(synthesized.org.stacks.map((s) => s.account));
+    expect([...accounts].sort()).toEqual([...new Set([aws.accounts.management, aws.accounts.logArchive, aws.accounts.security, '444455556666'])].sort());
+  });
+
+  it('the templates describe a deployable organization: no ARN or KMS alias is created twice', () => {
+    expect(synthesized.org.problems).toEqual([]);
+  });
+
+  it(model.mode === 'enforce' ? 'every SCP is attached to the targets' : 'report mode: every SCP exists and is attached to nothing', () => {
+    const { serviceControlPolicies } = synthesized.org;
+    expect(serviceControlPolicies.length).toBeGreaterThan(0);
+    for (const scp of serviceControlPolicies) expect(scp.targets, scp.name).toEqual(model.mode === 'enforce' ? aws.targets : []);
+  });
+
+  it('organizations:DisableAWSServiceAccess for CloudTrail is detected in the management account (a real-time rule and a metric filter), since nothing can prevent it there', () => {
+    const mentions = (value: unknown) => JSON.stringify(value).includes('DisableAWSServiceAccess') && JSON.stringify(value).includes('cloudtrail.amazonaws.com');
+    const rules = templateResources(synthesized.org, aws.accounts.management, 'AWS::Events::Rule').filter((r) => r.EventBusName === undefined && mentions(r.EventPattern));
+    const filters = templateResources(synthesized.org, aws.accounts.management, 'AWS::Logs::MetricFilter').filter((f) => mentions(f.FilterPattern));
+    expect(rules.length, 'forwarding rule on the default bus').toBeGreaterThan(0);
+    expect(filters.length, "metric filter on the trail's log group").toBeGreaterThan(0);
+  });
+
+  for (const flow of FLOWS) {
+    const expected = flow.expect(app);
+    const limit = flow.limit ? ` [simulator: ${flow.limit}]` : '';
+    it(`${flow.group}: ${flow.title} -> ${expected.decision} (${expected.because})${limit}`, async () => {
+      const verdict = await synthesized.simulation.evaluate(flow.request(scope));
+      expect(verdict.decision, `denied by: ${verdict.denials.join('; ') || 'nothing'}; SCPs: ${verdict.scps}`).toBe(expected.decision);
+    });
+  }
+});
