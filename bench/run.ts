@@ -8,6 +8,7 @@ import { benchDetect } from './detect.ts';
 import { benchAlarmScale } from './alarm-scale.ts';
 import { benchPulumiScale } from './pulumi-scale.ts';
 import { benchPlan } from './plan.ts';
+import { benchOrganizationSimulation } from './organization-simulation.ts';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
@@ -34,3 +35,4 @@ if (wanted('alarms')) for (const line of await benchAlarmScale()) console.log(li
 if (wanted('pulumi')) for (const line of benchPulumiScale()) console.log(line);
 if (wanted('plan')) for (const line of benchPlan()) console.log(line);
 if (wanted('detect')) for (const line of await benchDetect()) console.log(line);
+if (wanted('simulation')) for (const line of await benchOrganizationSimulation()) console.log(line);

@@ -39,7 +39,8 @@ export interface EventForwardingProps {
   /**
    * The one region of the account where the role is created; in the others it is referred to by name.
    * In an environment-agnostic template (the StackSet's) this becomes a CloudFormation condition on
-   * AWS::Region. Deploy that region first: EventBridge uses the role only when it delivers.
+   * AWS::Region. Deploy that region first (a StackSet's RegionOrder; a stack dependency between CDK
+   * stacks), so the role exists before the other regions' rules deliver with it.
    * @default the role is created wherever this construct is
    */
   readonly roleRegion?: string;

@@ -39,7 +39,13 @@ export class MemberStackSet extends Construct {
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       managedExecution: { Active: true },
       capabilities: ['CAPABILITY_IAM'],
-      operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
+      // The forwarding role is created in us-east-1 and used by name elsewhere: that region goes first.
+      operationPreferences: {
+        failureTolerancePercentage: 10,
+        maxConcurrentPercentage: 25,
+        regionConcurrencyType: 'SEQUENTIAL',
+        regionOrder: [...props.regions].sort((a, b) => Number(b === 'us-east-1') - Number(a === 'us-east-1')),
+      },
       templateBody: props.templateBody,
       stackInstancesGroup:
         props.organizationalUnitIds.length > 0

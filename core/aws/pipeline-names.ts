@@ -14,6 +14,9 @@ export const FORWARDING_ROLE_NAME = 'guardrails-event-forwarding';
  */
 export const STACKSET_EXECUTION_ROLE_PATTERN = 'stacksets-exec-*';
 
+/** The region whose stack creates the forwarding role in each account (IAM names are per account); the others refer to it by name. */
+export const FORWARDING_ROLE_REGION = 'us-east-1';
+
 export interface PipelineNames {
   readonly topicArn: string;
   readonly centralBusArn: string;

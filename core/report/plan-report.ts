@@ -93,7 +93,7 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     const detail = control === 'cloudShell' ? `${CONTROL_TITLES[control]} (\`${model.cloudShell}\`)` : CONTROL_TITLES[control];
     return `| ${detail} | ${mode} | ${policies.map((p) => code(p.name)).join(', ') || '-'} | ${where} | ${exemptions[control]} |`;
   });
-  const generated = aws.alarms.realtime.filter((r) => !facts.rules.some((rule) => rule.id === r.id));
+  const generated = aws.alarms.realtime.filter((r) => !facts.rules.some((rule) => rule.id === r.ruleId));
   const awsRules = facts.rules.filter((r) => r.logsource.product === 'aws');
   return [
     '## AWS',

@@ -12,7 +12,8 @@ import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
-import { AwsGuardrailsStack, centralBusArn, LogArchiveStack, SecurityStack } from './guardrails-stack.ts';
+import { AwsGuardrailsStack, centralBusArn, LogArchiveStack, ManagementForwardingStack, SecurityStack } from './guardrails-stack.ts';
+import { FORWARDING_ROLE_REGION } from '../../core/aws/pipeline-names.ts';
 import { synthMemberTemplate, type MemberTemplate } from './member-forwarding-stack.ts';
 
 export const AWS_STACK_ID = 'CloudApiGuardrails';
@@ -34,7 +35,7 @@ export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, al
   const app = new App(appProps);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const context = (appProps.context ?? {}) as Record<string, unknown>;
-  const member = synthMemberTemplate(centralBusArn(aws), alarms.realtime, context);
+  const member = synthMemberTemplate(centralBusArn(aws), alarms.realtime, aws.protectionTag, context);
   const stack = new AwsGuardrailsStack(app, AWS_STACK_ID, {
     aws,
     notifications: model.notifications,
@@ -50,5 +51,14 @@ export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, al
     stack.addStackDependency(security, 'the metric alarms and the forwarding rules deliver to the security account');
     stacks.push(logArchive, security);
   }
+  // The management account forwards in every event region; the stack in FORWARDING_ROLE_REGION creates
+  // the forwarding role, so every other stack of the account deploys after it.
+  const regional = aws.eventRegions
+    .filter((region) => region !== aws.homeRegion)
+    .map((region) => new ManagementForwardingStack(app, `${AWS_STACK_ID}Forwarding-${region}`, { aws, region, alarms }));
+  const roleStack = [stack, ...regional].find((s) => s.region === FORWARDING_ROLE_REGION)!;
+  for (const s of [stack, ...regional]) if (s !== roleStack) s.addStackDependency(roleStack, 'the forwarding role is created in us-east-1');
+  if (aws.layout === 'sra') for (const s of regional) s.addStackDependency(stacks[2]!, 'the forwarding rules deliver to the central bus');
+  stacks.push(...regional);
   return { app, stack, stacks, member };
 }

@@ -10,7 +10,7 @@ import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import { pipelineNames } from '../../core/aws/pipeline-names.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
-import { addAlarmPipeline, addEvidenceStore, addManagementGuardrails } from './parts.ts';
+import { addAlarmPipeline, addEvidenceStore, addManagementForwarding, addManagementGuardrails } from './parts.ts';
 
 export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'accounts'>): string {
   return pipelineNames(aws).centralBusArn;
@@ -39,8 +39,8 @@ export class AwsGuardrailsStack extends Stack {
       terminationProtection: true,
     });
     const evidence = single ? addEvidenceStore(this, aws) : undefined;
-    const topic = single ? addAlarmPipeline(this, aws, props.notifications, props.alarms).topic : undefined;
-    addManagementGuardrails(this, { aws, perimeter: props.perimeter, alarms: props.alarms, memberTemplateBody: props.memberTemplateBody, evidence, topic });
+    if (single) addAlarmPipeline(this, aws, props.notifications, props.alarms);
+    addManagementGuardrails(this, { aws, perimeter: props.perimeter, alarms: props.alarms, memberTemplateBody: props.memberTemplateBody, evidence });
   }
 }
 
@@ -76,5 +76,23 @@ export class SecurityStack extends Stack {
       terminationProtection: true,
     });
     addAlarmPipeline(this, props.aws, props.notifications, props.alarms);
+  }
+}
+
+export interface ManagementForwardingStackProps extends PartStackProps {
+  readonly region: string;
+  readonly alarms: AlarmPlan;
+}
+
+/** The management account's forwarding rules in one event region other than the home region. */
+export class ManagementForwardingStack extends Stack {
+  constructor(scope: Construct, id: string, props: ManagementForwardingStackProps) {
+    super(scope, id, {
+      ...props,
+      env: { account: props.aws.accounts.management, region: props.region },
+      description: `${DESCRIPTION}: the management account's forwarding rules in ${props.region}`,
+      terminationProtection: true,
+    });
+    addManagementForwarding(this, props.aws, props.alarms.realtime);
   }
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventForwarding } from '../../constructs/aws/event-forwarding.ts';
 import type { RealtimeRule } from '../../constructs/aws/realtime-rules.ts';
+import { FORWARDING_ROLE_REGION } from '../../core/aws/pipeline-names.ts';
 
 export const MEMBER_STACK_ID = 'CloudApiGuardrailsMemberForwarding';
 
@@ -18,18 +19,15 @@ export interface MemberTemplate {
   readonly template: Record<string, unknown>;
 }
 
-export function synthMemberTemplate(centralBusArn: string, rules: readonly RealtimeRule[], context: Record<string, unknown> = {}): MemberTemplate {
+export function synthMemberTemplate(centralBusArn: string, rules: readonly RealtimeRule[], protectionTag: string, context: Record<string, unknown> = {}): MemberTemplate {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'guardrails-member-')), context, autoSynth: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const stack = new Stack(app, MEMBER_STACK_ID, {
     synthesizer: new BootstraplessSynthesizer(),
     description: 'cloud-api-guardrails member account: forwards CloudTrail events matching the guardrail rules to the central bus',
   });
-  const forwarding = new EventForwarding(stack, 'Forwarding', { centralBusArn, rules });
-  Validations.of(forwarding.role).acknowledge({
-    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-    reason: 'The forwarding role has one inline statement (events:PutEvents on the central bus ARN) that belongs to it alone; a managed policy could be attached elsewhere.',
-  });
+  // The fixed-name role is created in us-east-1 only; the StackSet deploys that region first.
+  new EventForwarding(stack, 'Forwarding', { centralBusArn, rules, roleRegion: FORWARDING_ROLE_REGION, protectionTag });
   const template = app.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
   return { stack, template };
 }

@@ -5,15 +5,14 @@
  * names of core/aws/trail-names.ts and pipeline-names.ts, never by CloudFormation exports.
  */
 import type { Stack } from 'aws-cdk-lib';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IDependable } from 'constructs';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
-import { pipelineNames } from '../../core/aws/pipeline-names.ts';
+import { FORWARDING_ROLE_REGION, pipelineNames } from '../../core/aws/pipeline-names.ts';
 import { ALERT_TOPIC_NAME, CENTRAL_BUS_NAME, STACKSET_NAME } from '../../core/aws/self-protection-rules.ts';
 import { trailResourceNames } from '../../core/aws/trail-names.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
-import { acknowledge } from '../../constructs/aws/acknowledge.ts';
 import { AlarmTopic } from '../../constructs/aws/alarm-topic.ts';
 import { EventForwarding } from '../../constructs/aws/event-forwarding.ts';
 import { MemberStackSet } from '../../constructs/aws/member-stackset.ts';
@@ -59,8 +58,6 @@ export interface ManagementPartProps {
   readonly memberTemplateBody: string;
   /** The evidence store when it is in the same stack (single-account layout). */
   readonly evidence?: IDependable;
-  /** The alert topic when it is in the same stack; otherwise it is found by its ARN in the security account. */
-  readonly topic?: sns.ITopic;
 }
 
 /** Management part: what AWS requires there (the organization trail, SCPs, StackSet administration) and the metric alarms on the trail's log group. */
@@ -74,9 +71,10 @@ export function addManagementGuardrails(stack: Stack, props: ManagementPartProps
     evidence: props.evidence,
   });
   new PerimeterPolicies(stack, 'Perimeter', { plan: props.perimeter, protectionTag: aws.protectionTag });
-  const topic = props.topic ?? sns.Topic.fromTopicArn(stack, 'AlertTopic', pipelineNames(aws).topicArn);
-  new MetricAlarms(stack, 'MetricAlarms', { logGroup: trail.logGroup, topic, rules: props.alarms.metric });
-  addManagementForwarding(stack, aws, props.alarms);
+  // No alarm action: the alarms reach the topic as "CloudWatch Alarm State Change" events that the
+  // forwarding rules carry to the central bus (an alarm cannot notify another account's topic).
+  new MetricAlarms(stack, 'MetricAlarms', { logGroup: trail.logGroup, rules: props.alarms.metric });
+  addManagementForwarding(stack, aws, aws.eventRegions.includes(aws.homeRegion) ? props.alarms.realtime : []);
   new MemberStackSet(stack, 'MemberForwarding', {
     stackSetName: STACKSET_NAME,
     templateBody: props.memberTemplateBody,
@@ -90,12 +88,14 @@ export function addManagementGuardrails(stack: Stack, props: ManagementPartProps
 /**
  * The management account is never a target of a service-managed StackSet, so it forwards its own
  * events, in every event region (IAM, Organizations and sign-in events arrive in us-east-1 whatever the
- * home region). The role is created once, in the home region's stack.
+ * home region). In the home region it also forwards the metric alarms' state changes, even when the
+ * home region is not an event region (then with no real-time rules).
  */
-export function addManagementForwarding(stack: Stack, aws: AwsModel, alarms: AlarmPlan): EventForwarding {
-  const forwarding = new EventForwarding(stack, 'ManagementForwarding', { centralBusArn: pipelineNames(aws).centralBusArn, rules: alarms.realtime });
-  acknowledge(forwarding.role, {
-    'NIST.800.53.R5-IAMNoInlinePolicy': 'The forwarding role has one inline statement (events:PutEvents on the central bus ARN) that belongs to it alone; a managed policy could be attached elsewhere.',
+export function addManagementForwarding(stack: Stack, aws: AwsModel, rules: AlarmPlan['realtime']): EventForwarding {
+  return new EventForwarding(stack, 'ManagementForwarding', {
+    centralBusArn: pipelineNames(aws).centralBusArn,
+    rules,
+    roleRegion: FORWARDING_ROLE_REGION,
+    protectionTag: aws.protectionTag,
   });
-  return forwarding;
 }

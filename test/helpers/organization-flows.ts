@@ -74,6 +74,13 @@ export function trustedAddress(model: Pick<GuardrailsModel, 'trusted'>): string 
   return `${a}.${b}.${c}.10`;
 }
 
+/** A call through an endpoint of the model's first trusted VPC, in that VPC's region (no aws:SourceIp through an endpoint). */
+export function trustedVpcCall(model: Pick<GuardrailsModel, 'trusted'>): Context {
+  const vpc = model.trusted.awsVpcs[0];
+  if (!vpc) throw new Error('the model trusts no VPC');
+  return { 'aws:SourceVpc': vpc.id, 'aws:SourceVpce': 'vpce-0f1e2d3c4b5a69788', 'aws:RequestedRegion': vpc.region, 'aws:ViaAWSService': 'false' };
+}
+
 /** IAM ArnLike: "*" any run of characters, "?" one (IAM user guide, "ARN condition operators"). */
 export function arnLike(pattern: string, arn: string): boolean {
   const regex = new RegExp(`^${pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`);
@@ -209,8 +216,14 @@ export class FlowScope {
   }
 }
 
-function targetsOf(rule: IndexedResource): { Arn?: string; RoleArn?: string }[] {
-  return (rule.properties.Targets ?? []) as { Arn?: string; RoleArn?: string }[];
+interface RuleTarget {
+  readonly Arn?: string;
+  readonly RoleArn?: string;
+  readonly DeadLetterConfig?: { readonly Arn?: string };
+}
+
+function targetsOf(rule: IndexedResource): RuleTarget[] {
+  return (rule.properties.Targets ?? []) as RuleTarget[];
 }
 
 const allowed = (because: string) => (): Expectation => ({ decision: 'Allowed', because });
@@ -377,6 +390,17 @@ export const FLOWS: readonly Flow[] = [
   },
   {
     group: 'alerting',
+    title: "EventBridge sends an event it could not deliver to the forwarding rule's dead-letter queue",
+    source: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
+    request: (s) => {
+      const queue = targetsOf(s.memberRule).find((t) => t.DeadLetterConfig?.Arn)?.DeadLetterConfig?.Arn;
+      if (!queue) throw new Error(`${s.memberRule.physicalName} has no dead-letter queue: undeliverable alerts are dropped`);
+      return { principal: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queue, context: { 'aws:SourceArn': s.memberRule.arn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } };
+    },
+    expect: allowed('the queue policy lets the forwarding rules send'),
+  },
+  {
+    group: 'alerting',
     title: 'the management account\'s forwarding role puts events on the central bus',
     source: EVENTBRIDGE_CROSS_ACCOUNT,
     request: (s) => ({ principal: s.managementForwardingRole, action: 'events:PutEvents', resource: s.centralBusArn, context: SERVICE_ROLE_CALL }),
@@ -480,30 +504,51 @@ export const FLOWS: readonly Flow[] = [
   },
   {
     group: 'service roles',
-    title: 'an instance sends its logs with its instance role (ec2:SourceInstanceARN present)',
-    source: `${GLOBAL_KEYS}#condition-keys-ec2-source-instance-arn`,
+    title: "a function's code calls S3 with its role from Lambda's addresses (not in a VPC; lambda:SourceFunctionArn present)",
+    source: 'https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/service_control_policies/service_specific_controls/network_perimeter_lambda_scp.json (AWS data perimeter examples)',
     request: () => ({
-      principal: instanceRole,
-      action: 'logs:PutLogEvents',
-      resource: `arn:aws:logs:${HOME}:${WORKLOAD_ACCOUNT}:log-group:/orders/app:log-stream:i-0a1b2c3d4e5f60718`,
-      identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
-      context: { ...SERVICE_ROLE_CALL, 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718`, 'ec2:RoleDelivery': '2.0' },
+      principal: lambdaRole,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::orders-app-data/orders.csv',
+      resourceAccount: WORKLOAD_ACCOUNT,
+      identityPolicies: granting('s3:GetObject'),
+      context: { ...SERVICE_ROLE_CALL, 'lambda:SourceFunctionArn': `arn:aws:lambda:${HOME}:${WORKLOAD_ACCOUNT}:function:orders` },
     }),
-    expect: allowed('the service key marks a call of the instance'),
+    expect: deniedWhenEnforced("network perimeter: the key holds a function's own calls to the perimeter (run it in a trusted VPC)"),
   },
   {
     group: 'service roles',
-    title: "the instance role's credentials used from an untrusted address, without ec2:SourceInstanceARN",
+    title: "an application on an instance calls with the instance role through a trusted VPC's endpoint (ec2:SourceInstanceARN present)",
     source: `${GLOBAL_KEYS}#condition-keys-ec2-source-instance-arn`,
-    request: () => ({
+    request: (s) => ({
       principal: instanceRole,
       action: 'logs:PutLogEvents',
       resource: `arn:aws:logs:${HOME}:${WORKLOAD_ACCOUNT}:log-group:/orders/app:log-stream:i-0a1b2c3d4e5f60718`,
       identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
-      context: { 'aws:SourceIp': UNTRUSTED_ADDRESS, 'aws:ViaAWSService': 'false' },
+      context: { ...trustedVpcCall(s.model), 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718`, 'ec2:RoleDelivery': '2.0' },
     }),
-    expect: deniedWhenEnforced('network perimeter: no service key, untrusted address'),
+    expect: allowed('inside the perimeter'),
   },
+  ...(
+    [
+      ['with ec2:SourceInstanceARN (credentials taken from the instance keep it)', true],
+      ['without ec2:SourceInstanceARN', false],
+    ] as const
+  ).map(
+    ([what, withKey]): Flow => ({
+      group: 'service roles',
+      title: `the instance role's credentials used from an untrusted address, ${what}`,
+      source: `${GLOBAL_KEYS}#condition-keys-ec2-source-instance-arn`,
+      request: () => ({
+        principal: instanceRole,
+        action: 'logs:PutLogEvents',
+        resource: `arn:aws:logs:${HOME}:${WORKLOAD_ACCOUNT}:log-group:/orders/app:log-stream:i-0a1b2c3d4e5f60718`,
+        identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
+        context: { 'aws:SourceIp': UNTRUSTED_ADDRESS, 'aws:ViaAWSService': 'false', ...(withKey ? { 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718` } : {}) },
+      }),
+      expect: deniedWhenEnforced('network perimeter'),
+    }),
+  ),
   {
     group: 'service roles',
     title: 'EC2 infrastructure (aws:ec2-infrastructure) decrypts an encrypted EBS volume\'s data key',

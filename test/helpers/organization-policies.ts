@@ -198,8 +198,7 @@ export class Organization {
   private index(resolver: TemplateResolver): void {
     const { stack } = resolver;
     for (const [logicalId, resource] of Object.entries(resolver.resources)) {
-      if (resource.Type === 'AWS::CDK::Metadata') continue;
-      if (resource.Condition) throw new Error(`${stack.stackName}/${logicalId}: conditional resources are not modelled`);
+      if (resource.Type === 'AWS::CDK::Metadata' || !resolver.exists(logicalId)) continue;
       const properties = (resolver.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
       if (resource.Type === 'AWS::KMS::Alias') {
         const aliasArn = resolver.arn(logicalId)!;
@@ -237,6 +236,7 @@ export class Organization {
     const { stack } = resolver;
     const roleArn = (name: string) => (name.startsWith('arn:') ? name : `arn:${PARTITION}:iam::${stack.account}:role/${name}`);
     for (const [logicalId, resource] of Object.entries(resolver.resources)) {
+      if (resource.Type === 'AWS::CDK::Metadata' || !resolver.exists(logicalId)) continue;
       const at = `${stack.stackName}/${logicalId}`;
       const p = () => (resolver.resolve(resource.Properties ?? {}) ?? {}) as Record<string, any>;
       switch (resource.Type) {

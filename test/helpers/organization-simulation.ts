@@ -141,7 +141,11 @@ export class OrganizationSimulation {
     const unexpressible = dropped.filter((k) => !/^kms:EncryptionContext:/i.test(k));
     if (unexpressible.length > 0) throw new Error(`${action} on ${resource}: the simulator cannot express ${unexpressible.join(', ')} for this action`);
     if (dropped.length > 0) {
-      const result = runUnsafeSimulation(simulation, {});
+      // runUnsafeSimulation loads the resource policy without a name, which its analysis needs; a
+      // pre-validated policy (iam-policy's ValidatedPolicy shape) carries one. The validated run above
+      // has just checked the same document, so it has no errors.
+      const named = resourcePolicy ? { resourcePolicy: { __validated: true, policyDocument: resourcePolicy, metadata: { name: 'resource policy' }, errors: [] } } : {};
+      const result = runUnsafeSimulation({ ...simulation, ...named }, {});
       return {
         decision: result === 'Allowed' ? 'Allowed' : 'Denied',
         scps: scps.reason,
@@ -156,11 +160,14 @@ export class OrganizationSimulation {
 }
 
 function describeDenials(analysis: Parameters<typeof getDenialReasons>[0]): string[] {
-  return getDenialReasons(analysis).map((d) =>
+  const reasons = getDenialReasons(analysis).map((d) =>
     d.denialType === 'Explicit'
       ? `${d.policyType} ${d.policyIdentifier ?? 'policy'}#${d.statementId ?? d.statementIndex} denies`
       : `${d.policyType}${d.identifier ? ` at ${d.identifier}` : ''}: no statement allows`,
   );
+  if (reasons.length > 0) return reasons;
+  // A cross-account call to a resource without a resource policy: nothing in the resource's account grants it.
+  return [analysis.sameAccount ? 'no identity or resource policy allows it' : "cross-account, and no resource policy grants the caller's account"];
 }
 
 export interface SynthesizedOrganization {

@@ -4,8 +4,9 @@
  * (account, region), and every name the stacks share is a physical name in the template (BucketName,
  * TopicName, RoleName, Name, AliasName, ...). A resource without one gets a deterministic placeholder
  * shaped like the name CloudFormation would generate (stack name, logical id, random suffix), so no
- * pattern in a policy can match it by accident. What cannot be resolved (conditions, imports, GetAZs)
- * throws: an unresolved value must never turn into a wildcard.
+ * pattern in a policy can match it by accident. Conditions are evaluated with the stack's env (a
+ * StackSet template creates some resources in one region only). What cannot be resolved (imports,
+ * mappings, GetAZs) throws: an unresolved value must never turn into a wildcard.
  */
 import { createHash } from 'node:crypto';
 
@@ -18,6 +19,7 @@ export interface CfnResource {
 export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
   readonly Parameters?: Record<string, { readonly Default?: unknown }>;
+  readonly Conditions?: Record<string, unknown>;
 }
 
 /** One deployed stack: its template and where it runs. */
@@ -66,6 +68,44 @@ export class TemplateResolver {
 
   constructor(readonly stack: StackInput) {
     this.resources = stack.template.Resources ?? {};
+  }
+
+  /** False when the resource's Condition keeps CloudFormation from creating it in this stack. */
+  exists(logicalId: string): boolean {
+    const { Condition } = this.resource(logicalId);
+    return Condition === undefined || this.condition(Condition);
+  }
+
+  private readonly conditions = new Map<string, boolean>();
+
+  /** A template condition (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition), evaluated once. */
+  condition(name: string): boolean {
+    const known = this.conditions.get(name);
+    if (known !== undefined) return known;
+    const expression = this.stack.template.Conditions?.[name];
+    if (expression === undefined) throw new Error(`${this.stack.stackName}: no condition ${name}`);
+    const value = this.truth(expression);
+    this.conditions.set(name, value);
+    return value;
+  }
+
+  private truth(expression: unknown): boolean {
+    const [[fn, argument] = []] = Object.entries((expression ?? {}) as Record<string, unknown>);
+    const list = argument as unknown[];
+    switch (fn) {
+      case 'Condition':
+        return this.condition(String(argument));
+      case 'Fn::Equals':
+        return JSON.stringify(this.walk(list[0])) === JSON.stringify(this.walk(list[1]));
+      case 'Fn::And':
+        return list.every((e) => this.truth(e));
+      case 'Fn::Or':
+        return list.some((e) => this.truth(e));
+      case 'Fn::Not':
+        return !this.truth(list[0]);
+      default:
+        throw new Error(`${this.stack.stackName}: condition ${JSON.stringify(expression)} is not modelled`);
+    }
   }
 
   resource(logicalId: string): CfnResource {
@@ -265,12 +305,15 @@ export class TemplateResolver {
           const [delimiter, text] = argument as [string, unknown];
           return String(this.walk(text)).split(delimiter);
         }
-        case 'Fn::If':
+        case 'Fn::If': {
+          const [name, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+          return this.walk(this.condition(name) ? whenTrue : whenFalse);
+        }
         case 'Fn::ImportValue':
         case 'Fn::GetAZs':
         case 'Fn::FindInMap':
         case 'Fn::Transform':
-          // Conditions and exports are not used by the kit's stacks (no cross-account exports by design).
+          // Exports and mappings are not used by the kit's stacks (no cross-account exports by design).
           throw new Error(`${this.stack.stackName}: ${key} is not modelled by the organization simulation`);
       }
     }

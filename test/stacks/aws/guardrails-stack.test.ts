@@ -24,7 +24,7 @@ function only(template: Template, type: string): Record<string, unknown> {
 }
 
 describe('whole templates', () => {
-  it('AWS SRA layout in report mode: management, log-archive and security stacks match the snapshot', () => {
+  it('AWS SRA layout in report mode: every stack matches the snapshot', () => {
     expect(Object.fromEntries(Object.entries(report.stacks).map(([id, t]) => [id, normalisedTemplate(t)]))).toMatchSnapshot();
   });
   it('AWS SRA layout in enforce mode: the management stack matches the snapshot', () => {
@@ -42,8 +42,12 @@ describe('account layout', () => {
       ['CloudApiGuardrails', '111122223333', 'us-east-1'],
       ['CloudApiGuardrailsLogArchive', '222233334444', 'us-east-1'],
       ['CloudApiGuardrailsSecurity', '333344445555', 'us-east-1'],
+      // The management account forwards its own events in every other event region too.
+      ['CloudApiGuardrailsForwarding-eu-west-1', '111122223333', 'eu-west-1'],
     ]);
     expect(stacks[0]!.dependencies.map((d) => d.stackName).sort()).toEqual(['CloudApiGuardrailsLogArchive', 'CloudApiGuardrailsSecurity']);
+    // The home region (us-east-1) creates the forwarding role; eu-west-1 uses it by name, so it deploys after.
+    expect(stacks[3]!.dependencies.map((d) => d.stackName).sort()).toEqual(['CloudApiGuardrails', 'CloudApiGuardrailsSecurity']);
   });
 
   it('AWS SRA: the evidence is in the log-archive account and the trail finds it by name, not by export', () => {
@@ -56,15 +60,20 @@ describe('account layout', () => {
     for (const t of Object.values(report.stacks)) expect(JSON.stringify(t.toJSON())).not.toContain('Fn::ImportValue');
   });
 
-  it('AWS SRA: the alert topic and central bus are in the security account; metric alarms there are reached by ARN', () => {
+  it('AWS SRA: the alert topic and central bus are in the security account; the metric alarms reach them as forwarded alarm events', () => {
     expect(report.template.findResources('AWS::SNS::Topic')).toEqual({});
     report.pipeline.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'guardrails-alerts' });
     report.pipeline.hasResourceProperties('AWS::Events::EventBus', { Name: 'guardrails-central' });
-    report.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:333344445555:guardrails-alerts'] });
+    // An alarm cannot notify another account's topic: its state change goes over the forwarding path instead.
+    for (const alarm of Object.values(report.template.findResources('AWS::CloudWatch::Alarm'))) expect(JSON.stringify(alarm)).not.toContain('AlarmActions');
+    report.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'guardrails-fwd-alarms',
+      Targets: [Match.objectLike({ Arn: 'arn:aws:events:us-east-1:333344445555:event-bus/guardrails-central' })],
+    });
   });
 
   it('single account: one stack, COMPLIANCE Object Lock by default, and the bucket policy itself denies the governance bypass and lock changes', () => {
-    expect(Object.keys(single.stacks)).toEqual(['CloudApiGuardrails']);
+    expect(Object.keys(single.stacks)).toEqual(['CloudApiGuardrails', 'CloudApiGuardrailsForwarding-eu-west-1']);
     single.template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: 'guardrails-org-trail-111122223333-us-east-1',
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GuardrailsModel } from '../../../core/config/model.ts';
 import { enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
 import { FLOWS, FlowScope, type AppCase } from '../../helpers/organization-flows.ts';
-import type { Organization } from '../../helpers/organization-policies.ts';
-import { synthOrganization, type SynthesizedOrganization } from '../../helpers/organization-simulation.ts';
+import { Organization } from '../../helpers/organization-policies.ts';
+import { OrganizationSimulation, synthOrganization, type SynthesizedOrganization } from '../../helpers/organization-simulation.ts';
 
 const singleAccount = (c: Editable) => {
   delete c.aws.logArchiveAccountId;
@@ -32,6 +32,56 @@ function templateResources(org: Organization, account: string, type: string): Re
     .map((r) => r.Properties ?? {});
 }
 
+describe('the harness', () => {
+  const MANAGEMENT = '111111111111';
+  const MEMBER = '222222222222';
+  const template = {
+    Resources: {
+      Deny: { Type: 'AWS::Organizations::Policy', Properties: { Name: 'deny-reads', Type: 'SERVICE_CONTROL_POLICY', TargetIds: ['ou-test'], Content: { Version: '2012-10-17', Statement: [{ Sid: 'DenyReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] } } },
+      Unnamed: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } } },
+      Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Join': ['-', ['data', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]] } } },
+      Policy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: { Ref: 'Bucket' },
+          PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::' + MEMBER + ':root' } }, Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/*']] } }] },
+        },
+      },
+    },
+  };
+  const org = new Organization(
+    { organizationId: 'o-test', managementAccount: MANAGEMENT, rootId: 'r-test', members: new Map([[MEMBER, 'ou-test']]) },
+    [{ stackName: 'Test', account: MANAGEMENT, region: 'us-east-1', template }],
+  );
+  const simulation = new OrganizationSimulation(org);
+  const admin = [{ name: 'admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+  const object = 'arn:aws:s3:::data-111111111111-us-east-1/report.csv';
+
+  it('resolves intrinsics and names an unnamed resource like CloudFormation would (stack, logical id, suffix)', () => {
+    expect(org.resources.has('arn:aws:s3:::data-111111111111-us-east-1')).toBe(true);
+    expect([...org.roles.keys()][0]).toMatch(/^arn:aws:iam::111111111111:role\/Test-Unnamed-[0-9A-F]{12}$/);
+    expect(org.problems).toEqual([]);
+  });
+
+  it('hands SCPs only for member-account IAM principals: never the management account, service-linked roles or service principals', () => {
+    expect(simulation.scpsFor(`arn:aws:iam::${MANAGEMENT}:role/Admin`).policies).toEqual([]);
+    expect(simulation.scpsFor(`arn:aws:iam::${MEMBER}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`).policies).toEqual([]);
+    expect(simulation.scpsFor('cloudtrail.amazonaws.com').policies).toEqual([]);
+    const path = simulation.scpsFor(`arn:aws:iam::${MEMBER}:role/Admin`).policies;
+    expect(path.map((level) => [level.orgIdentifier, level.policies.map((p) => p.name)])).toEqual([
+      ['r-test', ['FullAWSAccess']],
+      ['ou-test', ['FullAWSAccess', 'deny-reads']],
+      [MEMBER, ['FullAWSAccess']],
+    ]);
+  });
+
+  it('judges a member admin by the SCP, a management admin without it, and a cross-account caller by both policies', async () => {
+    expect((await simulation.evaluate({ principal: `arn:aws:iam::${MEMBER}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin })).denials).toEqual(['scp deny-reads#DenyReads denies']);
+    expect((await simulation.evaluate({ principal: `arn:aws:iam::${MANAGEMENT}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin })).decision).toBe('Allowed');
+    expect((await simulation.evaluate({ principal: 'arn:aws:iam::333333333333:role/Admin', action: 's3:GetObject', resource: object, identityPolicies: admin })).decision).toBe('Denied');
+  });
+});
+
 describe.each(APPS)('$name', ({ model }) => {
   const aws = model.aws!;
   const app: AppCase = { layout: aws.layout, mode: model.mode, aws };
@@ -41,7 +91,7 @@ describe.each(APPS)('$name', ({ model }) => {
   beforeAll(async () => {
     synthesized = await synthOrganization(model);
     scope = new FlowScope(synthesized.org, model);
-  });
+  }, 120_000);
 
   it(`loads every template: ${aws.layout === 'sra' ? 'management, log-archive and security stacks' : 'the management stack'} and the member StackSet's instances`, () => {
     const accounts = new Set(synthesized.org.stacks.map((s) => s.account));
