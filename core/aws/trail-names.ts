@@ -21,7 +21,7 @@ export interface TrailResourceNames {
   /** CloudTrail delivers to a log group in the trail's own account: the management account. */
   readonly logGroupName: string;
   readonly logGroupArnPattern: string;
-  /** The key of the log group, in the management account (the trail key itself in the single-account layout). */
+  /** The key of the log group, in the management account: a key of its own in both layouts (one alias names one key). */
   readonly logGroupKeyAlias: string;
 }
 
@@ -40,6 +40,6 @@ export function trailResourceNames(aws: Pick<AwsModel, 'trail' | 'accounts' | 'h
     keyAliasArn: `arn:aws:kms:${region}:${logArchive}:alias/${name}`,
     logGroupName: `/guardrails/${name}`,
     logGroupArnPattern: `arn:aws:logs:*:${management}:log-group:/guardrails/${name}`,
-    logGroupKeyAlias: management === logArchive ? `alias/${name}` : `alias/${name}-logs`,
+    logGroupKeyAlias: `alias/${name}-logs`,
   };
 }

@@ -162,10 +162,14 @@ export class FlowScope {
     return String(this.trail.properties.CloudWatchLogsRoleArn);
   }
 
-  /** The first metric alarm of the organization trail's log group with an action. */
+  /**
+   * The first alarm with an SNS action. The trail's metric alarms in the management account have none:
+   * their state changes reach the topic through the forwarding rules and the central bus (flows below);
+   * the alarms with actions are those next to the topic.
+   */
   get alarm(): IndexedResource {
     const alarm = this.org.all('AWS::CloudWatch::Alarm', (r) => Array.isArray(r.properties.AlarmActions) && r.properties.AlarmActions.length > 0)[0];
-    if (!alarm) throw new Error('no metric alarm has an action');
+    if (!alarm) throw new Error('no alarm has an SNS action');
     return alarm;
   }
 
@@ -342,7 +346,7 @@ export const FLOWS: readonly Flow[] = [
   // --- Alerts reach the topic -------------------------------------------------------------------------
   {
     group: 'alerting',
-    title: 'a metric alarm publishes to the alert topic',
+    title: "a CloudWatch alarm's SNS action publishes to the alert topic",
     source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cross-service-confused-deputy-prevention.html',
     request: (s) => ({ principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: s.topic.arn, context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account } }),
     expect: allowed('the topic policy lets the alarm\'s account publish'),
@@ -350,7 +354,7 @@ export const FLOWS: readonly Flow[] = [
   ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).map(
     (action): Flow => ({
       group: 'alerting',
-      title: `a metric alarm's publish uses the topic key (${action})`,
+      title: `a CloudWatch alarm's publish uses the topic key (${action})`,
       source: SNS_ENCRYPTED_TOPICS,
       // AWS documents no different context for CloudWatch's KMS calls: the same keys as its sns:Publish.
       request: (s) => ({ principal: 'cloudwatch.amazonaws.com', action, resource: s.topicKeyArn, context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account } }),
