@@ -9,11 +9,16 @@
  *   trusted VPCs are configured every endpoint call is treated as trusted (it may come from one of them).
  * - The exemption tag (aws:PrincipalTag) is not in CloudTrail: tag-exempted principals still alert.
  * - aws:ViaAWSService calls carry a service name as sourceIPAddress, which no CIDR matches.
+ * - The SCP's NotAction data-plane actions and the Lambda/Glue log delivery it allows by service key are
+ *   data events or absent from CloudTrail; where a trail does record them, the shadow rule still alerts.
+ * - Calls the SCP denies but CloudTrail does not record as management events (data events such as
+ *   s3:GetObject when the trail logs none) cannot alert at all; the organization simulation lists them.
  */
 import type { GuardrailsModel } from '../config/model.ts';
 import type { CatalogRule } from '../detection/catalog.ts';
 import { bindRules } from '../detection/catalog.ts';
 import { generatedRule } from '../detection/rule.ts';
+import { networkExemptArns } from './scp-exemptions.ts';
 
 export interface ShadowRules {
   readonly rules: readonly CatalogRule[];
@@ -29,6 +34,10 @@ export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
   ];
   const trustsVpcs = model.trusted.awsVpcs.length > 0;
   if (trustsVpcs) notes.push('shadow mode: calls through any VPC endpoint are treated as trusted (CloudTrail records the endpoint, not its VPC)');
+  notes.push(
+    'shadow mode: calls the SCP would deny that CloudTrail records only as data events (s3:GetObject, lambda:Invoke, ...) never alert unless the trail logs data events; the SCP denies them all the same',
+    'shadow mode: the data-plane actions and Lambda/Glue log delivery the SCP allows from anywhere still alert where CloudTrail records them (the service key that exempts them is not in CloudTrail)',
+  );
   const rule = generatedRule(
     {
       id: 'aws-perimeter-shadow-network',
@@ -40,7 +49,7 @@ export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
       detection: {
         outside: { 'sourceIPAddress|cidr': '{{trustedNetworks.cidrs|complement}}' },
         endpoint: trustsVpcs ? { 'vpcEndpointId|exists': true } : { 'vpcEndpointId|cased': '{{trustedNetworks.aws.vpcEndpointIds}}' },
-        exempt: { 'userIdentity.sessionContext.sessionIssuer.arn|cased': [...aws.breakGlassRoleArns, ...aws.automationRoleArns] },
+        exempt: { 'userIdentity.sessionContext.sessionIssuer.arn|cased': networkExemptArns(aws) },
         condition: 'outside and not endpoint and not exempt',
       },
       falsepositives: ['Principals exempted by the perimeter-exemption tag'],
