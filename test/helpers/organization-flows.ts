@@ -64,6 +64,7 @@ export const UNTRUSTED_ADDRESS = '8.8.8.8';
  */
 export const AWS_SERVICE_ADDRESS = '52.94.0.10';
 const SERVICE_ROLE_CALL: Context = { 'aws:SourceIp': AWS_SERVICE_ADDRESS, 'aws:ViaAWSService': 'false' };
+/** The example's home region, for ARNs of resources no template creates (an application's log group, key, stack). */
 const HOME = 'us-east-1';
 
 /** An address inside the first trusted IPv4 network of the model. */
@@ -192,8 +193,9 @@ export class FlowScope {
 
   /** A forwarding rule of the member StackSet, in a workload account's home region. */
   get memberRule(): IndexedResource {
-    const rule = this.org.all('AWS::Events::Rule', (r) => r.stack.account === WORKLOAD_ACCOUNT && r.stack.region === HOME && targetsOf(r).some((t) => t.RoleArn))[0];
-    if (!rule) throw new Error(`no StackSet instance in ${WORKLOAD_ACCOUNT} ${HOME} forwards events (is the StackSet deployed to its OU?)`);
+    const region = this.aws.homeRegion;
+    const rule = this.org.all('AWS::Events::Rule', (r) => r.stack.account === WORKLOAD_ACCOUNT && r.stack.region === region && targetsOf(r).some((t) => t.RoleArn))[0];
+    if (!rule) throw new Error(`no StackSet instance in ${WORKLOAD_ACCOUNT} ${region} forwards events (is the StackSet deployed to its OU and region?)`);
     return rule;
   }
 
@@ -723,7 +725,7 @@ export const FLOWS: readonly Flow[] = [
     ([what, action, kind, limit]): Flow => ({
       group: 'evidence tampering',
       title: `the admin of the evidence account ${what} (a member admin when the evidence is in the management account)`,
-      source: ORG_TRAIL,
+      source: SCP_SCOPE,
       ...(limit ? { limit } : {}),
       request: (s) => {
         const resource = kind === 'key' ? s.trailKeyArn : kind === 'bucket' ? s.trailBucket.arn : `${s.trailBucket.arn}/AWSLogs/${s.aws.organizationId}/${WORKLOAD_ACCOUNT}/CloudTrail/${HOME}/2026/05/01/log.json.gz`;
