@@ -21,6 +21,7 @@ export const TECHNIQUES: Readonly<Record<string, string>> = {
   T1552: 'Unsecured Credentials',
   'T1556.009': 'Modify Authentication Process: Conditional Access Policies',
   T1562: 'Impair Defenses',
+  'T1562.001': 'Impair Defenses: Disable or Modify Tools',
   'T1562.007': 'Impair Defenses: Disable or Modify Cloud Firewall',
   'T1562.008': 'Impair Defenses: Disable or Modify Cloud Logs',
   T1567: 'Exfiltration Over Web Service',

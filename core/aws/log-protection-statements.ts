@@ -47,8 +47,16 @@ export const PROTECTED_ACTIONS = {
     'events:DeleteRule',
     'events:DisableRule',
     'events:RemoveTargets',
+    // Rewriting a rule's pattern or targets blinds it as well as deleting it does; found by the organization simulation.
+    'events:PutRule',
+    'events:PutTargets',
+    'events:DeleteEventBus',
+    'sqs:DeleteQueue',
+    'sqs:SetQueueAttributes',
+    'sqs:PurgeQueue',
     'cloudwatch:DeleteAlarms',
     'cloudwatch:DisableAlarmActions',
+    'cloudwatch:PutMetricAlarm',
   ],
   /** Denied outright: each turns every other control off. */
   organization: ['organizations:LeaveOrganization', 'organizations:DisablePolicyType'],

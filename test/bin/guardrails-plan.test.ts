@@ -51,7 +51,8 @@ describe('guardrails plan --cloud all', () => {
   });
 
   it('report: every control with its mode and who is exempt, and what is not covered', () => {
-    expect(report).toMatch(/\| Network perimeter: .* \| report \| `guardrails-report-1` \| created, attached to nothing \| break-glass `arn:aws:iam::\*:role\/BreakGlass\*`/);
+    expect(report).toMatch(/\| Network perimeter: .* \| report \| `guardrails-report-1` \| created, attached to nothing \| `arn:aws:iam::\*:role\/BreakGlass\*`, `arn:aws:iam::\*:role\/cdk-hnb659fds-cfn-exec-role-\*`/);
+    expect(report).toMatch(/\| trail log bucket and access-log bucket \| log-archive \| SCP ProtectTrailBuckets \(report mode: created, not attached, so it protects nothing yet\)/);
     expect(report).toMatch(/\| guardrails: block Azure management outside trusted locations \| report \(report-only\) \| user `00000000-0000-4000-8000-00000000b001` \|/);
     expect(report).toContain('SCPs never apply to the management account');
     expect(report).toContain('Cloud Shell cannot be disabled through any API');
