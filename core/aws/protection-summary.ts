@@ -52,7 +52,7 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
     {
       resource: 'trail CloudWatch Logs group and its key',
       account: 'management',
-      protections: [none, 'detection only: guardrails-alerting-changed (real time); the log files in the bucket stay the evidence'],
+      protections: [none, 'detection only: guardrails-alerting-changed (deleting the log group or its metric filters, real time); the log files in the bucket stay the evidence'],
     },
     {
       resource: 'perimeter SCPs',
@@ -71,7 +71,7 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
     {
       resource: 'forwarding StackSet and the management account\'s forwarding rules',
       account: 'management',
-      protections: [none, 'detection: guardrails-stackset-changed, guardrails-alerting-changed (real time)'],
+      protections: [none, 'detection: guardrails-stackset-changed (real time), aws-guardrails-forwarding-tampering (real time and metric alarm)'],
     },
     {
       resource: 'member forwarding rules and role',
