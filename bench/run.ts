@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each reported against a baseline measured in the same run.
- * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, detect).
+ * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, simulation, detect).
  */
 import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
