@@ -215,6 +215,21 @@ export const configSchema = z.strictObject({
       activityLogDeployment: z.enum(['perSubscription', 'policy']).default('perSubscription'),
       /** Entra diagnostic settings need a user with Global or Security Administrator: a service principal cannot create them. */
       entraDiagnostics: z.boolean().default(true),
+      /**
+       * Management groups under managementGroupId whose own Activity Log (policy and role changes made at that
+       * level) also goes to the workspace and storage. managementGroupId always gets one when it is set.
+       */
+      childManagementGroupIds: z.array(z.string().regex(ID_PATTERNS.azureManagementGroup, { error: 'must be a management group id (name)' })).default([]),
+      /**
+       * Lock the storage account's immutability policy. Irreversible: the retention can then only be extended,
+       * and Azure only locks a policy that already exists unlocked (deploy once with false first).
+       */
+      lockImmutability: z.boolean().default(false),
+      /**
+       * Conditional Access for workload identities: block the tenant's service principals outside the trusted
+       * locations, except automation.azure.servicePrincipalObjectIds. Needs Workload Identities Premium.
+       */
+      workloadIdentityConditionalAccess: z.boolean().default(false),
     })
     .optional(),
   gcp: z
@@ -237,6 +252,39 @@ export const configSchema = z.strictObject({
       /** Project numbers inside the VPC Service Controls perimeter. */
       vpcScProjects: z.array(z.string().regex(ID_PATTERNS.gcpProjectNumber, { error: 'must be a project number (digits), not a project id' })).default([]),
       devicePolicy: z.strictObject({ requireScreenLock: z.boolean().default(true), requireCorpOwned: z.boolean().default(false) }).optional(),
+      /**
+       * The organization's current audit configuration, pasted from
+       * `gcloud organizations get-iam-policy ORG --format=json` (its auditConfigs list; [] when it has none).
+       * IamAuditConfig is authoritative per service, so the kit merges its log types into these instead of
+       * replacing them. Required: without it the kit refuses to plan.
+       */
+      existingAuditConfigs: z
+        .array(
+          z.strictObject({
+            service: z.string().regex(ID_PATTERNS.gcpService, { error: 'must be a service name such as storage.googleapis.com, or allServices' }),
+            auditLogConfigs: z.array(
+              z.strictObject({
+                logType: z.enum(['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'], { error: 'must be ADMIN_READ, DATA_READ or DATA_WRITE' }),
+                exemptedMembers: z.array(z.string()).optional(),
+              }),
+            ),
+          }),
+        )
+        .optional(),
+      /**
+       * Context-aware access for the automation service accounts (automation.gcp.serviceAccounts) and for
+       * every service account of the listed projects, so a stolen key only works from these networks.
+       */
+      automationAccess: z
+        .strictObject({
+          /** Extra public egress ranges of CI runners, added to trustedNetworks.cidrs for service accounts only. */
+          cidrs: z.array(z.string()).default([]),
+          /** Project numbers whose service accounts are all bound (serviceAccountProjectNumber). */
+          projectNumbers: z.array(z.string().regex(ID_PATTERNS.gcpProjectNumber, { error: 'must be a project number (digits), not a project id' })).default([]),
+          /** Overrides `mode` for these bindings only: keep report (dry-run) until the dry-run logs are clean. */
+          mode: mode.optional(),
+        })
+        .optional(),
     })
     .optional(),
   notifications: z

@@ -25,7 +25,7 @@ export function validateConfig(config: ParsedConfig, source: string): Guardrails
   const trusted = trustedContext(config, warnings);
   const aws = config.aws ? awsModel(config, trusted, warnings) : undefined;
   const gcp = config.gcp ? gcpModel(config, trusted, warnings) : undefined;
-  const azure = config.azure ? azureModel(config, trusted) : undefined;
+  const azure = config.azure ? azureModel(config, trusted, warnings) : undefined;
   checkNotificationTargets(config, warnings);
   return { mode: config.mode, trusted, aws, gcp, azure, notifications: config.notifications, source, warnings };
 }
@@ -73,7 +73,7 @@ function trustedContext(config: ParsedConfig, warnings: ConfigWarning[]): Truste
   };
 }
 
-function azureModel(config: ParsedConfig, trusted: TrustedContext): AzureModel {
+function azureModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AzureModel {
   const azure = config.azure!;
   const users = config.breakGlass.azure?.userObjectIds ?? [];
   const groups = config.breakGlass.azure?.groupObjectIds ?? [];
@@ -90,12 +90,27 @@ function azureModel(config: ParsedConfig, trusted: TrustedContext): AzureModel {
   if (azure.activityLogDeployment === 'perSubscription' && azure.subscriptionIds.length === 0) {
     throw new ConfigError('azure.subscriptionIds', 'is empty, so no subscription would send its Activity Log anywhere', 'List the subscriptions, or set activityLogDeployment: policy with a managementGroupId.');
   }
+  if (azure.childManagementGroupIds.length > 0 && !azure.managementGroupId) {
+    throw new ConfigError('azure.childManagementGroupIds', 'needs azure.managementGroupId, the group they sit under', 'Set managementGroupId, or remove childManagementGroupIds.');
+  }
+  const automation = config.automation.azure?.servicePrincipalObjectIds ?? [];
+  if (azure.workloadIdentityConditionalAccess && automation.length === 0) {
+    const problem = 'is empty while azure.workloadIdentityConditionalAccess is on, so every service principal of the tenant, the deploying pipeline included, is blocked outside the trusted locations';
+    if (config.mode === 'enforce') throw new ConfigError('automation.azure.servicePrincipalObjectIds', problem, 'List the object ids of the service principals that must keep working (CI/CD, this stack\'s deployer), or keep mode: report.');
+    warnings.push({ path: 'automation.azure.servicePrincipalObjectIds', message: `${problem}; list the CI/CD principals before enforce` });
+  }
+  if (azure.lockImmutability) {
+    warnings.push({
+      path: 'azure.lockImmutability',
+      message: 'locks the log storage account\'s immutability policy, which is irreversible: its retention can then only be extended, and the account cannot be deleted while any blob is retained. Azure creates the policy unlocked and only locks an existing one, so deploy once with false first',
+    });
+  }
   return {
     ...azure,
     mode: config.mode,
     breakGlassUserIds: users,
     breakGlassGroupIds: groups,
-    automationServicePrincipalIds: config.automation.azure?.servicePrincipalObjectIds ?? [],
+    automationServicePrincipalIds: automation,
     trustedNamedLocationIds: namedLocations,
     compliantDeviceRequired: config.trustedNetworks.azure?.compliantDeviceRequired ?? false,
   };
