@@ -1,9 +1,14 @@
 /**
- * Azure alerting: an action group from `notifications`; a scheduled query rule for every Azure catalog
- * rule (KQL compiled by the engine, 5-minute window and frequency, any row alerts); and Activity Log
- * alerts for tampering with the guardrails themselves (diagnostic setting deleted, lock removed,
- * policy assignment deleted). Conditional Access changes are catalog rules over AuditLogs.
+ * Azure alerting: an action group from `notifications` (behind a CanNotDelete lock: without it no alert reaches
+ * anyone); a scheduled query rule for every Azure catalog rule (KQL compiled by the engine, 5-minute window
+ * and frequency, any row alerts), which covers tampering with the guardrails (locks, policy assignments and
+ * exemptions, alert rules, alert processing rules, immutability, Conditional Access); and Activity Log alerts
+ * for the two tamperings that blind those queries: a diagnostic setting deleted (the Activity Log stops
+ * reaching the workspace) and the workspace itself deleted (the queries lose their scope). Activity Log alerts
+ * are evaluated on the Activity Log itself, not on the workspace
+ * (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-types#activity-log-alerts).
  */
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -28,11 +33,13 @@ export interface AzureAlertsArgs {
 /** Azure Monitor severities: 0 critical ... 4 verbose. */
 const SEVERITY: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
 
-/** Operations whose success means someone is switching the guardrails off. */
+/**
+ * Tamperings that stop the scheduled queries from seeing anything, so they are alerted on from the Activity
+ * Log directly. Everything else is a catalog rule (detections/azure), backtestable with `guardrails detect`.
+ */
 export const TAMPERING_OPERATIONS: readonly { id: string; operationName: string; title: string }[] = [
   { id: 'diagnostic-setting-deleted', operationName: 'Microsoft.Insights/diagnosticSettings/delete', title: 'A diagnostic setting was deleted' },
-  { id: 'lock-deleted', operationName: 'Microsoft.Authorization/locks/delete', title: 'A resource lock was removed' },
-  { id: 'policy-assignment-deleted', operationName: 'Microsoft.Authorization/policyAssignments/delete', title: 'A policy assignment was deleted' },
+  { id: 'workspace-deleted', operationName: 'Microsoft.OperationalInsights/workspaces/delete', title: 'A Log Analytics workspace was deleted' },
 ];
 
 export class AzureAlerts extends pulumi.ComponentResource {
@@ -49,6 +56,12 @@ export class AzureAlerts extends pulumi.ComponentResource {
       enabled: true,
       emailReceivers: args.emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
       webhookReceivers: args.webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
+    }, parent);
+    new authorization.ManagementLockByScope(`${name}-lock-action-group`, {
+      scope: this.actionGroup.id,
+      level: 'CanNotDelete',
+      lockName: 'guardrails-alerts',
+      notes: 'cloud-api-guardrails: every guardrail alert notifies through this action group',
     }, parent);
     for (const rule of args.rules) {
       new monitor.ScheduledQueryRule(`${name}-${rule.id}`, {

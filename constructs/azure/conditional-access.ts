@@ -1,16 +1,46 @@
 /**
- * Conditional Access on Azure management. CA targets the resource, not the client: Azure CLI,
- * PowerShell, Cloud Shell and the portal all get their tokens for Windows Azure Service Management API
- * (797f4846-ba00-4fd7-ba43-dac1f8f63013), so that is the application every policy includes. Three
- * policies: block it outside the trusted locations; require MFA (and a compliant device, if configured)
- * inside; block the device-code flow, the phishing-friendly way to mint a CLI token. Every policy
- * excludes the break-glass users and groups, and starts in report-only
+ * Conditional Access against Cloud API abuse. CA targets the resource, not the client
+ * (https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps), so:
+ *   - block-untrusted / require-mfa: Azure CLI, PowerShell, Cloud Shell and the portal all get their tokens for
+ *     Windows Azure Service Management API (797f4846-ba00-4fd7-ba43-dac1f8f63013): block it outside the
+ *     trusted locations, require MFA (and a compliant device, if configured) inside.
+ *   - admins-untrusted: that application does not cover Microsoft Graph (Graph PowerShell, `az ad`, `az rest`
+ *     to Graph), so holders of privileged directory roles are blocked from every resource outside the trusted
+ *     locations.
+ *   - block-device-code: the device-code flow, the phishing-friendly way to mint a CLI token, blocked for
+ *     every resource (https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows).
+ *   - workload-identities (opt-in): the tenant's own service principals blocked outside the trusted locations,
+ *     except the automation principals (https://learn.microsoft.com/entra/identity/conditional-access/workload-identity;
+ *     needs Workload Identities Premium to create).
+ * Every user policy excludes the break-glass users and groups; every policy starts in report-only
  * (`enabledForReportingButNotEnforced`) unless the config says enforce.
  */
 import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
 
 export const AZURE_SERVICE_MANAGEMENT_API = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
+
+/**
+ * Privileged directory roles (template ids): the 14 roles of Microsoft's "Require MFA for administrators"
+ * policy (https://learn.microsoft.com/entra/identity/conditional-access/howto-conditional-access-policy-admin-mfa; the list
+ * Maester's Test-MtCaMfaForAdmin checks). Template ids: https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference.
+ */
+export const PRIVILEGED_DIRECTORY_ROLES: Readonly<Record<string, string>> = {
+  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
+  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+  'Authentication Administrator': 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  'Billing Administrator': 'b0f54661-2d74-4c50-afa3-1ec803f12efe',
+  'Cloud Application Administrator': '158c047a-c907-4556-b7ef-446551a6b5f7',
+  'Conditional Access Administrator': 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+  'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  'Password Administrator': '966707d0-3269-4727-9be2-8c3a10f19b9d',
+  'Privileged Authentication Administrator': '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  'Security Administrator': '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  'SharePoint Administrator': 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c',
+  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+};
 
 export interface ConditionalAccessArgs {
   readonly mode: 'report' | 'enforce';
@@ -19,6 +49,28 @@ export interface ConditionalAccessArgs {
   readonly compliantDeviceRequired: boolean;
   readonly breakGlassUserIds: readonly string[];
   readonly breakGlassGroupIds: readonly string[];
+  /** Build the workload-identity policy (needs Workload Identities Premium). @default false */
+  readonly workloadIdentities?: boolean;
+  /** Service principal object ids the workload-identity policy leaves alone (CI/CD, this stack's deployer). @default [] */
+  readonly automationServicePrincipalIds?: readonly string[];
+}
+
+/** One entry of Maester's GlobalSettings.EmergencyAccessAccounts (https://maester.dev/docs/configuration/emergency-access-accounts). */
+export interface MaesterEmergencyAccessAccount {
+  readonly Id: string;
+  readonly Type: 'User' | 'Group';
+}
+
+/** The maester-config.json fragment that tells Maester which accounts every CA policy must exclude. */
+export function maesterEmergencyAccessConfig(userIds: readonly string[], groupIds: readonly string[]): { GlobalSettings: { EmergencyAccessAccounts: MaesterEmergencyAccessAccount[] } } {
+  return {
+    GlobalSettings: {
+      EmergencyAccessAccounts: [
+        ...userIds.map((Id) => ({ Id, Type: 'User' as const })),
+        ...groupIds.map((Id) => ({ Id, Type: 'Group' as const })),
+      ],
+    },
+  };
 }
 
 export class ConditionalAccess extends pulumi.ComponentResource {
@@ -36,31 +88,56 @@ export class ConditionalAccess extends pulumi.ComponentResource {
       ? new azuread.NamedLocation(`${name}-trusted`, { displayName: 'guardrails trusted networks', ip: { ipRanges: [...args.trustedCidrs], trusted: true } }, parent)
       : undefined;
     const trusted: pulumi.Input<string>[] = [...(location ? [location.id] : []), ...args.extraTrustedLocationIds];
-    const users = { includedUsers: ['All'], excludedUsers: [...args.breakGlassUserIds], excludedGroups: [...args.breakGlassGroupIds] };
-    const applications = { includedApplications: [AZURE_SERVICE_MANAGEMENT_API] };
+    const breakGlass = { excludedUsers: [...args.breakGlassUserIds], excludedGroups: [...args.breakGlassGroupIds] };
+    const everyone = { includedUsers: ['All'], ...breakGlass };
+    const management = { includedApplications: [AZURE_SERVICE_MANAGEMENT_API] };
+    const allResources = { includedApplications: ['All'] };
+    const untrusted = { includedLocations: ['All'], excludedLocations: trusted };
+    const block = { operator: 'OR', builtInControls: ['block'] };
     const policy = (id: string, displayName: string, conditions: azuread.ConditionalAccessPolicyArgs['conditions'], grantControls: azuread.ConditionalAccessPolicyArgs['grantControls']) =>
       new azuread.ConditionalAccessPolicy(`${name}-${id}`, { displayName, state, conditions, grantControls }, parent);
 
-    this.policies = [
+    const policies = [
       policy('block-untrusted', 'guardrails: block Azure management outside trusted locations', {
-        applications,
-        users,
+        applications: management,
+        users: everyone,
         clientAppTypes: ['all'],
-        locations: { includedLocations: ['All'], excludedLocations: trusted },
-      }, { operator: 'OR', builtInControls: ['block'] }),
+        locations: untrusted,
+      }, block),
       policy('require-mfa', `guardrails: require MFA${args.compliantDeviceRequired ? ' and a compliant device' : ''} for Azure management`, {
-        applications,
-        users,
+        applications: management,
+        users: everyone,
         clientAppTypes: ['all'],
         locations: { includedLocations: trusted.length ? trusted : ['All'] },
       }, { operator: 'AND', builtInControls: args.compliantDeviceRequired ? ['mfa', 'compliantDevice'] : ['mfa'] }),
-      policy('block-device-code', 'guardrails: block device-code sign-in to Azure management', {
-        applications,
-        users,
+      policy('admins-untrusted', 'guardrails: block privileged directory roles outside trusted locations (Microsoft Graph included)', {
+        applications: allResources,
+        users: { includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES), ...breakGlass },
+        clientAppTypes: ['all'],
+        locations: untrusted,
+      }, block),
+      policy('block-device-code', 'guardrails: block device-code sign-in to every resource', {
+        applications: allResources,
+        users: everyone,
         clientAppTypes: ['all'],
         authenticationFlowTransferMethods: ['deviceCodeFlow'],
-      }, { operator: 'OR', builtInControls: ['block'] }),
+      }, block),
     ];
+    if (args.workloadIdentities) {
+      // Workload-identity policies take service principals instead of users (users: None) and only the block
+      // grant; they cover single-tenant service principals, not managed identities or multi-tenant apps.
+      policies.push(policy('workload-identities', 'guardrails: block service principals outside trusted locations', {
+        applications: allResources,
+        users: { includedUsers: ['None'] },
+        clientApplications: {
+          includedServicePrincipals: ['ServicePrincipalsInMyTenant'],
+          excludedServicePrincipals: [...(args.automationServicePrincipalIds ?? [])],
+        },
+        clientAppTypes: ['all'],
+        locations: untrusted,
+      }, block));
+    }
+    this.policies = policies;
     this.registerOutputs({});
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as aadiam from '@pulumi/azure-native/aadiam';
 import * as pulumi from '@pulumi/pulumi';
+import { SETTING_NAMES } from './audit-logging.ts';
 
 export const ENTRA_LOG_CATEGORIES = [
   'SignInLogs',
@@ -25,7 +26,7 @@ export class EntraDiagnostics extends pulumi.ComponentResource {
   constructor(name: string, args: EntraDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:EntraDiagnostics', name, {}, opts);
     new aadiam.DiagnosticSetting(`${name}-setting`, {
-      name: 'guardrails-entra',
+      name: SETTING_NAMES.entra,
       workspaceId: args.workspaceId,
       storageAccountId: args.storageAccountId,
       logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),

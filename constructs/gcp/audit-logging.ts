@@ -5,18 +5,27 @@
  * logs to a retention bucket in the log project (optionally locked), and a second sink routes them into
  * the log project itself, because log-based alerts do not see what a sink writes straight to a bucket.
  * Everything that must survive has deletionPolicy PREVENT.
+ *
+ * IamAuditConfig is authoritative for its service (Pulumi registry, organizations.IamAuditConfig): the
+ * configs it gets here are already merged with the organization's existing audit configuration
+ * (core/gcp/audit-config.ts), so deploying only ever adds log types, and retainOnDelete keeps them when
+ * the stack is destroyed, so `pulumi destroy` does not silently reduce audit logging either.
+ * Sources: https://cloud.google.com/logging/docs/audit/configure-data-access (audit configs, exemptions);
+ * iam.disableAuditLoggingExemption: https://cloud.google.com/resource-manager/docs/organization-policy/org-policy-constraints.
  */
 import * as logging from '@pulumi/gcp/logging';
 import * as organizations from '@pulumi/gcp/organizations';
 import * as orgpolicy from '@pulumi/gcp/orgpolicy';
 import * as projects from '@pulumi/gcp/projects';
 import * as pulumi from '@pulumi/pulumi';
+import type { AuditLogType } from '../../core/gcp/audit-config.ts';
 
 export interface GcpAuditLoggingArgs {
   readonly organizationId: string;
   readonly logProjectId: string;
   readonly location: string;
-  readonly dataAccessServices: readonly string[];
+  /** Log types per service, already merged with the organization's existing audit configuration. */
+  readonly auditConfigs: readonly { readonly service: string; readonly logTypes: readonly AuditLogType[] }[];
   readonly retentionDays: number;
   /** Irreversible: a locked bucket can never be deleted nor its retention lowered. */
   readonly lockLogBucket: boolean;
@@ -37,17 +46,13 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
     const parent = { parent: this };
     const org = args.organizationId;
 
-    new organizations.IamAuditConfig(`${name}-all-services`, {
-      orgId: org,
-      service: 'allServices',
-      auditLogConfigs: [{ logType: 'ADMIN_READ' }],
-    }, parent);
-    for (const service of args.dataAccessServices) {
-      new organizations.IamAuditConfig(`${name}-${service.replace(/\.googleapis\.com$/, '')}`, {
+    for (const { service, logTypes } of args.auditConfigs) {
+      const id = service === 'allServices' ? 'all-services' : service.replace(/\.googleapis\.com$/, '');
+      new organizations.IamAuditConfig(`${name}-${id}`, {
         orgId: org,
         service,
-        auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-      }, parent);
+        auditLogConfigs: logTypes.map((logType) => ({ logType })),
+      }, { ...parent, retainOnDelete: true });
     }
     new orgpolicy.Policy(`${name}-no-audit-exemptions`, {
       name: `organizations/${org}/policies/iam.disableAuditLoggingExemption`,

@@ -131,7 +131,48 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   if (gcp.lockLogBucket) {
     warnings.push({ path: 'gcp.lockLogBucket', message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted' });
   }
-  return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts: config.automation.gcp?.serviceAccounts ?? [] };
+  // IamAuditConfig is authoritative for its service: written blind, allServices [ADMIN_READ] would drop the
+  // organization's existing DATA_READ/DATA_WRITE logging. The kit merges instead, so it must see the existing
+  // configuration (core/gcp/audit-config.ts); it refuses rather than guess.
+  if (!gcp.existingAuditConfigs) {
+    throw new ConfigError(
+      'gcp.existingAuditConfigs',
+      `is missing; IamAuditConfig replaces the organization's audit logging for each service it writes (allServices${gcp.dataAccessServices.map((s) => `, ${s}`).join('')}), so the kit must merge with what is there`,
+      `Run: gcloud organizations get-iam-policy ${gcp.organizationId} --format=json and paste its auditConfigs list (or [] if there is none).`,
+    );
+  }
+  const managed = new Set(['allServices', ...gcp.dataAccessServices]);
+  gcp.existingAuditConfigs.forEach((existing, i) => {
+    if (!managed.has(existing.service)) return;
+    for (const log of existing.auditLogConfigs) {
+      if (log.exemptedMembers?.length) {
+        warnings.push({
+          path: `gcp.existingAuditConfigs[${i}]`,
+          message: `${existing.service} ${log.logType} exempts ${log.exemptedMembers.join(', ')}; the kit keeps the log type but drops the exemption (it enforces iam.disableAuditLoggingExemption)`,
+        });
+      }
+    }
+  });
+  const automationServiceAccounts = config.automation.gcp?.serviceAccounts ?? [];
+  const access = gcp.automationAccess;
+  if (access) {
+    const extra = access.cidrs.map((text, i) => {
+      const path = `gcp.automationAccess.cidrs[${i}]`;
+      const parsed = parseNetwork(text);
+      if (!isNetwork(parsed)) throw new ConfigError(path, parsed.problem, parsed.fix);
+      const problem = publicEgressProblem(parsed);
+      if (problem) throw new ConfigError(path, problem.problem, problem.fix);
+      return parsed.cidr;
+    });
+    if (automationServiceAccounts.length + access.projectNumbers.length === 0) {
+      throw new ConfigError('gcp.automationAccess', 'binds nothing: automation.gcp.serviceAccounts and gcp.automationAccess.projectNumbers are both empty', 'List the automation service accounts, or the project numbers whose service accounts run automation, or remove automationAccess.');
+    }
+    if ((access.mode ?? config.mode) === 'enforce' && trusted.cidrs.length + extra.length === 0) {
+      throw new ConfigError('gcp.automationAccess.mode', 'enforce with no trustedNetworks.cidrs or gcp.automationAccess.cidrs would refuse every call of the automation service accounts', 'Add the CI runners\' egress ranges to gcp.automationAccess.cidrs, or keep mode: report.');
+    }
+    return { ...gcp, automationAccess: { ...access, cidrs: aggregate(extra) }, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
+  }
+  return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
 }
 
 function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AwsModel {

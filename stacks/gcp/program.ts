@@ -8,10 +8,17 @@ import { compileForDeployment, type CatalogRule } from '../../core/detection/cat
 import { GcpAuditLogging } from '../../constructs/gcp/audit-logging.ts';
 import { GcpContextAwareAccess } from '../../constructs/gcp/context-aware-access.ts';
 import { GcpLogAlerts, type LogAlertRule } from '../../constructs/gcp/log-alerts.ts';
+import { mergeAuditConfigs } from '../../core/gcp/audit-config.ts';
+import { aggregate } from '../../core/net/cidr.ts';
 
 /** What `guardrails plan --cloud gcp` prints besides the resources. */
 export const GCP_PLAN_NOTES = [
-  'Cloud Shell cannot be disabled through any API: it is a Google Workspace / Cloud Identity admin setting. What blocks gcloud in Cloud Shell here is the access level bound to the admin group, since Cloud Shell calls leave from Google addresses, not the trusted ranges.',
+  'Cloud Shell and the admin-group access binding: context-aware access is enforced for any client that asks for a Google Cloud scope, the console and the gcloud CLI included (https://cloud.google.com/beyondcorp-enterprise/docs/securing-console-and-apis). An admin-group member outside the trusted networks is refused the console, so cannot open Cloud Shell at all. An admin-group member inside the trusted networks gets the console and a Cloud Shell session, but gcloud in it calls the APIs from the Cloud Shell VM, whose address is Google\'s, not a trusted range (and which has no verified device), so every such call is refused in enforce mode and only logged as a dry-run violation in report mode. Users outside the admin group, break-glass included, are not bound: their gcloud in Cloud Shell works, limited only by IAM and the deny policy, and raises gcp-gcloud-in-cloud-shell.',
+  'Cloud Shell itself cannot be disabled through any API: it is a Google Workspace / Cloud Identity admin setting (Admin console). Turn it off there for users who never need it.',
+  'Licensing: context-aware access for the console and APIs is documented under Chrome Enterprise Premium (formerly BeyondCorp Enterprise), and device attributes in access levels need a paid subscription (https://cloud.google.com/access-context-manager/docs/create-custom-access-level). The IP-only levels here may work without it; gcp.devicePolicy may not. Check your edition before mode: enforce.',
+  'Automation service accounts: bound to an IP-only access level (device conditions would deny every service-account call), dry-run until gcp.automationAccess.mode (or mode) is enforce. Google\'s limitations: no IP levels for accounts that run Workflows or Cloud Scheduler, and kubectl to private GKE or the Cloud SQL Auth Proxy are not blocked (https://cloud.google.com/access-context-manager/docs/set-up-caa-service-accounts).',
+  'Audit configuration: each IamAuditConfig is authoritative for its service, so the kit writes the union of its log types and gcp.existingAuditConfigs, never fewer, and keeps them on pulumi destroy (retainOnDelete). Exemptions in the existing configuration are dropped for the services the kit writes.',
+  'Deny policy: it freezes every organization policy (deny conditions cannot select one constraint), and it cannot protect itself (iam.googleapis.com/denypolicies.* is not deniable): keep roles/iam.denyAdmin to break-glass and the deployer; gcp-iam-deny-policy-changed alarms on any change.',
 ];
 
 function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
@@ -34,7 +41,7 @@ export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule
     organizationId: gcpModel.organizationId,
     logProjectId: gcpModel.logProjectId,
     location: gcpModel.region,
-    dataAccessServices: gcpModel.dataAccessServices,
+    auditConfigs: mergeAuditConfigs(gcpModel.dataAccessServices, gcpModel.existingAuditConfigs ?? []),
     retentionDays: gcpModel.retentionDays,
     lockLogBucket: gcpModel.lockLogBucket,
   });
@@ -47,6 +54,12 @@ export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule
     vpcScProjects: gcpModel.vpcScProjects,
     exemptMembers: [...gcpModel.breakGlassMembers, ...gcpModel.automationServiceAccounts.map((sa) => `serviceAccount:${sa}`)],
     sinkWriters: [logging.bucketSink.writerIdentity, logging.projectSink.writerIdentity],
+    automation: gcpModel.automationAccess && {
+      mode: gcpModel.automationAccess.mode ?? gcpModel.mode,
+      cidrs: aggregate([...model.trusted.cidrs, ...gcpModel.automationAccess.cidrs]),
+      serviceAccounts: gcpModel.automationServiceAccounts,
+      projectNumbers: gcpModel.automationAccess.projectNumbers,
+    },
   });
   new GcpLogAlerts('alerts', { project: gcpModel.logProjectId, ...model.notifications, rules: gcpLogAlertRules(catalog) });
 }
