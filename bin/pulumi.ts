@@ -13,15 +13,19 @@ import { azureProgram } from '../stacks/azure/program.ts';
 
 const config = new pulumi.Config('guardrails');
 const cloud = config.require('cloud');
+let outputs: { maesterConfig?: unknown } = {};
 try {
   const source = resolveConfigPath({ explicit: config.get('configFile'), explicitFlag: 'guardrails:configFile', env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
   if (source.notice) pulumi.log.warn(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);
   if (cloud === 'gcp') gcpProgram(model, loadCatalog(model));
-  else if (cloud === 'azure') azureProgram(model, loadCatalog(model));
+  else if (cloud === 'azure') outputs = azureProgram(model, loadCatalog(model));
   else throw new ConfigError('guardrails:cloud', `"${cloud}" is not a Pulumi cloud of this kit`, 'Use azure or gcp (AWS deploys with cdk deploy).');
 } catch (error) {
   if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
   throw error;
 }
+
+/** Azure: the break-glass accounts in the form Maester's maester-config.json expects (GlobalSettings.EmergencyAccessAccounts). */
+export const maesterConfig = outputs.maesterConfig;

@@ -114,7 +114,7 @@ async function planPulumi(cloud: 'azure' | 'gcp', options: PlanOptions): Promise
   const { program, notes } =
     cloud === 'gcp'
       ? await import('../../stacks/gcp/program.ts').then((m) => ({ program: m.gcpProgram, notes: m.GCP_PLAN_NOTES }))
-      : await import('../../stacks/azure/program.ts').then((m) => ({ program: m.azureProgram, notes: m.AZURE_PLAN_NOTES }));
+      : await import('../../stacks/azure/program.ts').then((m) => ({ program: m.azureProgram, notes: m.azurePlanNotes(options.model) }));
   const resources = await planUnderMocks('cloud-api-guardrails', cloud, () => program(options.model, options.catalog));
   const file = `${cloud}.plan.json`;
   writeFileSync(join(options.outDir, file), `${JSON.stringify({ resources }, null, 2)}\n`);

@@ -184,7 +184,7 @@ function azureSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
     '',
     `Offline plan: \`${plan.file}\` (${plan.resources.length} resources). Deploy with \`pulumi up\` (needs the Pulumi CLI) on a stack with \`guardrails:cloud: azure\`.`,
     '',
-    '### Preventive controls (Conditional Access on Windows Azure Service Management API)',
+    '### Preventive controls (Conditional Access)',
     '',
     '| Policy | Mode | Exempt |',
     '| --- | --- | --- |',
@@ -217,7 +217,9 @@ function azureSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
 function gcpSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
   const gcp = facts.model.gcp!;
   const find = (type: string) => plan.resources.filter((r) => r.type === type);
-  const binding = find('gcp:accesscontextmanager/gcpUserAccessBinding:GcpUserAccessBinding')[0];
+  const bindings = find('gcp:accesscontextmanager/gcpUserAccessBinding:GcpUserAccessBinding');
+  const binding = bindings.find((b) => b.inputs['groupKey'] !== undefined);
+  const automation = bindings.filter((b) => b.inputs['principal'] !== undefined);
   const perimeter = find('gcp:accesscontextmanager/servicePerimeter:ServicePerimeter')[0];
   const deny = find('gcp:iam/denyPolicy:DenyPolicy')[0];
   const denyRule = ((deny?.inputs['rules'] as { denyRule?: { exceptionPrincipals?: string[] } }[] | undefined) ?? [])[0]?.denyRule;
@@ -226,8 +228,9 @@ function gcpSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
   const deployed = rules.filter((r) => r.targets.includes('gcp'));
   const rows = [
     binding && `| Access level bound to admin group \`${gcp.adminGroup.email}\`: Google Cloud console and APIs only from trusted ranges | ${binding.inputs['accessLevels'] ? 'enforce' : 'report (dry-run level)'} | members outside the group (keep break-glass accounts out of it) |`,
+    automation.length > 0 && `| IP-only access level bound to ${automation.length} automation service account(s) or project(s): a stolen key works only from trusted or CI ranges | ${automation.every((b) => b.inputs['accessLevels']) ? 'enforce' : 'report (dry-run level)'} | - |`,
     perimeter && `| VPC Service Controls perimeter around ${gcp.vpcScProjects.length} project(s) | ${perimeter.inputs['useExplicitDryRunSpec'] && !perimeter.inputs['status'] ? 'report (dry-run)' : 'enforce'} | the log sinks' writer identities (ingress rule); callers in the trusted access level |`,
-    deny && `| IAM deny policy on logging sink, bucket and access-control tampering | enforce (a deny policy has no dry run) | ${exempt} |`,
+    deny && `| IAM deny policy on tampering with log sinks, buckets and exclusions, access controls, organization policies and alerting | enforce (a deny policy has no dry run) | ${exempt} |`,
   ].filter((r): r is string => typeof r === 'string');
   return [
     '## GCP',
@@ -289,12 +292,12 @@ function coverage(facts: PlanFacts): string[] {
   const rows: Record<string, string[]> = {
     M1026: [
       facts.aws ? `AWS: network-perimeter SCP (${m.aws!.modes.networkPerimeter})` : '',
-      facts.azure ? `Azure: Conditional Access blocks management outside trusted locations, MFA inside (${m.mode})` : '',
-      facts.gcp ? `GCP: access level on the admin group, IAM deny policy on tampering (${m.mode})` : '',
+      facts.azure ? `Azure: Conditional Access blocks management outside trusted locations and needs MFA inside, blocks privileged role holders from every resource (Graph included) outside them${m.azure?.workloadIdentityConditionalAccess ? ', and blocks service principals outside them' : ''} (${m.mode})` : '',
+      facts.gcp ? `GCP: access levels on the admin group and the automation service accounts, IAM deny policy on tampering (${m.mode})` : '',
     ],
     M1038: [
       facts.aws ? `AWS: CloudShell SCP \`${m.aws!.cloudShell}\` (${m.aws!.modes.cloudShell})` : '',
-      facts.azure ? `Azure: device-code flow blocked for management (${m.mode})` : '',
+      facts.azure ? `Azure: device-code flow blocked for every resource (${m.mode})` : '',
       facts.gcp ? 'GCP: Cloud Shell cannot be disabled by IaC (a Workspace admin setting); its gcloud calls fail the access level' : '',
     ],
   };

@@ -40,7 +40,7 @@ describe('guardrails plan --cloud all', () => {
     expect(gcp.resources.map((r) => r.type)).toContain('gcp:logging/organizationSink:OrganizationSink');
     expect(Object.keys(gcp.resources[0]!).sort()).toEqual(['inputs', 'name', 'type']);
     expect(run.stderr).toContain('not `pulumi preview`');
-    expect(run.stderr).toMatch(/^note: Cloud Shell cannot be disabled through any API/m);
+    expect(run.stderr).toMatch(/^note: Cloud Shell itself cannot be disabled through any API/m);
     for (const phase of ['aws (cdk synth with cdk-nag)', 'azure (Pulumi program under mocks)', 'gcp (Pulumi program under mocks)', 'report and ATT&CK layer']) {
       expect(run.stderr).toMatch(new RegExp(`^plan: ${phase.replace(/[()]/g, '\\$&')} done in \\d+\\.\\d s$`, 'm'));
     }
@@ -55,8 +55,10 @@ describe('guardrails plan --cloud all', () => {
     expect(report).toMatch(/\| trail log bucket and access-log bucket \| log-archive \| SCP ProtectTrailBuckets \(report mode: created, not attached, so it protects nothing yet\)/);
     expect(report).toMatch(/\| guardrails: block Azure management outside trusted locations \| report \(report-only\) \| user `00000000-0000-4000-8000-00000000b001` \|/);
     expect(report).toContain('SCPs never apply to the management account');
-    expect(report).toContain('Cloud Shell cannot be disabled through any API');
+    expect(report).toContain("Cloud Shell itself cannot be disabled through any API");
     expect(report).toContain('Entra ID diagnostic settings can only be created by a user');
+    expect(report).toContain('Maester (MT.1052, MT.1005) and Prowler (entra_require_mfa_for_management_api) report these Conditional Access controls as failing');
+    expect(report).toContain('needs Microsoft Entra Workload ID Premium');
     expect(report.match(/```mermaid\nflowchart LR\n/g)).toHaveLength(3);
     expect(report).toMatch(/\| M1026 Privileged Account Management \|/);
     expect(report).toMatch(/\| M1038 Execution Prevention \|/);
