@@ -19,6 +19,21 @@ export const KEY = `arn:aws:kms:us-east-1:${MEMBER}:key/1234abcd-12ab-34cd-56ef-
 export const TRUSTED_IP = '203.0.113.10';
 export const UNTRUSTED_IP = '192.0.2.10'; // in the example's report-mode list, not in the enforce list below
 export const TRUSTED_VPC_US = 'vpc-0a1b2c3d4e5f60718';
+/**
+ * The edges of trusted 203.0.113.0/24 and 2001:db8::/32 (in the enforce and the report lists) and the
+ * addresses one step outside them (in neither list): an off-by-one in the ranges or their complement
+ * shows here as a named case.
+ */
+export const TRUSTED_RANGE_EDGES = {
+  v4: { first: '203.0.113.0', last: '203.0.113.255', below: '203.0.112.255', above: '203.0.114.0' },
+  v6: { first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', below: '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', above: '2001:db9::' },
+} as const;
+const edge = (family: 'v4' | 'v6', which: 'first' | 'last' | 'below' | 'above'): Case => ({
+  name: `IPv${family === 'v4' ? 4 : 6} ${which === 'first' || which === 'last' ? `${which} address of a trusted range` : `one ${which} a trusted range`} (${TRUSTED_RANGE_EDGES[family][which]})`,
+  action: 's3:GetObject',
+  context: { 'aws:SourceIp': TRUSTED_RANGE_EDGES[family][which] },
+  expected: which === 'first' || which === 'last' ? 'Allowed' : 'Denied',
+});
 export const TRUSTED_VPCE = 'vpce-0123456789abcdef0';
 
 const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
@@ -75,6 +90,7 @@ export const cases: Case[] = [
   { name: 'SDK call from an untrusted public IP', action: 'ec2:DescribeInstances', resource: '*', context: { 'aws:SourceIp': '8.8.8.8' }, expected: 'Denied' },
   { name: 'IPv6 from the trusted prefix', action: 's3:GetObject', context: { 'aws:SourceIp': '2001:db8:1::10' }, expected: 'Allowed' },
   { name: 'IPv6 from outside', action: 's3:GetObject', context: { 'aws:SourceIp': '2600:1f18::1' }, expected: 'Denied' },
+  ...(['v4', 'v6'] as const).flatMap((family) => (['first', 'last', 'below', 'above'] as const).map((which) => edge(family, which))),
   { name: 'through the trusted VPC endpoint (no aws:SourceIp)', action: 's3:GetObject', context: { 'aws:SourceVpce': TRUSTED_VPCE, 'aws:SourceVpc': 'vpc-0ffffffffffffffff', 'aws:RequestedRegion': 'us-east-1' }, expected: 'Allowed' },
   { name: 'through any endpoint of a trusted VPC in its region', action: 's3:GetObject', context: { 'aws:SourceVpc': TRUSTED_VPC_US, 'aws:SourceVpce': 'vpce-0fffffffffffffff0', 'aws:RequestedRegion': 'us-east-1' }, expected: 'Allowed' },
   { name: 'trusted VPC id used for another region', action: 's3:GetObject', context: { 'aws:SourceVpc': TRUSTED_VPC_US, 'aws:SourceVpce': 'vpce-0fffffffffffffff0', 'aws:RequestedRegion': 'eu-west-1' }, expected: 'Denied' },

@@ -95,9 +95,13 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
     if (m.op === 'cidr') {
       const v4 = m.values.map(String).filter((c) => !c.includes(':'));
       const v6 = m.values.map(String).filter((c) => c.includes(':'));
+      // An address the function cannot read gives null, and not(null) is null, so a negated CIDR would drop
+      // the row where the rule engine matches (a CIDR on a non-address is a non-match): coalesce to false.
+      // ipv6_is_in_any_range is documented for IPv6 addresses only; whether Kusto reads an IPv4 address
+      // as ::ffff:a.b.c.d is not, and the complement lists contain ::/3, so dotted addresses never reach it.
       const parts = [
-        ...(v4.length ? [`ipv4_is_in_any_range(${col}, dynamic(${JSON.stringify(v4)}))`] : []),
-        ...(v6.length ? [`ipv6_is_in_any_range(${col}, dynamic(${JSON.stringify(v6)}))`] : []),
+        ...(v4.length ? [`coalesce(ipv4_is_in_any_range(${col}, dynamic(${JSON.stringify(v4)})), false)`] : []),
+        ...(v6.length ? [`(${col} !contains "." and coalesce(ipv6_is_in_any_range(${col}, dynamic(${JSON.stringify(v6)})), false))`] : []),
       ];
       return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
     }

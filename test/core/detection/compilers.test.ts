@@ -107,7 +107,7 @@ describe('KQL', () => {
       condition: 'app and outside and (agent or not country)',
     });
     const kql = compileKql(rule, expr, kqlTableFor('signinlogs'));
-    expect(kql).toMatch(/^SigninLogs\n\| where AppId in~ \("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "1950a258-227b-4e31-a9cf-717495945fc2"\) and \(ipv4_is_in_any_range\(IPAddress, dynamic\(\["0\.0\.0\.0\/1",/);
+    expect(kql).toMatch(/^SigninLogs\n\| where AppId in~ \("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "1950a258-227b-4e31-a9cf-717495945fc2"\) and \(coalesce\(ipv4_is_in_any_range\(IPAddress, dynamic\(\["0\.0\.0\.0\/1",/);
     expect(kql).toContain('UserAgent contains_cs "python"');
     expect(kql).toContain('tostring(LocationDetails.countryOrRegion) =~ "US"');
     expect(checkKql(kql)).toEqual([]);

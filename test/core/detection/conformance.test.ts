@@ -15,7 +15,13 @@ import { compileCloudWatchPattern } from '../../../core/detection/targets/cloudw
 import { matchesEventPattern } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { checkKql } from '../../../core/detection/targets/kql-check.ts';
+import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
+import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
+import { kqlTableFor } from '../../../core/detection/logsources/kql-table-for.ts';
+import { generatedRule } from '../../../core/detection/rule.ts';
+import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { eventArbitrary, steeredEvents } from '../../helpers/event-generators.ts';
 import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
 
 const model = exampleModel();
@@ -128,23 +134,217 @@ function eventFrom(entries: [string, Scalar | null | undefined][]): Record<strin
   return root;
 }
 
-describe('target evaluators agree with the rule evaluator on generated events (property)', () => {
-  const cases = compiled.filter((c) => c.target !== 'kql');
-  it.each(cases.map((c) => [`${c.r.rule.id} -> ${c.target}`, c] as const))('%s', (_name, { r, target, query }) => {
+/**
+ * The CloudWatch pattern each metric filter deploys: the verbatim CIS text (cisPattern) where the rule has
+ * one, the compiled pattern otherwise. Security Hub recognises a CIS filter by its text, so that text is
+ * what runs, and it is what must agree with the rule.
+ */
+const deployedMetric = new Map(planAlarms(model, rules).metric.map((m) => [m.id, m]));
+const deployedCases = compiled.flatMap((c) => {
+  const deployed = c.target === 'cloudwatch' ? deployedMetric.get(c.r.rule.id) : undefined;
+  return deployed?.patternSource === 'cis' ? [{ ...c, name: `${c.r.rule.id} -> cloudwatch (deployed CIS text)`, query: deployed.pattern as string | Record<string, unknown> }] : [];
+});
+/** Every non-KQL pair: each compiled query, plus the deployed CIS text of the rules that carry one. */
+const evaluatedCases = [...compiled.filter((c) => c.target !== 'kql').map((c) => ({ ...c, name: `${c.r.rule.id} -> ${c.target}` })), ...deployedCases];
+
+/**
+ * Where a deployed CIS text knowingly differs from its rule, the events it may differ on (and nowhere
+ * else). aws-cis-console-signin-without-mfa also counts sign-ins whose MFAUsed is absent or null, which
+ * the CIS text's `!= "Yes"` cannot see (CloudWatch compares nothing with a missing field); CloudTrail
+ * writes MFAUsed on every IAM user console sign-in, so the corpus agrees.
+ */
+const KNOWN_DEPLOYED_DIFFERENCES: Readonly<Record<string, (event: Record<string, unknown>) => boolean>> = {
+  'aws-cis-console-signin-without-mfa': (event) => {
+    const data = event['additionalEventData'] as Record<string, unknown> | undefined;
+    return data?.['MFAUsed'] === undefined || data['MFAUsed'] === null;
+  },
+};
+const mayDiffer = (c: { name: string; r: CatalogRule }, event: Record<string, unknown>): boolean =>
+  c.name.endsWith('(deployed CIS text)') && (KNOWN_DEPLOYED_DIFFERENCES[c.r.rule.id]?.(event) ?? false);
+
+describe('the deployed CIS text agrees with its rule on the corpus', () => {
+  it('covers every rule with a cisPattern', () => {
+    expect(deployedCases.map((c) => c.r.rule.id).sort()).toEqual(rules.filter((r) => r.rule.cisPattern && r.rule.targets.includes('cloudwatch')).map((r) => r.rule.id).sort());
+    expect(deployedCases.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(deployedCases.map((c) => [c.name, c] as const))('%s', (_name, { r, target, query }) => {
     const matches = targetMatcher(target, query)!;
-    const fields = new Map<string, Set<Scalar | null>>();
-    vocabulary(r.expr, fields);
-    // Only strings: CloudTrail and LogEntry text fields are strings, and CloudWatch has no defined
+    const events = corpus.filter((e) => e.sourced?.product === 'aws' && e.sourced.service === r.rule.logsource.service);
+    for (const e of events) expect(matches(e.raw, e.sourced!.event), `${e.where}`).toBe(r.matches(e.sourced!.event));
+  });
+});
+
+describe('the deployed CIS text and its rule on the cases where they used to differ', () => {
+  const rule = (id: string) => rules.find((r) => r.rule.id === id)!;
+  const deployed = (id: string) => compileCloudWatchPattern(deployedMetric.get(id)!.pattern);
+  const both = (id: string, event: Record<string, unknown>) => [rule(id).matches(event), deployed(id)(event)];
+  const denied = { eventVersion: '1.09', eventSource: 's3.amazonaws.com', eventType: 'AwsApiCall', errorCode: 'AccessDenied', errorMessage: 'Access Denied' };
+
+  it('aws-cis-unauthorized-api-calls counts a denied HeadBucket and a denied S3 log delivery, as Security Hub\'s text does', () => {
+    expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'HeadBucket', sourceIPAddress: '203.0.113.7' })).toEqual([true, true]);
+    expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'PutObject', sourceIPAddress: 'delivery.logs.amazonaws.com' })).toEqual([true, true]);
+    expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'HeadBucket', errorCode: 'NoSuchBucket' })).toEqual([false, false]);
+    expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation' })).toEqual([true, true]);
+  });
+
+  it('aws-cis-root-account-usage: invokedBy absent counts, invokedBy null or set does not, and eventType must be a string other than AwsServiceEvent', () => {
+    const root = { eventName: 'GetAccountSummary', eventType: 'AwsApiCall', userIdentity: { type: 'Root', arn: 'arn:aws:iam::444455556666:root' } };
+    expect(both('aws-cis-root-account-usage', root)).toEqual([true, true]);
+    expect(both('aws-cis-root-account-usage', { ...root, userIdentity: { ...root.userIdentity, invokedBy: null } })).toEqual([false, false]);
+    expect(both('aws-cis-root-account-usage', { ...root, userIdentity: { ...root.userIdentity, invokedBy: 'support.amazonaws.com' } })).toEqual([false, false]);
+    expect(both('aws-cis-root-account-usage', { ...root, eventType: 'AwsServiceEvent' })).toEqual([false, false]);
+    const { eventType: _dropped, ...noType } = root;
+    expect(both('aws-cis-root-account-usage', noType)).toEqual([false, false]);
+    expect(both('aws-cis-root-account-usage', { ...root, eventType: null })).toEqual([false, false]);
+  });
+
+  it('aws-cis-route-table-changes matches on the event name whatever the eventSource, case-sensitively', () => {
+    expect(both('aws-cis-route-table-changes', { eventSource: 'ec2.amazonaws.com', eventName: 'CreateRoute' })).toEqual([true, true]);
+    expect(both('aws-cis-route-table-changes', { eventSource: 'networkmanager.amazonaws.com', eventName: 'CreateRoute' })).toEqual([true, true]);
+    expect(both('aws-cis-route-table-changes', { eventName: 'DeleteRouteTable' })).toEqual([true, true]);
+    expect(both('aws-cis-route-table-changes', { eventSource: 'ec2.amazonaws.com', eventName: 'createroute' })).toEqual([false, false]);
+  });
+});
+
+describe('target evaluators agree with the rule evaluator on generated events (property)', () => {
+  it.each(evaluatedCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { r, target, query } = c;
+    const matches = targetMatcher(target, query)!;
+    // Only strings and null: CloudTrail and LogEntry text fields are strings, and CloudWatch has no defined
     // behaviour for a text operand on a number (its evaluator throws rather than guess).
-    const arbitraries = [...fields].map(([field, values]) =>
-      fc.tuple(fc.constant(field), fc.option(fc.constantFrom(...[...values].filter((v) => v === null || typeof v === 'string')), { nil: undefined })),
-    );
     fc.assert(
-      fc.property(fc.tuple(...arbitraries), (entries) => {
-        const event = eventFrom(entries as [string, Scalar | null | undefined][]);
-        expect(matches(event, event)).toBe(r.matches(event));
+      fc.property(eventArbitrary(r.expr, r.rule.logsource.product), (event) => {
+        if (!mayDiffer(c, event)) expect(matches(event, event)).toBe(r.matches(event));
       }),
       { numRuns: 150 },
     );
   });
 });
+
+/** Each rule/target pair must see at least this many distinct generated events that match, and that do not. */
+const MIN_MATCHING = 3;
+const MIN_NOT_MATCHING = 3;
+/**
+ * Rule/target pairs (compiled non-KQL queries and deployed CIS texts) proven to fire and to stay quiet on
+ * steered events (69 compiled + 15 deployed CIS texts); the suite must not shrink. Before steering, 52 of
+ * the 70 compiled pairs ever saw a matching generated event.
+ */
+const STEERED_PAIRS = 84;
+
+describe('every rule fires, and stays quiet, on every target (steered events)', () => {
+  it(`checks at least ${STEERED_PAIRS} rule/target pairs`, () => {
+    expect(evaluatedCases.length).toBeGreaterThanOrEqual(STEERED_PAIRS);
+  });
+
+  it.each(evaluatedCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { r, target, query } = c;
+    const matches = targetMatcher(target, query)!;
+    let matching = 0;
+    let notMatching = 0;
+    for (const event of steeredEvents(r.expr, r.rule.logsource.product)) {
+      const expected = r.matches(event);
+      if (!mayDiffer(c, event)) expect(matches(event, event), JSON.stringify(event)).toBe(expected);
+      if (expected) matching++;
+      else notMatching++;
+    }
+    expect(matching, 'matching events').toBeGreaterThanOrEqual(MIN_MATCHING);
+    expect(notMatching, 'non-matching events').toBeGreaterThanOrEqual(MIN_NOT_MATCHING);
+  });
+});
+
+// KQL: the compiled query, run by the KQL evaluator (written from Microsoft's KQL reference) over the
+// event as a one-row Log Analytics table, must agree with the rule engine. Log Analytics cannot tell an
+// absent value from an empty one (string columns hold "", dynamic ones null; the compiler maps exists to
+// isnotempty by design), so the engine judges the event with null and "" properties dropped.
+function laCanonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(laCanonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== '').map(([k, v]) => [k, laCanonical(v)]));
+}
+
+/** Azure rules built here so every operator the KQL compiler emits is exercised (the catalog has no exists/null/cased/re). */
+const KQL_PROBE_RULES = bindRules(
+  ([
+    ['signinlogs', { a: { 'UserAgent|exists': true, 'AppDisplayName|cased': 'Azure Portal' }, b: { 'UserPrincipalName': null }, condition: 'a or b' }],
+    ['signinlogs', { a: { 'UserAgent|exists': false }, b: { 'LocationDetails.countryOrRegion|exists': true }, condition: 'a or b' }],
+    ['signinlogs', { a: { 'UserAgent|contains|cased': 'Mozilla', 'UserAgent|endswith': 'SAFARI/537.36' }, f: { 'IPAddress|cidr': ['175.45.176.0/24', '2001:db8::/32'] }, condition: 'a or f' }],
+    ['signinlogs', { a: { 'UserPrincipalName|re': '^adele', 'AppId|startswith|cased': 'c44b', 'Status.errorCode': '0' }, condition: 'a' }],
+    ['signinlogs', { a: { 'AppDisplayName': 'Azure*Portal', 'DeviceDetail.browser|contains|all': ['chrome', '90'] }, condition: 'a' }],
+    ['auditlogs', { a: { 'TargetResources.modifiedProperties.newValue|exists': true }, b: { 'TargetResources.displayName|cased': 'Policy' }, condition: 'a or b' }],
+    ['auditlogs', { a: { 'TargetResources.modifiedProperties.displayName|cased': ['ConditionalAccessPolicy', 'State'] }, b: { 'InitiatedBy.user.userPrincipalName|endswith': '.onmicrosoft.com' }, condition: 'a and not b' }],
+    ['azureactivity', { a: { 'Properties_d.requestbody|exists': true, 'Caller|exists': false }, b: { 'Claims_d.appid|exists': true }, condition: 'a or b' }],
+  ] as const satisfies readonly (readonly [string, Record<string, unknown>])[]).map(([service, detection], i) =>
+    generatedRule(
+      {
+        id: `kql-probe-${i}`,
+        title: `KQL probe ${i}`,
+        description: 'Exercises the KQL compiler operators in the conformance suite.',
+        level: 'low',
+        tags: ['attack.t1078'],
+        logsource: { product: 'azure', service },
+        detection: detection as unknown as Record<string, string>,
+        targets: ['kql'],
+      },
+      'conformance.test.ts',
+    ),
+  ),
+  model,
+);
+
+const kqlCases = [
+  ...compiled.filter((c) => c.target === 'kql'),
+  ...KQL_PROBE_RULES.map((r) => ({ r, target: 'kql' as const, query: compileRule(r, 'kql') })),
+];
+
+/** Rule/kql pairs checked; the suite must not shrink (19 catalog rules + 8 probe rules). */
+const KQL_PAIRS = 27;
+
+describe('the KQL evaluator agrees with the rule evaluator', () => {
+  it('checks at least the known number of rule/kql pairs', () => {
+    expect(kqlCases.length).toBeGreaterThanOrEqual(KQL_PAIRS);
+  });
+
+  it.each(kqlCases.map((c) => [c.r.rule.id, c] as const))('%s -> kql on the corpus', (_id, { r, query }) => {
+    const matches = compileKqlQuery(query as string, KQL_TABLES);
+    const { service } = r.rule.logsource;
+    // The corpus has no MicrosoftGraphActivityLogs records; those rules are checked on generated events only.
+    const events = corpus.filter((e) => e.sourced?.product === 'azure' && e.sourced.service === service);
+    if (service !== 'graphactivity') expect(events.length).toBeGreaterThan(0);
+    for (const e of events) {
+      expect(matches(e.sourced!.event), `${e.where}`).toBe(r.matches(laCanonical(e.sourced!.event)));
+    }
+  });
+
+  it.each(kqlCases.map((c) => [c.r.rule.id, c] as const))('%s -> kql on generated events (property)', (_id, { r, query }) => {
+    const matches = compileKqlQuery(query as string, KQL_TABLES);
+    const arrays = [...kqlTableFor(r.rule.logsource.service).arrays].sort((a, b) => a.split('.').length - b.split('.').length);
+    const fields = new Map<string, Set<Scalar | null>>();
+    vocabulary(r.expr, fields);
+    const arbitraries = [...fields].map(([field, values]) =>
+      fc.tuple(fc.constant(field), fc.option(fc.constantFrom(...[...values].filter((v) => v === null || typeof v === 'string')), { nil: undefined })),
+    );
+    // Where the table's documented shape has an array, the generated object becomes [], [it] or [it, {}].
+    const shapes = fc.array(fc.constantFrom(0, 1, 2), { minLength: arrays.length, maxLength: arrays.length });
+    fc.assert(
+      fc.property(fc.tuple(...arbitraries), shapes, (entries, shape) => {
+        const event = eventFrom(entries as [string, Scalar | null | undefined][]);
+        arrays.forEach((path, i) => arrayAt(event, path.split('.'), shape[i]!));
+        expect(matches(event)).toBe(r.matches(laCanonical(event)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+/** Turns the object at `keys` (looked up through arrays already made) into an array of shape 0, 1 or 2. */
+function arrayAt(node: unknown, keys: readonly string[], shape: number): void {
+  if (Array.isArray(node)) return node.forEach((n) => arrayAt(n, keys, shape));
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  const [key, ...rest] = keys;
+  if (rest.length > 0) return arrayAt(obj[key!], rest, shape);
+  const value = obj[key!];
+  if (value === undefined || Array.isArray(value)) return;
+  obj[key!] = shape === 0 ? [] : shape === 1 ? [value] : [value, {}];
+}

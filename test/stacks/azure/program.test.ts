@@ -169,6 +169,32 @@ describe('conditional access', () => {
     }
   });
 
+  it('excludes the break-glass groups, and users, from every user policy when groups are configured', async () => {
+    const withGroups = await plan(enforceModel((c) => {
+      c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
+      c.azure.workloadIdentityConditionalAccess = true;
+      c.automation.azure = { servicePrincipalObjectIds: AUTOMATION };
+    }));
+    const userPolicies = policies(withGroups).filter((p) => !p.conditions.clientApplications);
+    expect(userPolicies.map((p) => p.displayName)).toHaveLength(4);
+    for (const p of userPolicies) {
+      expect(p.conditions.users.excludedGroups, p.displayName).toEqual([BREAK_GLASS_GROUP]);
+      expect(p.conditions.users.excludedUsers, p.displayName).toEqual([BREAK_GLASS_USER]);
+    }
+    // The workload-identity policy covers no users (users: None), so it has nobody to exclude.
+    expect(policies(withGroups).find((p) => p.conditions.clientApplications)?.conditions.users).toEqual({ includedUsers: ['None'] });
+  });
+
+  it('accepts break-glass groups alone (no users) and excludes them everywhere', async () => {
+    const groupsOnly = await plan(exampleModel((c) => {
+      c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
+      c.breakGlass.azure.userObjectIds = [];
+    }));
+    const userPolicies = policies(groupsOnly).filter((p) => !p.conditions.clientApplications);
+    expect(userPolicies.length).toBeGreaterThan(0);
+    for (const p of userPolicies) expect(p.conditions.users, p.displayName).toMatchObject({ excludedUsers: [], excludedGroups: [BREAK_GLASS_GROUP] });
+  });
+
   it('targets Windows Azure Service Management API for the management block and MFA', () => {
     for (const id of ['block-untrusted', 'require-mfa']) expect(byId(report)[id]!.conditions.applications.includedApplications).toEqual([AZURE_SERVICE_MANAGEMENT_API]);
   });

@@ -128,6 +128,23 @@ describe('context-aware access', () => {
     }
   });
 
+  it('excepts every configured break-glass member, each kind in its deny-policy form, in every rule', async () => {
+    const members = ['user:breakglass@example.com', 'user:breakglass2@example.com', 'group:gcp-break-glass@example.com', 'serviceAccount:emergency@guardrails-ops.iam.gserviceaccount.com'];
+    const withMembers = await plan(enforceModel((c) => (c.breakGlass.gcp.members = members)));
+    const rules = denied(withMembers);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.exceptionPrincipals).toEqual(expect.arrayContaining([
+        'principal://goog/subject/breakglass@example.com',
+        'principal://goog/subject/breakglass2@example.com',
+        'principalSet://goog/group/gcp-break-glass@example.com',
+        'principal://iam.googleapis.com/projects/-/serviceAccounts/emergency@guardrails-ops.iam.gserviceaccount.com',
+      ]));
+      // Break-glass and automation only: nobody else slips into the exceptions.
+      expect(rule.exceptionPrincipals).toHaveLength(members.length + 1);
+    }
+  });
+
   it(`uses only permissions Google lists as supported in deny policies (${DENY_PERMISSIONS_SOURCE})`, () => {
     const permissions = denied(report).flatMap((r) => r.deniedPermissions);
     expect(permissions.sort()).toEqual([...TAMPER_PERMISSIONS].sort());
