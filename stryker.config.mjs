@@ -7,7 +7,9 @@ const fast = process.env.STRYKER_SCOPE === 'ci';
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  checkers: ['typescript'],
+  // The TypeScript checker type-checks each mutant against the whole program (4,000 declaration files):
+  // thorough, but minutes per file. The CI subset leaves it out; its mutants are judged by the tests alone.
+  checkers: fast ? [] : ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: fast ? ['core/net/**/*.ts'] : ['core/**/*.ts'],
@@ -19,6 +21,7 @@ export default {
   jsonReporter: { fileName: fast ? 'reports/mutation-ci.json' : 'reports/mutation.json' },
   concurrency: 2,
   timeoutMS: 30_000,
-  thresholds: { high: 90, low: 75, break: fast ? 75 : null },
+  // The CI subset's break threshold is its measured score (bench/mutation-results.md): it may rise, never drop.
+  thresholds: { high: 90, low: 75, break: fast ? 83 : null },
   tempDirName: '.stryker-tmp',
 };
