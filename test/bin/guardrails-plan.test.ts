@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../core/cli/main.ts';
 import { loadRules } from '../../core/detection/rule-loader.ts';
 import { navigatorLayer45 } from '../helpers/navigator-layer-spec.ts';
 import { editedExample } from '../helpers/config.ts';
@@ -80,8 +82,15 @@ describe('guardrails plan --cloud all', () => {
   });
 });
 
+async function cli(args: string[]) {
+  let stderr = '';
+  const sink = new Writable({ write: (chunk, _encoding, done) => ((stderr += String(chunk)), done()) });
+  const status = await runCli(args, { out: sink, err: sink, env: { ...process.env, GUARDRAILS_CONFIG: '' }, cwd: root });
+  return { status, stderr };
+}
+
 describe('guardrails plan: errors', () => {
-  it('names the cloud a config has no section for, and writes nothing', () => {
+  it('names the cloud a config has no section for, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardrails-plan-bad-'));
     writeFileSync(join(dir, 'only-aws.yaml'), editedExample((c) => {
       delete c.azure;
@@ -90,11 +99,11 @@ describe('guardrails plan: errors', () => {
       delete c.breakGlass.gcp;
       delete c.automation.gcp;
     }));
-    const result = guardrails(['plan', '--cloud', 'gcp', '--config', join(dir, 'only-aws.yaml'), '--out', join(dir, 'out')]);
+    const result = await cli(['plan', '--cloud', 'gcp', '--config', join(dir, 'only-aws.yaml'), '--out', join(dir, 'out')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error: gcp: has no section in .*only-aws\.yaml, so there is nothing to plan\. Add a "gcp:" section/m);
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    const usage = guardrails(['plan', '--cloud', 'oracle']);
+    const usage = await cli(['plan', '--cloud', 'oracle']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^error: --cloud must be one of aws, azure, gcp, all$/m);
   });

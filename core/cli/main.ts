@@ -1,0 +1,125 @@
+/**
+ * The `guardrails` command as a function of its arguments, environment and streams, returning the exit
+ * code: bin/guardrails.ts runs it on the process, tests run it in-process. `guardrails --help` lists the
+ * commands; core/cli/help.ts holds every help text and the exit codes. Each command's modules are
+ * imported when it runs, so `--help`, `--version` and `validate` start without loading what `plan` or
+ * `detect` need.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { oneOf, parseArgs, UsageError } from './args.ts';
+import { COMMAND_HELP, COMMANDS, overview, type Command } from './help.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { PLAN_CLOUDS } from './plan.ts';
+import { RuleError } from '../detection/rule-error.ts';
+import { PRODUCTS, TARGETS } from '../detection/rule.ts';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PACKAGE_RULES = fileURLToPath(new URL('../../detections', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+type Options = Record<string, string | true>;
+
+/** Where a run reads its environment and writes its output. */
+export interface CliIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+const COMMON = { config: 'value', rules: 'value', help: 'flag' } as const;
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    io.out.write(`${topic && isCommand(topic) ? COMMAND_HELP[topic] : overview(VERSION)}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out.write(`guardrails ${VERSION}\n`);
+    return 0;
+  }
+  if (!isCommand(command)) throw new UsageError(`unknown command ${command} (commands: ${COMMANDS.join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out.write(`${COMMAND_HELP[command]}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'detect': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', format: 'value', 'fail-on-match': 'flag' }, command);
+      if (positionals.length === 0) throw new UsageError('detect needs at least one file or directory', command);
+      const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
+      const format = oneOf('format', options['format'], ['table', 'ndjson'] as const, command) ?? 'table';
+      const { detectExitCode, runDetect } = await import('./detect.ts');
+      const summary = await runDetect({ paths: positionals, rules: (await loadAll(options, io)).rules, cloud, format, out: io.out, err: io.err });
+      return detectExitCode(summary, options['fail-on-match'] === true);
+    }
+    case 'rules': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', target: 'value' }, command);
+      if (positionals.length > 0) throw new UsageError(`rules takes no arguments (got ${positionals.join(' ')})`, command);
+      const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
+      const target = oneOf('target', options['target'], TARGETS, command);
+      const { printRules } = await import('./rules.ts');
+      return printRules((await loadAll(options, io)).rules, { cloud, target, out: io.out }) > 0 ? 1 : 0;
+    }
+    case 'validate': {
+      const { positionals, options } = parseArgs(rest, COMMON, command);
+      if (positionals.length > 0) throw new UsageError(`validate takes no arguments (got ${positionals.join(' ')})`, command);
+      const { validateAll } = await import('./validate.ts');
+      const { model, rules } = await loadAll(options, io);
+      io.out.write(`${await validateAll(model, rules)}\n`);
+      return 0;
+    }
+    case 'plan': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', out: 'value' }, command);
+      if (positionals.length > 0) throw new UsageError(`plan takes no arguments (got ${positionals.join(' ')})`, command);
+      const requested = oneOf('cloud', options['cloud'], [...PLAN_CLOUDS, 'all'] as const, command) ?? 'all';
+      const started = performance.now();
+      const { cloudsToPlan, readCdkContext, runPlan } = await import('./plan.ts');
+      const { model, rules } = await loadAll(options, io);
+      io.err.write(`plan: config and rules loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      await runPlan({
+        clouds: cloudsToPlan(requested, model),
+        model,
+        catalog: rules,
+        outDir: typeof options['out'] === 'string' ? options['out'] : 'out',
+        configFile: basename(model.source),
+        version: VERSION,
+        cdkContext: readCdkContext(PACKAGE_ROOT),
+        err: io.err,
+      });
+      return 0;
+    }
+  }
+}
+
+function isCommand(name: string): name is Command {
+  return (COMMANDS as string[]).includes(name);
+}
+
+async function loadAll(options: Options, io: CliIo) {
+  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }] = await Promise.all([import('../config/load.ts'), import('../detection/catalog.ts')]);
+  const explicit = typeof options['config'] === 'string' ? options['config'] : undefined;
+  const source = resolveConfigPath({ explicit, explicitFlag: '--config', env: io.env[CONFIG_ENV_VAR], cwd: io.cwd, exampleDir: PACKAGE_ROOT });
+  if (source.notice) io.err.write(`${source.notice}\n`);
+  const model = loadConfigFile(source.path);
+  for (const w of model.warnings) io.err.write(`warning: ${w.path}: ${w.message}\n`);
+  return { model, rules: loadCatalog(model, typeof options['rules'] === 'string' ? options['rules'] : PACKAGE_RULES) };
+}
+
+/** Runs one command; usage, config and rule errors become one line on stderr and exit code 2. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) io.err.write(`error: ${error.message}\n${error.command ? `usage: ${COMMAND_HELP[error.command as Command].split('\n')[0]!.replace(/^usage: /, '')}` : 'run guardrails --help for the commands'}\n`);
+    else if (error instanceof ConfigError || error instanceof RuleError) io.err.write(`error: ${error.message}\n`);
+    // cdk-nag findings were already printed in full by the synth; the stack trace adds nothing.
+    else if (error instanceof Error && error.name === 'ValidationFailed') io.err.write(`error: ${error.message}\n`);
+    else throw error;
+    return 2;
+  }
+}
