@@ -12,8 +12,8 @@ import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
-import { AwsGuardrailsStack, centralBusArn, LogArchiveStack, ManagementForwardingStack, SecurityStack } from './guardrails-stack.ts';
-import { FORWARDING_ROLE_REGION } from '../../core/aws/pipeline-names.ts';
+import { AwsGuardrailsStack, LogArchiveStack, ManagementForwardingStack, SecurityStack } from './guardrails-stack.ts';
+import { FORWARDING_ROLE_REGION, pipelineNames } from '../../core/aws/pipeline-names.ts';
 import { synthMemberTemplate, type MemberTemplate } from './member-forwarding-stack.ts';
 
 export const AWS_STACK_ID = 'CloudApiGuardrails';
@@ -35,7 +35,7 @@ export function buildAwsApp(model: GuardrailsModel, perimeter: PerimeterPlan, al
   const app = new App(appProps);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const context = (appProps.context ?? {}) as Record<string, unknown>;
-  const member = synthMemberTemplate(centralBusArn(aws), alarms.realtime, aws.protectionTag, context);
+  const member = synthMemberTemplate(pipelineNames(aws).centralBusArn, alarms.realtime, aws.protectionTag, context);
   const stack = new AwsGuardrailsStack(app, AWS_STACK_ID, {
     aws,
     notifications: model.notifications,

@@ -8,13 +8,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
-import { pipelineNames } from '../../core/aws/pipeline-names.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
 import { addAlarmPipeline, addEvidenceStore, addManagementForwarding, addManagementGuardrails } from './parts.ts';
-
-export function centralBusArn(aws: Pick<AwsModel, 'homeRegion' | 'accounts'>): string {
-  return pipelineNames(aws).centralBusArn;
-}
 
 const DESCRIPTION = 'cloud-api-guardrails (T1059.009)';
 

@@ -5,7 +5,6 @@
  * names of core/aws/trail-names.ts and pipeline-names.ts, never by CloudFormation exports.
  */
 import type { Stack } from 'aws-cdk-lib';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { IDependable } from 'constructs';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';

@@ -9,7 +9,6 @@ import { checkPolicyVocabulary, parseOperator } from '../../../core/aws/policy-v
 import { ConfigError } from '../../../core/config/config-error.ts';
 import { enforceModel, exampleModel } from '../../helpers/config.ts';
 
-const statement = (doc: PolicyDocument, sid: string) => doc.Statement.find((s) => s.Sid === sid);
 const STACKSET_EXEC = 'arn:aws:iam::*:role/stacksets-exec-*';
 const FORWARDING = 'arn:aws:iam::*:role/guardrails-event-forwarding';
 /** Who the example's network perimeter lets through from anywhere. */

@@ -1,5 +1,4 @@
 /** Shared by the detect tests: bad inputs are made in a temp dir next to a good file of corpus events. */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
