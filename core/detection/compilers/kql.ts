@@ -11,8 +11,8 @@ import { re2Problem, wildcardRegex } from './regex-text.ts';
 
 export interface KqlTable {
   readonly name: string;
-  /** Column name -> KQL type (string, dynamic, datetime, int, long, bool, real, guid). */
-  readonly columns: Readonly<Record<string, string>>;
+  /** A column's KQL type (string, dynamic, datetime, int, long, bool, real, guid); undefined if the table has none. */
+  columnType(column: string): string | undefined;
   /** Dotted paths that hold arrays (e.g. TargetResources, TargetResources.modifiedProperties). */
   readonly arrays: readonly string[];
 }
@@ -26,7 +26,7 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
 
   const column = (field: string): string => {
     const [head = '', ...rest] = field.split('.');
-    const type = table.columns[head];
+    const type = table.columnType(head);
     if (!type) throw fail(`${table.name} has no column "${head}"`);
     if (rest.length === 0) return type === 'string' ? head : `tostring(${head})`;
     if (type !== 'dynamic') throw fail(`${head} is a ${type} column; only dynamic columns have nested fields like ${field}`);
@@ -36,6 +36,14 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
   // A field inside an array ("any element matches", as in the rule engine) becomes a count computed
   // per row with mv-apply (one level per array), tested as `_mN > 0`. mv-apply over an empty array still
   // yields the row, with a count of 0, so negations stay exact.
+  // exists: false and null are not "some element": the engine reads every element's value and asks that
+  // there be none (exists: false) or none but null (null), so an element without the field cannot make
+  // the rule match while another has it. They count the elements that do have a value and test `== 0`;
+  // an empty or absent array counts 0 and matches, as in the engine. Log Analytics cannot tell a null
+  // from an absent value (isnotempty is false for both), so both operators count isnotempty.
+  // mv-apply: https://learn.microsoft.com/kusto/query/mv-apply-operator
+  // countif (rows where the predicate is true): https://learn.microsoft.com/kusto/query/countif-aggregation-function
+  // summarize without keys gives one row, 0 for countif of no rows: https://learn.microsoft.com/kusto/query/summarize-operator
   const applies: string[] = [];
   const arrayLeaf = (m: Match, keys: readonly string[], depths: readonly number[]): string => {
     const n = applies.length + 1;
@@ -44,21 +52,23 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
     const lastDepth = depths[depths.length - 1]!;
     const rest = keys.slice(lastDepth + 1);
     const element = vars[vars.length - 1]!;
-    let sub = `summarize ${name} = countif(${leafOn(m, `tostring(${rest.length ? access(element, rest) : element})`)})`;
+    const none = (m.op === 'exists' && m.values[0] !== true) || m.op === 'null';
+    const counted: Match = none ? { ...m, op: 'exists', values: [true] } : m;
+    let sub = `summarize ${name} = countif(${leafOn(counted, `tostring(${rest.length ? access(element, rest) : element})`)})`;
     for (let i = vars.length - 1; i >= 0; i--) {
       const over = i === 0 ? access(keys[0]!, keys.slice(1, depths[0]! + 1)) : access(vars[i - 1]!, keys.slice(depths[i - 1]! + 1, depths[i]! + 1));
       // An inner level counts per outer element; the outer level adds those counts up.
       sub = `mv-apply ${vars[i]} = ${over} on (${sub})${i > 0 ? ` | summarize ${name} = sum(${name})` : ''}`;
     }
     applies.push(`| ${sub}`);
-    return `${name} > 0`;
+    return none ? `${name} == 0` : `${name} > 0`;
   };
 
   const leaf = (m: Match): string => {
     const keys = m.field.split('.');
     const arrayDepths = keys.map((_, i) => i).filter((i) => table.arrays.includes(keys.slice(0, i + 1).join('.')));
     if (arrayDepths.length > 0) {
-      if (table.columns[keys[0]!] !== 'dynamic') throw fail(`${keys[0]} is not a dynamic column`);
+      if (table.columnType(keys[0]!) !== 'dynamic') throw fail(`${keys[0]} is not a dynamic column`);
       if (m.all && m.values.length > 1) return `(${m.values.map((v) => arrayLeaf({ ...m, values: [v], all: false }, keys, arrayDepths)).join(' and ')})`;
       return arrayLeaf(m, keys, arrayDepths);
     }

@@ -1,6 +1,6 @@
 /** The Log Analytics table each Azure log source is queried in. */
 import type { KqlTable } from '../compilers/kql.ts';
-import { KQL_TABLES, type LogAnalyticsTable } from '../targets/kql-tables.ts';
+import { columnType, type LogAnalyticsTable } from '../targets/kql-tables.ts';
 
 const TABLE_OF_SERVICE: Record<string, LogAnalyticsTable> = {
   signinlogs: 'SigninLogs',
@@ -18,5 +18,5 @@ const ARRAY_PATHS: Partial<Record<LogAnalyticsTable, readonly string[]>> = {
 export function kqlTableFor(service: string): KqlTable {
   const name = TABLE_OF_SERVICE[service];
   if (!name) throw new Error(`no Log Analytics table for log source ${service}`);
-  return { name, columns: KQL_TABLES[name], arrays: ARRAY_PATHS[name] ?? [] };
+  return { name, columnType: (column) => columnType(name, column), arrays: ARRAY_PATHS[name] ?? [] };
 }

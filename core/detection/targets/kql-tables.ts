@@ -1,14 +1,17 @@
 /**
- * Declared schemas of the Log Analytics tables our KQL reads: column name -> KQL scalar type. The KQL
- * checker binds every compiled query against these, so a misspelt column or a string-vs-dynamic slip
- * fails a test instead of a scheduled query rule at deploy time.
+ * Declared schemas of the Log Analytics tables our KQL reads: column name -> KQL scalar type, and the
+ * page that documents each column. The KQL checker binds every compiled query against these, so a
+ * misspelt column or a string-vs-dynamic slip fails a test instead of a scheduled query rule at deploy
+ * time. The detection compiler sees none of this: it gets only {@link columnType}.
  *
- * Columns and types are copied from Microsoft Learn, "Azure Monitor Logs reference - <Table>":
- * SigninLogs, AADNonInteractiveUserSignInLogs, AADServicePrincipalSignInLogs, AuditLogs (ms.date
- * 2026-08-27), MicrosoftGraphActivityLogs (2026-07-27), AADManagedIdentitySignInLogs (Learn page as
- * mirrored in 2026), AzureActivity (MicrosoftDocs/azure-reference-other include, 2024-04-08).
- * A column the reference does not list is left out on purpose, even where workspaces have it
- * (SigninLogs and AuditLogs list no TenantId): a detection should rely only on documented columns.
+ * Columns and types are copied from Microsoft Learn, "Azure Monitor Logs reference - <Table>"
+ * (https://learn.microsoft.com/en-us/azure/azure-monitor/reference/tables/<table in lower case>, the
+ * source every column below carries): SigninLogs, AADNonInteractiveUserSignInLogs,
+ * AADServicePrincipalSignInLogs, AuditLogs (ms.date 2026-08-27), MicrosoftGraphActivityLogs (2026-07-27),
+ * AADManagedIdentitySignInLogs (Learn page as mirrored in 2026), AzureActivity (MicrosoftDocs/azure-reference-other
+ * include, 2024-04-08). A column the reference does not list is left out on purpose, even where
+ * workspaces have it (SigninLogs and AuditLogs list no TenantId): a detection should rely only on
+ * documented columns.
  */
 
 export type KqlType = 'string' | 'datetime' | 'dynamic' | 'int' | 'long' | 'bool' | 'real' | 'guid';
@@ -24,25 +27,48 @@ export type LogAnalyticsTable =
 
 export type TableSchema = Readonly<Record<string, KqlType>>;
 
+/** A declared column: its type, and the page that documents it. */
+export interface DocumentedColumn {
+  readonly type: KqlType;
+  readonly source: string;
+}
+
+export interface DocumentedTable {
+  /** The table's page in the Azure Monitor Logs table reference. */
+  readonly source: string;
+  readonly columns: Readonly<Record<string, DocumentedColumn>>;
+}
+
+/** The Azure Monitor Logs reference page of a table (Learn's URLs use the table name in lower case). */
+export function tableReference(table: LogAnalyticsTable): string {
+  return `https://learn.microsoft.com/en-us/azure/azure-monitor/reference/tables/${table.toLowerCase()}`;
+}
+
 /** Grouped by type because most columns are strings; the few others are what a reader must notice. */
 type ColumnsByType = Partial<Record<KqlType, readonly string[]>>;
 
-function schema(columns: ColumnsByType): TableSchema {
-  const out: Record<string, KqlType> = {};
+/**
+ * A table whose columns are all documented on its own reference page; `elsewhere` gives the page of a
+ * column documented somewhere else (none is, today).
+ */
+function documented(table: LogAnalyticsTable, columns: ColumnsByType, elsewhere: Readonly<Record<string, string>> = {}): DocumentedTable {
+  const source = tableReference(table);
+  const out: Record<string, DocumentedColumn> = {};
   for (const [type, names] of Object.entries(columns) as [KqlType, readonly string[]][]) {
     for (const name of names) {
       if (name in out) throw new Error(`column ${name} declared twice`);
-      out[name] = type;
+      out[name] = { type, source: elsewhere[name] ?? source };
     }
   }
-  return out;
+  for (const name of Object.keys(elsewhere)) if (!(name in out)) throw new Error(`${table} declares no column ${name}`);
+  return { source, columns: out };
 }
 
 // Only the interactive table types LocationDetails, DeviceDetail, Status and ConditionalAccessPolicies
 // as dynamic; the non-interactive, service principal and managed identity tables store them as JSON
 // strings, so a query must parse_json() them before reading a property.
-export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
-  SigninLogs: schema({
+export const KQL_TABLE_DOCS: Readonly<Record<LogAnalyticsTable, DocumentedTable>> = {
+  SigninLogs: documented('SigninLogs', {
     datetime: ['CreatedDateTime', 'TimeGenerated'],
     dynamic: [
       'Agent', 'AppliedEventListeners', 'ConditionalAccessPolicies', 'DeviceDetail', 'LocationDetails',
@@ -73,7 +99,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 
-  AADNonInteractiveUserSignInLogs: schema({
+  AADNonInteractiveUserSignInLogs: documented('AADNonInteractiveUserSignInLogs', {
     datetime: ['CreatedDateTime', 'TimeGenerated'],
     dynamic: ['AppliedEventListeners'],
     bool: ['IsInteractive', 'IsRisky', 'IsTenantRestricted', 'IsThroughGlobalSecureAccess'],
@@ -99,7 +125,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 
-  AADServicePrincipalSignInLogs: schema({
+  AADServicePrincipalSignInLogs: documented('AADServicePrincipalSignInLogs', {
     datetime: ['CreatedDateTime', 'TimeGenerated'],
     long: ['DurationMs'],
     real: ['_BilledSize'],
@@ -116,7 +142,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 
-  AADManagedIdentitySignInLogs: schema({
+  AADManagedIdentitySignInLogs: documented('AADManagedIdentitySignInLogs', {
     datetime: ['CreatedDateTime', 'TimeGenerated'],
     long: ['DurationMs'],
     real: ['_BilledSize'],
@@ -134,7 +160,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
   }),
 
   // The string twins (Authorization, Claims, Properties) are legacy; queries should use the _d columns.
-  AzureActivity: schema({
+  AzureActivity: documented('AzureActivity', {
     datetime: ['EventSubmissionTimestamp', 'TimeGenerated'],
     dynamic: ['Authorization_d', 'Claims_d', 'Properties_d'],
     real: ['_BilledSize'],
@@ -147,7 +173,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 
-  AuditLogs: schema({
+  AuditLogs: documented('AuditLogs', {
     datetime: ['ActivityDateTime', 'TimeGenerated'],
     dynamic: ['AdditionalDetails', 'InitiatedBy', 'TargetResources'],
     long: ['DurationMs'],
@@ -160,7 +186,7 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 
-  MicrosoftGraphActivityLogs: schema({
+  MicrosoftGraphActivityLogs: documented('MicrosoftGraphActivityLogs', {
     datetime: ['TimeGenerated', 'TokenIssuedAt'],
     int: ['ClientAuthMethod', 'DurationMs', 'ResponseSizeBytes', 'ResponseStatusCode'],
     real: ['_BilledSize'],
@@ -172,3 +198,13 @@ export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = {
     ],
   }),
 };
+
+/** Column name -> type per table, without the sources: what the KQL checker and the oracles bind against. */
+export const KQL_TABLES: Readonly<Record<LogAnalyticsTable, TableSchema>> = Object.fromEntries(
+  Object.entries(KQL_TABLE_DOCS).map(([table, { columns }]) => [table, Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, c.type]))]),
+) as Record<LogAnalyticsTable, TableSchema>;
+
+/** The declared type of a column, or undefined where the table has no such column: all the compiler reads. */
+export function columnType(table: LogAnalyticsTable, column: string): KqlType | undefined {
+  return Object.hasOwn(KQL_TABLE_DOCS[table].columns, column) ? KQL_TABLE_DOCS[table].columns[column]!.type : undefined;
+}
