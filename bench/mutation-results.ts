@@ -1,46 +1,72 @@
 /**
- * Writes bench/mutation-results.md from a StrykerJS JSON report (reports/mutation-ci.json by default):
- * the score per folder and every surviving or uncovered mutant, so each can be triaged (killed by a new
- * test, or argued equivalent). `npx tsx bench/mutation-results.ts [report.json]` after `npm run mutation:ci`.
+ * Writes bench/mutation-results.md from StrykerJS JSON reports: the score per folder and every surviving or
+ * uncovered mutant with its triage from bench/mutation-triage.json (killed by a new test, or argued
+ * equivalent). `npx tsx bench/mutation-results.ts reports/mutation-ci.json reports/mutation-core-...json`
+ * after `npm run mutation:ci` and `STRYKER_FOLDER=<folder> npm run mutation`. Without arguments it reads
+ * every reports/mutation-*.json. Scores measured before a round of new tests are kept in the triage file's
+ * `before` map, so the table shows before and after.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 interface Mutant { mutatorName: string; replacement?: string; status: string; location: { start: { line: number; column: number } } }
 interface Report { files: Record<string, { mutants: Mutant[] }> }
-
-const reportPath = process.argv[2] ?? 'reports/mutation-ci.json';
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-const byFolder = new Map<string, { killed: number; detected: number; total: number }>();
-const open: string[] = [];
-for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  const folder = dirname(file);
-  const f = byFolder.get(folder) ?? { killed: 0, detected: 0, total: 0 };
-  for (const m of mutants) {
-    if (m.status === 'Ignored' || m.status === 'CompileError') continue;
-    f.total++;
-    if (m.status === 'Killed' || m.status === 'Timeout') f.detected++;
-    if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      open.push(`| \`${file}:${m.location.start.line}:${m.location.start.column}\` | ${m.status} | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 80)}\` | not yet triaged |`);
-    }
-  }
-  byFolder.set(folder, f);
+interface Triage {
+  /** Folder -> score (percent) and mutant count measured before new tests were written. */
+  readonly before: Record<string, { score: number; mutants: number; note: string }>;
+  /** `file:line:column mutator` -> why the mutant survives (equivalent, or not worth a test) or which test now kills it. */
+  readonly mutants: Record<string, string>;
 }
+
+const TRIAGE_FILE = 'bench/mutation-triage.json';
+const reports = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : readdirSync('reports').filter((f) => /^mutation-.*\.json$/.test(f)).map((f) => join('reports', f));
+const triage: Triage = existsSync(TRIAGE_FILE) ? (JSON.parse(readFileSync(TRIAGE_FILE, 'utf8')) as Triage) : { before: {}, mutants: {} };
+
+const byFolder = new Map<string, { detected: number; total: number; report: string }>();
+const open: string[] = [];
+let untriaged = 0;
+for (const reportPath of reports) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+  for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+    const folder = dirname(file);
+    const f = byFolder.get(folder) ?? { detected: 0, total: 0, report: reportPath };
+    for (const m of mutants) {
+      if (m.status === 'Ignored' || m.status === 'CompileError') continue;
+      f.total++;
+      if (m.status === 'Killed' || m.status === 'Timeout') f.detected++;
+      if (m.status === 'Survived' || m.status === 'NoCoverage') {
+        const key = `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
+        const why = triage.mutants[key];
+        if (!why) untriaged++;
+        const replacement = (m.replacement ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 70);
+        open.push(`| \`${key}\` | ${m.status} | \`${replacement}\` | ${why ?? 'not yet triaged'} |`);
+      }
+    }
+    byFolder.set(folder, f);
+  }
+}
+const score = (f: { detected: number; total: number }) => (100 * f.detected) / Math.max(1, f.total);
 const lines = [
   '# Mutation testing results',
   '',
-  `From \`${reportPath}\` (StrykerJS, vitest runner; \`npm run mutation:ci\`). Score = killed or timed out / all mutants that ran.`,
+  `From ${reports.map((r) => `\`${r}\``).join(', ')} (StrykerJS 9, vitest runner). Score = killed or timed out / all mutants that ran.`,
+  'Triage of each open mutant: `bench/mutation-triage.json`.',
   '',
-  '| Folder | Mutants | Detected | Score |',
-  '| --- | --- | --- | --- |',
-  ...[...byFolder].map(([folder, f]) => `| \`${folder}\` | ${f.total} | ${f.detected} | ${((100 * f.detected) / Math.max(1, f.total)).toFixed(2)}% |`),
+  '| Folder | Mutants | Detected | Score | Before new tests |',
+  '| --- | --- | --- | --- | --- |',
+  ...[...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, f]) => {
+    const before = triage.before[folder];
+    return `| \`${folder}\` | ${f.total} | ${f.detected} | ${score(f).toFixed(2)}% | ${before ? `${before.score.toFixed(2)}% of ${before.mutants} (${before.note})` : '—'} |`;
+  }),
   '',
   '## Surviving and uncovered mutants',
   '',
-  '| Where | Status | Mutator | Replacement | Triage |',
-  '| --- | --- | --- | --- | --- |',
+  '| Where | Status | Replacement | Triage |',
+  '| --- | --- | --- | --- |',
   ...open,
   '',
 ];
 writeFileSync('bench/mutation-results.md', lines.join('\n'));
-console.log(`mutation: ${[...byFolder].map(([folder, f]) => `${folder} ${((100 * f.detected) / Math.max(1, f.total)).toFixed(2)}%`).join(', ')}; ${open.length} mutants open`);
+console.log(`mutation: ${[...byFolder].map(([folder, f]) => `${folder} ${score(f).toFixed(2)}%`).join(', ')}; ${open.length} mutants open, ${untriaged} not triaged`);
