@@ -1,6 +1,10 @@
 /**
  * JSON Schema for editors, generated from the zod schema (the single source). `npm run schema` writes
  * guardrails.schema.json; a test fails when the committed file is stale.
+ *
+ * Every key's `description` is its `.describe()` text in schema.ts: z.toJSONSchema copies zod's metadata
+ * (the global registry) into the schema, which is what editors show on hover and completion. A test
+ * (json-schema-descriptions.test.ts) fails when a key at any depth has none.
  */
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
