@@ -11,24 +11,46 @@
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
+import { AZURE_AUDIT_LOGGING_DEFAULTS } from './audit-logging.ts';
 
 export interface KqlAlertRule {
+  /** Rule id: names the scheduled query rule `guardrails-<id>` (unique in the resource group). */
   readonly id: string;
+  /** What the rule catches: the rule's display name `guardrails: <title>`. */
   readonly title: string;
+  /** critical, high, medium, low or informational: the Azure Monitor severity 0-4 (anything else: 2). */
   readonly level: string;
-  /** KQL (compiled from the catalog). */
+  /** KQL over the workspace's tables (the catalog's rules compiled by compileForDeployment(rule, 'kql')). */
   readonly query: string;
 }
 
 export interface AzureAlertsArgs {
+  /** Resource group of the action group and the alert rules, e.g. AzureAuditLogging's `resourceGroupName`. */
   readonly resourceGroupName: pulumi.Input<string>;
-  readonly location: string;
+  /** Region of the scheduled query rules: the workspace's. @default 'westeurope' (AzureAuditLogging's default) */
+  readonly location?: pulumi.Input<string>;
+  /** Resource id of the Log Analytics workspace the queries run on, e.g. AzureAuditLogging's `workspaceId`. */
   readonly workspaceId: pulumi.Input<string>;
-  readonly subscriptionIds: readonly string[];
-  readonly emails: readonly string[];
-  readonly webhooks: readonly string[];
+  /**
+   * Subscriptions whose Activity Log is watched for the tamperings that blind the queries (TAMPERING_OPERATIONS).
+   * @default [] (no Activity Log alert)
+   */
+  readonly subscriptionIds?: readonly pulumi.Input<string>[];
+  /** Addresses the action group emails. @default [] */
+  readonly emails?: readonly pulumi.Input<string>[];
+  /** https:// URLs the action group posts to (common alert schema). @default [] */
+  readonly webhooks?: readonly pulumi.Input<string>[];
+  /** One scheduled query rule each (5-minute window and frequency, any row alerts). */
   readonly rules: readonly KqlAlertRule[];
 }
+
+/** Defaults of the optional args. */
+export const AZURE_ALERTS_DEFAULTS = {
+  location: AZURE_AUDIT_LOGGING_DEFAULTS.location,
+  subscriptionIds: [] as readonly pulumi.Input<string>[],
+  emails: [] as readonly pulumi.Input<string>[],
+  webhooks: [] as readonly pulumi.Input<string>[],
+} as const;
 
 /** Azure Monitor severities: 0 critical ... 4 verbose. */
 const SEVERITY: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
@@ -43,19 +65,29 @@ export const TAMPERING_OPERATIONS: readonly { id: string; operationName: string;
 ];
 
 export class AzureAlerts extends pulumi.ComponentResource {
+  /** The action group every alert notifies (behind a CanNotDelete lock). */
   readonly actionGroup: monitor.ActionGroup;
+  /** The scheduled query rules, one per rule, in the order of `rules`. */
+  readonly queryRules: readonly monitor.ScheduledQueryRule[];
+  /** The Activity Log alerts (TAMPERING_OPERATIONS), when subscriptionIds is not empty. */
+  readonly activityLogAlerts: readonly monitor.ActivityLogAlert[];
 
   constructor(name: string, args: AzureAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:Alerts', name, {}, opts);
     const parent = { parent: this };
+    const d = AZURE_ALERTS_DEFAULTS;
+    const location = args.location ?? d.location;
+    const subscriptionIds = args.subscriptionIds ?? d.subscriptionIds;
+    const emails = args.emails ?? d.emails;
+    const webhooks = args.webhooks ?? d.webhooks;
     this.actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
       resourceGroupName: args.resourceGroupName,
       actionGroupName: 'guardrails-alerts',
       groupShortName: 'guardrails',
       location: 'Global',
       enabled: true,
-      emailReceivers: args.emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
-      webhookReceivers: args.webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
+      emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
+      webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
     }, parent);
     new authorization.ManagementLockByScope(`${name}-lock-action-group`, {
       scope: this.actionGroup.id,
@@ -63,10 +95,10 @@ export class AzureAlerts extends pulumi.ComponentResource {
       lockName: 'guardrails-alerts',
       notes: 'cloud-api-guardrails: every guardrail alert notifies through this action group',
     }, parent);
-    for (const rule of args.rules) {
+    this.queryRules = args.rules.map((rule) =>
       new monitor.ScheduledQueryRule(`${name}-${rule.id}`, {
         resourceGroupName: args.resourceGroupName,
-        location: args.location,
+        location,
         ruleName: `guardrails-${rule.id}`,
         displayName: `guardrails: ${rule.title}`,
         description: `cloud-api-guardrails rule ${rule.id} (${rule.level})`,
@@ -89,22 +121,24 @@ export class AzureAlerts extends pulumi.ComponentResource {
           ],
         },
         actions: { actionGroups: [this.actionGroup.id] },
-      }, parent);
-    }
-    if (args.subscriptionIds.length > 0) {
-      for (const op of TAMPERING_OPERATIONS) {
+      }, parent));
+    this.activityLogAlerts = subscriptionIds.length === 0
+      ? []
+      : TAMPERING_OPERATIONS.map((op) =>
         new monitor.ActivityLogAlert(`${name}-${op.id}`, {
           resourceGroupName: args.resourceGroupName,
           activityLogAlertName: `guardrails-${op.id}`,
           description: `cloud-api-guardrails: ${op.title}`,
           location: 'Global',
           enabled: true,
-          scopes: args.subscriptionIds.map((s) => `/subscriptions/${s}`),
+          scopes: subscriptionIds.map((s) => pulumi.interpolate`/subscriptions/${s}`),
           condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { field: 'operationName', equals: op.operationName }, { field: 'status', equals: 'Succeeded' }] },
           actions: { actionGroups: [{ actionGroupId: this.actionGroup.id }] },
-        }, parent);
-      }
-    }
-    this.registerOutputs({});
+        }, parent));
+    this.registerOutputs({
+      actionGroupId: this.actionGroup.id,
+      queryRuleIds: pulumi.all(this.queryRules.map((r) => r.id)),
+      activityLogAlertIds: pulumi.all(this.activityLogAlerts.map((a) => a.id)),
+    });
   }
 }

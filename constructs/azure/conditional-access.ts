@@ -14,9 +14,16 @@
  *     needs Workload Identities Premium to create).
  * Every user policy excludes the break-glass users and groups; every policy starts in report-only
  * (`enabledForReportingButNotEnforced`) unless the config says enforce.
+ *
+ * Used on its own, the component refuses what the config refuses (core/azure/conditional-access-checks.ts):
+ * no break-glass user or group, enforce with no trusted location, an enforced workload-identity policy that
+ * spares no service principal, and a trusted CIDR that is not a public egress range (core/net/cidr.ts).
  */
 import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
+import { breakGlassProblem, enforceWithoutTrustedLocationProblem, workloadIdentityExemptionProblem } from '../../core/azure/conditional-access-checks.ts';
+import { ConfigError } from '../../core/config/config-error.ts';
+import { isNetwork, parseNetwork, publicEgressProblem } from '../../core/net/cidr.ts';
 
 export const AZURE_SERVICE_MANAGEMENT_API = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
 
@@ -43,16 +50,86 @@ export const PRIVILEGED_DIRECTORY_ROLES: Readonly<Record<string, string>> = {
 };
 
 export interface ConditionalAccessArgs {
-  readonly mode: 'report' | 'enforce';
-  readonly trustedCidrs: readonly string[];
-  readonly extraTrustedLocationIds: readonly string[];
-  readonly compliantDeviceRequired: boolean;
-  readonly breakGlassUserIds: readonly string[];
-  readonly breakGlassGroupIds: readonly string[];
-  /** Build the workload-identity policy (needs Workload Identities Premium). @default false */
+  /**
+   * `report` creates every policy report-only (`enabledForReportingButNotEnforced`: evaluated and logged in the
+   * sign-in logs, never applied); `enforce` enables them. Enforce needs a trusted location (trustedCidrs or
+   * extraTrustedLocationIds), else the management API would be blocked from everywhere.
+   * @default 'report'
+   */
+  readonly mode?: 'report' | 'enforce';
+  /**
+   * Public egress ranges (IPv4/IPv6 CIDRs) of the organisation, made into one trusted IP named location,
+   * "guardrails trusted networks". Each must be a public range of /8 or longer (/32 for IPv6), never 0.0.0.0/0
+   * (plain strings: they are checked when the component is built).
+   * @default [] (no named location is created)
+   */
+  readonly trustedCidrs?: readonly string[];
+  /** Object ids of existing named locations that are trusted too, e.g. `namedLocation.id` of yours. @default [] */
+  readonly extraTrustedLocationIds?: readonly pulumi.Input<string>[];
+  /** Inside the trusted locations, require a compliant (Intune) device as well as MFA for Azure management. @default false */
+  readonly compliantDeviceRequired?: boolean;
+  /**
+   * Object ids of the break-glass (emergency-access) users that every user policy excludes, e.g. `user.objectId`.
+   * At least one user here or one group in breakGlassGroupIds is required.
+   * @default []
+   */
+  readonly breakGlassUserIds?: readonly pulumi.Input<string>[];
+  /** Object ids of break-glass groups that every user policy excludes, e.g. `group.objectId`. @default [] */
+  readonly breakGlassGroupIds?: readonly pulumi.Input<string>[];
+  /**
+   * Also block the tenant's own service principals outside the trusted locations (needs Microsoft Entra
+   * Workload ID Premium). In enforce mode it needs automationServicePrincipalIds.
+   * @default false
+   */
   readonly workloadIdentities?: boolean;
   /** Service principal object ids the workload-identity policy leaves alone (CI/CD, this stack's deployer). @default [] */
-  readonly automationServicePrincipalIds?: readonly string[];
+  readonly automationServicePrincipalIds?: readonly pulumi.Input<string>[];
+}
+
+/** The args after defaults: what the policies are built from. */
+type ResolvedArgs = Required<ConditionalAccessArgs>;
+
+/** Defaults of the optional args (report-only, nothing trusted, nothing excluded: the caller must add break-glass). */
+export const CONDITIONAL_ACCESS_DEFAULTS: ResolvedArgs = {
+  mode: 'report',
+  trustedCidrs: [],
+  extraTrustedLocationIds: [],
+  compliantDeviceRequired: false,
+  breakGlassUserIds: [],
+  breakGlassGroupIds: [],
+  workloadIdentities: false,
+  automationServicePrincipalIds: [],
+};
+
+/**
+ * Applies the defaults and refuses, in one line naming the arg and the fix, what the config validator refuses
+ * for the same settings (the shared checks in core/azure/conditional-access-checks.ts).
+ */
+function resolveArgs(name: string, args: ConditionalAccessArgs): ResolvedArgs {
+  const at = (field: string) => `ConditionalAccess '${name}' args${field ? `.${field}` : ''}`;
+  const d = CONDITIONAL_ACCESS_DEFAULTS;
+  const resolved: ResolvedArgs = {
+    mode: args.mode ?? d.mode,
+    trustedCidrs: args.trustedCidrs ?? d.trustedCidrs,
+    extraTrustedLocationIds: args.extraTrustedLocationIds ?? d.extraTrustedLocationIds,
+    compliantDeviceRequired: args.compliantDeviceRequired ?? d.compliantDeviceRequired,
+    breakGlassUserIds: args.breakGlassUserIds ?? d.breakGlassUserIds,
+    breakGlassGroupIds: args.breakGlassGroupIds ?? d.breakGlassGroupIds,
+    workloadIdentities: args.workloadIdentities ?? d.workloadIdentities,
+    automationServicePrincipalIds: args.automationServicePrincipalIds ?? d.automationServicePrincipalIds,
+  };
+  const breakGlass = breakGlassProblem(resolved.breakGlassUserIds.length, resolved.breakGlassGroupIds.length, { users: 'breakGlassUserIds', groups: 'breakGlassGroupIds' });
+  if (breakGlass) throw new ConfigError(at(''), breakGlass.problem, breakGlass.fix);
+  resolved.trustedCidrs.forEach((text, i) => {
+    const parsed = parseNetwork(text);
+    const problem = isNetwork(parsed) ? publicEgressProblem(parsed) : parsed;
+    if (problem) throw new ConfigError(at(`trustedCidrs[${i}]`), problem.problem, problem.fix);
+  });
+  const untrusted = enforceWithoutTrustedLocationProblem(resolved.mode, resolved.trustedCidrs.length + resolved.extraTrustedLocationIds.length, { trusted: 'trustedCidrs or extraTrustedLocationIds' });
+  if (untrusted) throw new ConfigError(at('mode'), untrusted.problem, untrusted.fix);
+  const workload = workloadIdentityExemptionProblem(resolved.workloadIdentities, resolved.automationServicePrincipalIds.length, { workloadIdentities: 'workloadIdentities' });
+  if (workload && resolved.mode === 'enforce') throw new ConfigError(at('automationServicePrincipalIds'), workload.problem, workload.fix);
+  return resolved;
 }
 
 /** One entry of Maester's GlobalSettings.EmergencyAccessAccounts (https://maester.dev/docs/configuration/emergency-access-accounts). */
@@ -74,21 +151,26 @@ export function maesterEmergencyAccessConfig(userIds: readonly string[], groupId
 }
 
 export class ConditionalAccess extends pulumi.ComponentResource {
+  /** The policies, in the order block-untrusted, require-mfa, admins-untrusted, block-device-code[, workload-identities]. */
   readonly policies: readonly azuread.ConditionalAccessPolicy[];
+  /** The named location built from trustedCidrs; undefined when there are none. */
+  readonly namedLocation: azuread.NamedLocation | undefined;
+  /** Object ids of the policies (same order as `policies`). */
+  readonly policyIds: pulumi.Output<string[]>;
+  /** Every trusted named location id: the one built from trustedCidrs, then extraTrustedLocationIds. */
+  readonly trustedLocationIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: ConditionalAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Refused before anything is registered, so a bad call leaves no half-built component behind.
+    const resolved = resolveArgs(name, args);
     super('guardrails:azure:ConditionalAccess', name, {}, opts);
-    if (args.breakGlassUserIds.length + args.breakGlassGroupIds.length === 0) {
-      // The config validator refuses this first; a construct used on its own must refuse it too.
-      throw new Error('ConditionalAccess: refusing to build policies that exclude no break-glass account');
-    }
     const parent = { parent: this };
-    const state = args.mode === 'enforce' ? 'enabled' : 'enabledForReportingButNotEnforced';
-    const location = args.trustedCidrs.length
-      ? new azuread.NamedLocation(`${name}-trusted`, { displayName: 'guardrails trusted networks', ip: { ipRanges: [...args.trustedCidrs], trusted: true } }, parent)
+    const state = resolved.mode === 'enforce' ? 'enabled' : 'enabledForReportingButNotEnforced';
+    const location = resolved.trustedCidrs.length
+      ? new azuread.NamedLocation(`${name}-trusted`, { displayName: 'guardrails trusted networks', ip: { ipRanges: [...resolved.trustedCidrs], trusted: true } }, parent)
       : undefined;
-    const trusted: pulumi.Input<string>[] = [...(location ? [location.id] : []), ...args.extraTrustedLocationIds];
-    const breakGlass = { excludedUsers: [...args.breakGlassUserIds], excludedGroups: [...args.breakGlassGroupIds] };
+    const trusted: pulumi.Input<string>[] = [...(location ? [location.id] : []), ...resolved.extraTrustedLocationIds];
+    const breakGlass = { excludedUsers: [...resolved.breakGlassUserIds], excludedGroups: [...resolved.breakGlassGroupIds] };
     const everyone = { includedUsers: ['All'], ...breakGlass };
     const management = { includedApplications: [AZURE_SERVICE_MANAGEMENT_API] };
     const allResources = { includedApplications: ['All'] };
@@ -104,12 +186,12 @@ export class ConditionalAccess extends pulumi.ComponentResource {
         clientAppTypes: ['all'],
         locations: untrusted,
       }, block),
-      policy('require-mfa', `guardrails: require MFA${args.compliantDeviceRequired ? ' and a compliant device' : ''} for Azure management`, {
+      policy('require-mfa', `guardrails: require MFA${resolved.compliantDeviceRequired ? ' and a compliant device' : ''} for Azure management`, {
         applications: management,
         users: everyone,
         clientAppTypes: ['all'],
         locations: { includedLocations: trusted.length ? trusted : ['All'] },
-      }, { operator: 'AND', builtInControls: args.compliantDeviceRequired ? ['mfa', 'compliantDevice'] : ['mfa'] }),
+      }, { operator: 'AND', builtInControls: resolved.compliantDeviceRequired ? ['mfa', 'compliantDevice'] : ['mfa'] }),
       policy('admins-untrusted', 'guardrails: block privileged directory roles outside trusted locations (Microsoft Graph included)', {
         applications: allResources,
         users: { includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES), ...breakGlass },
@@ -123,7 +205,7 @@ export class ConditionalAccess extends pulumi.ComponentResource {
         authenticationFlowTransferMethods: ['deviceCodeFlow'],
       }, block),
     ];
-    if (args.workloadIdentities) {
+    if (resolved.workloadIdentities) {
       // Workload-identity policies take service principals instead of users (users: None) and only the block
       // grant; they cover single-tenant service principals, not managed identities or multi-tenant apps.
       policies.push(policy('workload-identities', 'guardrails: block service principals outside trusted locations', {
@@ -131,13 +213,16 @@ export class ConditionalAccess extends pulumi.ComponentResource {
         users: { includedUsers: ['None'] },
         clientApplications: {
           includedServicePrincipals: ['ServicePrincipalsInMyTenant'],
-          excludedServicePrincipals: [...(args.automationServicePrincipalIds ?? [])],
+          excludedServicePrincipals: [...resolved.automationServicePrincipalIds],
         },
         clientAppTypes: ['all'],
         locations: untrusted,
       }, block));
     }
     this.policies = policies;
-    this.registerOutputs({});
+    this.namedLocation = location;
+    this.policyIds = pulumi.all(policies.map((p) => p.id));
+    this.trustedLocationIds = pulumi.all(trusted);
+    this.registerOutputs({ policyIds: this.policyIds, namedLocationId: location?.id, trustedLocationIds: this.trustedLocationIds });
   }
 }

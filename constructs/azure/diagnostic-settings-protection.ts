@@ -13,17 +13,34 @@
 import * as authorization from '@pulumi/azure-native/authorization';
 import { Provider } from '@pulumi/azure-native/provider';
 import * as pulumi from '@pulumi/pulumi';
+import { ConfigError } from '../../core/config/config-error.ts';
+import { SETTING_NAMES } from './audit-logging.ts';
 
 export interface DiagnosticSettingsProtectionArgs {
-  /** Names of the diagnostic settings to protect. */
-  readonly settingNames: readonly string[];
-  /** Assign at this management group (covers its subscriptions) ... */
-  readonly managementGroupId?: string;
-  /** ... or, without one, in each of these subscriptions. */
-  readonly subscriptionIds: readonly string[];
-  /** The settings protected, so the assignment is created after and deleted before them. @default [] */
+  /**
+   * Names of the diagnostic settings to protect. The Entra setting is not among the defaults: it is a tenant
+   * resource, outside any management group or subscription a policy can be assigned to.
+   * @default the Activity Log settings AzureAuditLogging creates (SETTING_NAMES activityLog, activityLogStorage, managementGroup)
+   */
+  readonly settingNames?: readonly string[];
+  /** Assign at this management group (covers every subscription under it) ... @default undefined */
+  readonly managementGroupId?: pulumi.Input<string>;
+  /**
+   * ... or, without one, in each of these subscriptions (plain strings: one provider per subscription is named
+   * after it). One of the two is required.
+   * @default []
+   */
+  readonly subscriptionIds?: readonly string[];
+  /** The settings protected, so the assignment is created after and deleted before them, e.g. AzureAuditLogging's `settings`. @default [] */
   readonly protects?: pulumi.Input<pulumi.Resource>[];
 }
+
+/** Defaults of the optional args. */
+export const DIAGNOSTIC_SETTINGS_PROTECTION_DEFAULTS = {
+  settingNames: [SETTING_NAMES.activityLog, SETTING_NAMES.activityLogStorage, SETTING_NAMES.managementGroup] as readonly string[],
+  subscriptionIds: [] as readonly string[],
+  protects: [] as pulumi.Input<pulumi.Resource>[],
+} as const;
 
 /** Subscription Activity Log settings and resource diagnostic settings, as ALZ names the two types. */
 export const DIAGNOSTIC_SETTING_TYPES = ['Microsoft.Resources/subscriptions/providers/diagnosticSettings', 'Microsoft.Insights/diagnosticSettings'];
@@ -51,27 +68,39 @@ const DEFINITION = {
 } as const;
 
 export class DiagnosticSettingsProtection extends pulumi.ComponentResource {
-  readonly assignments: authorization.PolicyAssignment[] = [];
+  /** The denyAction assignments: one at the management group, or one per subscription. */
+  readonly assignments: authorization.PolicyAssignment[];
+  /** Their ids. */
+  readonly assignmentIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: DiagnosticSettingsProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
+    const d = DIAGNOSTIC_SETTINGS_PROTECTION_DEFAULTS;
+    const settingNames = args.settingNames ?? d.settingNames;
+    const subscriptionIds = args.subscriptionIds ?? d.subscriptionIds;
+    const at = (field: string) => `DiagnosticSettingsProtection '${name}' args.${field}`;
+    if (!args.managementGroupId && subscriptionIds.length === 0) {
+      throw new ConfigError(at('subscriptionIds'), 'is empty and there is no managementGroupId, so the policy would be assigned nowhere', 'Pass managementGroupId, or the subscriptions that hold the settings.');
+    }
+    if (settingNames.length === 0) throw new ConfigError(at('settingNames'), 'is empty, so the policy would protect nothing', 'Leave it out for the kit\'s own settings, or name yours.');
     super('guardrails:azure:DiagnosticSettingsProtection', name, {}, opts);
+    this.assignments = [];
     const parent = { parent: this };
-    const policyRule = denyDeleteSettingsRule(args.settingNames);
+    const policyRule = denyDeleteSettingsRule(settingNames);
     const assignmentArgs = {
       policyAssignmentName: 'guardrails-keep-diag',
       displayName: DEFINITION.displayName,
       enforcementMode: 'Default',
     };
-    const dependsOn = args.protects ?? [];
+    const dependsOn = args.protects ?? d.protects;
     if (args.managementGroupId) {
       const definition = new authorization.PolicyDefinitionAtManagementGroup(`${name}-definition`, { managementGroupId: args.managementGroupId, ...DEFINITION, policyRule }, parent);
       this.assignments.push(new authorization.PolicyAssignment(`${name}-assignment`, {
         ...assignmentArgs,
-        scope: `/providers/Microsoft.Management/managementGroups/${args.managementGroupId}`,
+        scope: pulumi.interpolate`/providers/Microsoft.Management/managementGroups/${args.managementGroupId}`,
         policyDefinitionId: definition.id,
       }, { ...parent, dependsOn }));
     } else {
-      for (const subscriptionId of args.subscriptionIds) {
+      for (const subscriptionId of subscriptionIds) {
         const provider = new Provider(`${name}-sub-${subscriptionId}`, { subscriptionId }, parent);
         const definition = new authorization.PolicyDefinition(`${name}-definition-${subscriptionId}`, { ...DEFINITION, policyRule }, { ...parent, provider });
         this.assignments.push(new authorization.PolicyAssignment(`${name}-assignment-${subscriptionId}`, {
@@ -81,6 +110,7 @@ export class DiagnosticSettingsProtection extends pulumi.ComponentResource {
         }, { ...parent, provider, dependsOn }));
       }
     }
-    this.registerOutputs({});
+    this.assignmentIds = pulumi.all(this.assignments.map((a) => a.id));
+    this.registerOutputs({ assignmentIds: this.assignmentIds });
   }
 }

@@ -18,19 +18,24 @@ export const ENTRA_LOG_CATEGORIES = [
 ];
 
 export interface EntraDiagnosticsArgs {
+  /** Resource id of the Log Analytics workspace the Entra logs go to, e.g. AzureAuditLogging's `workspaceId`. */
   readonly workspaceId: pulumi.Input<string>;
+  /** Resource id of the storage account the Entra logs are archived in, e.g. AzureAuditLogging's `storageAccountId`. */
   readonly storageAccountId: pulumi.Input<string>;
 }
 
 export class EntraDiagnostics extends pulumi.ComponentResource {
+  /** The tenant diagnostic setting, named SETTING_NAMES.entra. */
+  readonly setting: aadiam.DiagnosticSetting;
+
   constructor(name: string, args: EntraDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:EntraDiagnostics', name, {}, opts);
-    new aadiam.DiagnosticSetting(`${name}-setting`, {
+    this.setting = new aadiam.DiagnosticSetting(`${name}-setting`, {
       name: SETTING_NAMES.entra,
       workspaceId: args.workspaceId,
       storageAccountId: args.storageAccountId,
       logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
     }, { parent: this });
-    this.registerOutputs({});
+    this.registerOutputs({ settingId: this.setting.id });
   }
 }

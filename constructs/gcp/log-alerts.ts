@@ -7,39 +7,61 @@ import * as monitoring from '@pulumi/gcp/monitoring';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface LogAlertRule {
+  /** Rule id: names the alert policy's Pulumi resource and its guardrails_rule label. */
   readonly id: string;
+  /** Short name: the policy's display name `guardrails: <title>` and its condition's name. */
   readonly title: string;
+  /** What the rule catches, shown in the policy's documentation. */
   readonly description: string;
+  /** critical, high, medium, low or informational: the policy's severity (anything else: WARNING). */
   readonly level: string;
+  /** Known benign matches, listed in the policy's documentation (may be empty). */
   readonly falsepositives: readonly string[];
-  /** A Cloud Logging query (compiled from the catalog). */
+  /** A Cloud Logging query (the catalog's rules compiled by compileForDeployment(rule, 'gcp')). */
   readonly query: string;
 }
 
 export interface GcpLogAlertsArgs {
-  readonly project: string;
-  readonly emails: readonly string[];
-  readonly webhooks: readonly string[];
+  /**
+   * The project the alert policies and channels live in, and whose logs they match: the log project the
+   * organization sink routes the audit logs into, e.g. the logProjectId given to GcpAuditLogging.
+   */
+  readonly project: pulumi.Input<string>;
+  /** Addresses notified by email channels. @default [] */
+  readonly emails?: readonly pulumi.Input<string>[];
+  /** URLs notified by webhook (token auth) channels. @default [] */
+  readonly webhooks?: readonly pulumi.Input<string>[];
+  /** One log-match alert policy each (rate-limited to one notification per 5 minutes, closed after 30). */
   readonly rules: readonly LogAlertRule[];
 }
+
+/** Defaults of the optional args. */
+export const GCP_LOG_ALERTS_DEFAULTS = {
+  emails: [] as readonly pulumi.Input<string>[],
+  webhooks: [] as readonly pulumi.Input<string>[],
+} as const;
 
 const SEVERITY: Record<string, string> = { critical: 'CRITICAL', high: 'ERROR', medium: 'WARNING', low: 'WARNING', informational: 'WARNING' };
 
 export class GcpLogAlerts extends pulumi.ComponentResource {
+  /** The notification channels: emails first, then webhooks. */
   readonly channels: readonly monitoring.NotificationChannel[];
+  /** The alert policies, in the order of `rules`. */
   readonly policies: readonly monitoring.AlertPolicy[];
 
   constructor(name: string, args: GcpLogAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:gcp:LogAlerts', name, {}, opts);
     const parent = { parent: this };
+    const emails = args.emails ?? GCP_LOG_ALERTS_DEFAULTS.emails;
+    const webhooks = args.webhooks ?? GCP_LOG_ALERTS_DEFAULTS.webhooks;
     this.channels = [
-      ...args.emails.map((email, i) => new monitoring.NotificationChannel(`${name}-email-${i}`, {
+      ...emails.map((email, i) => new monitoring.NotificationChannel(`${name}-email-${i}`, {
         project: args.project,
-        displayName: `guardrails: ${email}`,
+        displayName: pulumi.interpolate`guardrails: ${email}`,
         type: 'email',
         labels: { email_address: email },
       }, parent)),
-      ...args.webhooks.map((url, i) => new monitoring.NotificationChannel(`${name}-webhook-${i}`, {
+      ...webhooks.map((url, i) => new monitoring.NotificationChannel(`${name}-webhook-${i}`, {
         project: args.project,
         displayName: `guardrails webhook ${i + 1}`,
         type: 'webhook_tokenauth',
@@ -66,6 +88,9 @@ export class GcpLogAlerts extends pulumi.ComponentResource {
       },
       userLabels: { guardrails_rule: rule.id.replace(/[^a-z0-9_-]/g, '_').slice(0, 63) },
     }, parent));
-    this.registerOutputs({});
+    this.registerOutputs({
+      channelIds: pulumi.all(this.channels.map((c) => c.id)),
+      policyIds: pulumi.all(this.policies.map((p) => p.id)),
+    });
   }
 }

@@ -41,3 +41,15 @@ export function mergeAuditConfigs(dataAccessServices: readonly string[], existin
     return { service, logTypes, keptFromExisting: logTypes.filter((t) => !ours.has(t)) };
   });
 }
+
+/**
+ * Refuses to write audit configs without the organization's existing ones: written blind, allServices
+ * [ADMIN_READ] would drop the DATA_READ/DATA_WRITE logging the organization already has. Shared by the config
+ * validator (gcp.existingAuditConfigs) and the GcpAuditLogging component (its existingAuditConfigs arg).
+ */
+export function missingAuditConfigsProblem(organizationId: string, dataAccessServices: readonly string[]): { readonly problem: string; readonly fix: string } {
+  return {
+    problem: `is missing; IamAuditConfig replaces the organization's audit logging for each service it writes (allServices${dataAccessServices.map((s) => `, ${s}`).join('')}), so the kit must merge with what is there`,
+    fix: `Run: gcloud organizations get-iam-policy ${organizationId} --format=json and paste its auditConfigs list (or [] if there is none).`,
+  };
+}

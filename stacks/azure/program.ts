@@ -6,7 +6,7 @@ import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
 import { AzureAlerts, type KqlAlertRule } from '../../constructs/azure/alerts.ts';
-import { AzureAuditLogging, SETTING_NAMES } from '../../constructs/azure/audit-logging.ts';
+import { AzureAuditLogging } from '../../constructs/azure/audit-logging.ts';
 import { ConditionalAccess, maesterEmergencyAccessConfig } from '../../constructs/azure/conditional-access.ts';
 import { DiagnosticSettingsProtection } from '../../constructs/azure/diagnostic-settings-protection.ts';
 import { EntraDiagnostics } from '../../constructs/azure/entra-diagnostics.ts';
@@ -37,7 +37,8 @@ export interface AzureProgramOutputs {
   readonly maesterConfig: ReturnType<typeof maesterEmergencyAccessConfig>;
 }
 
-function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
+/** The catalog's Azure rules as AzureAlerts takes them (queries compiled to KQL). */
+export function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql'))
     .map((r) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level, query: compileForDeployment(r, 'kql') as string }));
@@ -46,26 +47,26 @@ function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRule[] {
 export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): AzureProgramOutputs {
   const az = model.azure;
   if (!az) throw new ConfigError('azure', 'is missing', 'Add an azure section (see guardrails.example.yaml).');
+  // The config's values go straight to the components' args; what the components decide themselves (setting
+  // names, SKUs, the policies) they default. Each component re-runs the config's safety checks on its args.
   const logging = new AzureAuditLogging('audit', {
     tenantId: az.tenantId,
     location: az.location,
-    resourceGroupName: az.resourceGroupName,
-    retentionDays: az.logRetentionDays,
-    immutableDays: az.immutableDays,
+    resourceGroup: { args: { resourceGroupName: az.resourceGroupName } },
+    workspace: { args: { retentionInDays: az.logRetentionDays } },
+    storageAccount: { args: { immutableDays: az.immutableDays, lockImmutability: az.lockImmutability } },
     subscriptionIds: az.subscriptionIds,
     deployment: az.activityLogDeployment,
     managementGroupId: az.managementGroupId,
     childManagementGroupIds: az.childManagementGroupIds,
-    lockImmutability: az.lockImmutability,
   });
   new DiagnosticSettingsProtection('diagnostic-protection', {
-    settingNames: [SETTING_NAMES.activityLog, SETTING_NAMES.activityLogStorage, SETTING_NAMES.managementGroup],
     managementGroupId: az.managementGroupId,
     subscriptionIds: az.subscriptionIds,
     protects: logging.settings,
   });
   if (az.entraDiagnostics) {
-    new EntraDiagnostics('entra', { workspaceId: logging.workspace.id, storageAccountId: logging.storage.id });
+    new EntraDiagnostics('entra', { workspaceId: logging.workspaceId, storageAccountId: logging.storageAccountId });
   }
   new ConditionalAccess('ca', {
     mode: az.mode,
@@ -80,7 +81,7 @@ export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRu
   new AzureAlerts('alerts', {
     resourceGroupName: logging.resourceGroupName,
     location: az.location,
-    workspaceId: logging.workspace.id,
+    workspaceId: logging.workspaceId,
     subscriptionIds: az.subscriptionIds,
     ...model.notifications,
     rules: azureKqlAlertRules(catalog),

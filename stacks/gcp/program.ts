@@ -8,8 +8,6 @@ import { compileForDeployment, type CatalogRule } from '../../core/detection/cat
 import { GcpAuditLogging } from '../../constructs/gcp/audit-logging.ts';
 import { GcpContextAwareAccess } from '../../constructs/gcp/context-aware-access.ts';
 import { GcpLogAlerts, type LogAlertRule } from '../../constructs/gcp/log-alerts.ts';
-import { mergeAuditConfigs } from '../../core/gcp/audit-config.ts';
-import { aggregate } from '../../core/net/cidr.ts';
 
 /** What `guardrails plan --cloud gcp` prints besides the resources. */
 export const GCP_PLAN_NOTES = [
@@ -21,7 +19,8 @@ export const GCP_PLAN_NOTES = [
   'Deny policy: it freezes every organization policy (deny conditions cannot select one constraint), and it cannot protect itself (iam.googleapis.com/denypolicies.* is not deniable): keep roles/iam.denyAdmin to break-glass and the deployer; gcp-iam-deny-policy-changed alarms on any change.',
 ];
 
-function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
+/** The catalog's GCP rules as GcpLogAlerts takes them (queries compiled for Cloud Logging). */
+export function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
   return catalog
     .filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'))
     .map((r) => ({
@@ -37,26 +36,30 @@ function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[] {
 export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): void {
   const gcpModel = model.gcp;
   if (!gcpModel) throw new ConfigError('gcp', 'is missing', 'Add a gcp section (see guardrails.example.yaml).');
+  // The config's values go straight to the components' args; what the components decide themselves (the
+  // audit-config merge, the automation networks and mode) they derive. Each re-runs the config's safety checks.
   const logging = new GcpAuditLogging('audit', {
     organizationId: gcpModel.organizationId,
     logProjectId: gcpModel.logProjectId,
-    location: gcpModel.region,
-    auditConfigs: mergeAuditConfigs(gcpModel.dataAccessServices, gcpModel.existingAuditConfigs ?? []),
-    retentionDays: gcpModel.retentionDays,
-    lockLogBucket: gcpModel.lockLogBucket,
+    // validate.ts refuses a config without it.
+    existingAuditConfigs: gcpModel.existingAuditConfigs!,
+    dataAccessServices: gcpModel.dataAccessServices,
+    bucket: { args: { location: gcpModel.region, retentionDays: gcpModel.retentionDays, locked: gcpModel.lockLogBucket } },
   });
   new GcpContextAwareAccess('access', {
     organizationId: gcpModel.organizationId,
     mode: gcpModel.mode,
     trustedCidrs: model.trusted.cidrs,
     devicePolicy: gcpModel.devicePolicy,
+    // validate.ts refuses a config without it.
     adminGroupDirectoryId: gcpModel.adminGroup.directoryId!,
     vpcScProjects: gcpModel.vpcScProjects,
-    exemptMembers: [...gcpModel.breakGlassMembers, ...gcpModel.automationServiceAccounts.map((sa) => `serviceAccount:${sa}`)],
-    sinkWriters: [logging.bucketSink.writerIdentity, logging.projectSink.writerIdentity],
+    breakGlassMembers: gcpModel.breakGlassMembers,
+    automationMembers: gcpModel.automationServiceAccounts.map((sa) => `serviceAccount:${sa}`),
+    sinkWriters: logging.sinkWriterIdentities,
     automation: gcpModel.automationAccess && {
-      mode: gcpModel.automationAccess.mode ?? gcpModel.mode,
-      cidrs: aggregate([...model.trusted.cidrs, ...gcpModel.automationAccess.cidrs]),
+      mode: gcpModel.automationAccess.mode,
+      cidrs: gcpModel.automationAccess.cidrs,
       serviceAccounts: gcpModel.automationServiceAccounts,
       projectNumbers: gcpModel.automationAccess.projectNumbers,
     },

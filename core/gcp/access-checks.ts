@@ -1,0 +1,50 @@
+/**
+ * What context-aware access and the tamper deny policy must never be given, checked in one place for the two
+ * callers that must refuse the same input: the config validator (core/config/validate.ts), which names the
+ * config's fields, and the GcpContextAwareAccess component used on its own
+ * (constructs/gcp/context-aware-access.ts), which names its args. Each check returns what is wrong and the
+ * fix, or undefined; the caller puts its own field path in front and throws a ConfigError.
+ */
+
+/** What is wrong (no trailing period) and what to do instead. */
+export interface SafetyProblem {
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The deny policy excepts only break-glass and automation: with no break-glass member, nobody gets back in. */
+export function breakGlassMembersProblem(memberCount: number): SafetyProblem | undefined {
+  if (memberCount > 0) return undefined;
+  return { problem: 'is empty; the IAM deny policy and access levels need a way back in', fix: 'Add at least one break-glass identity, e.g. user:breakglass@example.com.' };
+}
+
+/** Enforced, the admin access level admits only the trusted networks: with none, it denies every admin. */
+export function enforceWithoutTrustedNetworksProblem(mode: 'report' | 'enforce', trustedCount: number, names: { readonly trusted: string }): SafetyProblem | undefined {
+  if (mode !== 'enforce' || trustedCount > 0) return undefined;
+  return { problem: `enforce with no ${names.trusted} would make the GCP access level deny every admin`, fix: `Add ${names.trusted}, or keep mode: report.` };
+}
+
+/** Service-account access with no service account and no project to bind. */
+export function automationBindsNothingProblem(
+  boundCount: number,
+  names: { readonly serviceAccounts: string; readonly projectNumbers: string; readonly section: string },
+): SafetyProblem | undefined {
+  if (boundCount > 0) return undefined;
+  return {
+    problem: `binds nothing: ${names.serviceAccounts} and ${names.projectNumbers} are both empty`,
+    fix: `List the automation service accounts, or the project numbers whose service accounts run automation, or remove ${names.section}.`,
+  };
+}
+
+/** Enforced, the service-account level admits only its networks: with none, every automation call is refused. */
+export function automationEnforceWithoutNetworksProblem(
+  mode: 'report' | 'enforce',
+  networkCount: number,
+  names: { readonly networks: string; readonly extraNetworks: string },
+): SafetyProblem | undefined {
+  if (mode !== 'enforce' || networkCount > 0) return undefined;
+  return {
+    problem: `enforce with no ${names.networks} would refuse every call of the automation service accounts`,
+    fix: `Add the CI runners' egress ranges to ${names.extraNetworks}, or keep mode: report.`,
+  };
+}
