@@ -15,44 +15,76 @@
  * SNS permissions: the rule's ARN as aws:SourceArn; AWS re:Post Knowledge Center, "Why didn't I receive
  * an SNS notification for my CloudWatch alarm trigger?": the alarm's ARN as aws:SourceArn). Rules on a
  * custom bus have ARNs rule/<bus>/<rule>, which rule/* covers.
+ *
+ * Bring your own topic (`topic`) and the construct creates no topic and no key: it adds the publish
+ * statements to the topic's policy, and the encrypt statements to its key's, where this app writes them (a
+ * topic or key created in the app), and subscribes the emails and webhooks. For a topic imported by ARN it
+ * can add neither, and says so in a synth-time note: its owner adds them, or alerts are silently dropped.
  */
-import { ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { ALERT_TOPIC_NAME } from '../../core/aws/self-protection-rules.ts';
+import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 
 export interface AlarmTopicProps {
-  readonly topicName: string;
-  readonly emails: readonly string[];
-  /** HTTPS endpoints (chat webhooks, incident tools); they must confirm the subscription. */
-  readonly webhooks: readonly string[];
-  /** Tag key marking the topic and key as protected by the SCPs (value "true"). */
-  readonly protectionTag: string;
+  /**
+   * An existing topic to publish alerts to, instead of one created here (with its key, if it has one:
+   * `topic.masterKey`). Neither is tagged or recreated.
+   * @default - a new topic, encrypted with a new key of its own (rotation, retained), TLS-only publishing
+   */
+  readonly topic?: sns.ITopic;
+  /**
+   * Name of the topic this construct creates (and of its key's alias); ignored with `topic`.
+   * @default 'guardrails-alerts'
+   */
+  readonly topicName?: string;
+  /**
+   * Email addresses subscribed to the topic; each must confirm the subscription.
+   * @default - no email subscription
+   */
+  readonly emails?: readonly string[];
+  /**
+   * HTTPS endpoints (chat webhooks, incident tools) subscribed to the topic; they must confirm the subscription.
+   * @default - no webhook subscription
+   */
+  readonly webhooks?: readonly string[];
+  /**
+   * Tag key marking the topic and key this construct creates as protected by the SCPs (value "true").
+   * @default 'guardrails:protected'
+   */
+  readonly protectionTag?: string;
 }
 
 const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 const EVENTBRIDGE = 'events.amazonaws.com';
 
 export class AlarmTopic extends Construct {
-  readonly topic: sns.Topic;
-  readonly key: kms.Key;
+  /** The topic alerts are published to (the one given, or the one created). */
+  readonly topic: sns.ITopic;
+  /** The topic's key: the one created, or the given topic's `masterKey`. */
+  readonly key?: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
     const account = stack.account;
     const alarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const rules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' });
-    this.key = new kms.Key(this, 'Key', {
-      alias: `alias/${props.topicName}`,
-      description: `Encrypts the ${props.topicName} alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const topicName = props.topicName ?? ALERT_TOPIC_NAME;
+    this.key = props.topic
+      ? props.topic.masterKey
+      : new kms.Key(this, 'Key', {
+          alias: `alias/${topicName}`,
+          description: `Encrypts the ${topicName} alarm topic`,
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
     const encrypt = ['kms:GenerateDataKey*', 'kms:Decrypt'];
-    this.key.addToResourcePolicy(
+    const keyPolicyHere = this.key?.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToEncrypt',
         principals: [new iam.ServicePrincipal(CLOUDWATCH)],
@@ -61,7 +93,7 @@ export class AlarmTopic extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': alarms } },
       }),
     );
-    this.key.addToResourcePolicy(
+    this.key?.addToResourcePolicy(
       new iam.PolicyStatement({
         // No aws:Source* condition: EventBridge does not send them to KMS for an encrypted topic (see above).
         sid: 'AllowEventBridgeToEncrypt',
@@ -70,12 +102,14 @@ export class AlarmTopic extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new sns.Topic(this, 'Topic', {
-      topicName: props.topicName,
-      displayName: 'cloud-api-guardrails alerts',
-      masterKey: this.key,
-      enforceSSL: true,
-    });
+    this.topic =
+      props.topic ??
+      new sns.Topic(this, 'Topic', {
+        topicName,
+        displayName: 'cloud-api-guardrails alerts',
+        masterKey: this.key,
+        enforceSSL: true,
+      });
     const publisher = (sid: string, service: string, sourceArn: string) =>
       new iam.PolicyStatement({
         sid,
@@ -84,10 +118,17 @@ export class AlarmTopic extends Construct {
         resources: [this.topic.topicArn],
         conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
       });
-    this.topic.addToResourcePolicy(publisher('AllowCloudWatchAlarmsToPublish', CLOUDWATCH, alarms));
+    const topicPolicyHere = this.topic.addToResourcePolicy(publisher('AllowCloudWatchAlarmsToPublish', CLOUDWATCH, alarms)).statementAdded;
     this.topic.addToResourcePolicy(publisher('AllowEventBridgeRulesToPublish', EVENTBRIDGE, rules));
-    for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
-    for (const url of props.webhooks) this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
-    Tags.of(this).add(props.protectionTag, 'true');
+    const elsewhere = [...(topicPolicyHere ? [] : ['topic']), ...(this.key && !keyPolicyHere?.statementAdded ? ['key'] : [])];
+    if (elsewhere.length > 0) {
+      Annotations.of(this).addInfo(
+        `The alert ${elsewhere.join(' and ')} ${elsewhere.length > 1 ? 'are imported, so their policies are' : 'is imported, so its policy is'} written elsewhere: ${elsewhere.length > 1 ? 'they' : 'it'} must let CloudWatch alarms and EventBridge rules of account ${account} publish (and encrypt), as this construct's statements do (SNS developer guide, "Enable compatibility between event sources from AWS services and encrypted topics"), or alerts are dropped.`,
+      );
+    }
+    for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const url of props.webhooks ?? []) this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    // Only what this construct creates: a topic brought in is its owner's to tag.
+    if (!props.topic) Tags.of(this).add(props.protectionTag ?? DEFAULT_PROTECTION_TAG, 'true');
   }
 }

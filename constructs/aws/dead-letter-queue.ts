@@ -20,20 +20,27 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 import { acknowledge } from './acknowledge.ts';
 
 export interface RuleDeliveryProps {
   /** Name of the dead-letter queue and of its depth alarm (unique per account and region). */
   readonly queueName: string;
-  /** The custom bus the rules are on. @default the default event bus */
+  /**
+   * The custom bus the rules are on (their metrics carry its name).
+   * @default - the default event bus
+   */
   readonly eventBusName?: string;
   /**
    * Where the alarms notify. Leave it out where the alert topic is in another account or region: the
    * alarms' state changes then reach it through the forwarding rule for alarms (event-forwarding.ts).
-   * @default no alarm action
+   * @default - no alarm action
    */
   readonly topic?: sns.ITopic;
-  /** Tag key marking the queue and alarms as protected by the SCPs (value "true"). @default no tag */
+  /**
+   * Tag key marking the queue and alarms as protected by the SCPs (value "true").
+   * @default 'guardrails:protected'
+   */
   readonly protectionTag?: string;
 }
 
@@ -70,7 +77,7 @@ export class RuleDelivery extends Construct {
       alarmDescription: `Events EventBridge could not deliver to a guardrails rule's target are waiting in the SQS queue ${props.queueName}: alerts were lost from the central bus or topic. Fix the target, then redrive or read the messages.`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: DELIVERY_ALARM_PERIOD }),
     });
-    if (props.protectionTag) Tags.of(this).add(props.protectionTag, 'true');
+    Tags.of(this).add(props.protectionTag ?? DEFAULT_PROTECTION_TAG, 'true');
   }
 
   /** Lets EventBridge put the rules' undeliverable events in the queue, and alarms on each rule's failures. */

@@ -22,18 +22,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FORWARDING_ROLE_NAME } from '../../core/aws/pipeline-names.ts';
 import { FORWARDING_RULE_PREFIX, RESOURCE_PREFIX } from '../../core/aws/self-protection-rules.ts';
+import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 import { acknowledge } from './acknowledge.ts';
 import { RuleDelivery } from './dead-letter-queue.ts';
 import { ALARM_RULE_SUFFIX, ALL_MANAGEMENT_EVENTS, alarmStateChangePattern, eventRuleName, type RealtimeRule } from './realtime-rules.ts';
 
 export interface EventForwardingProps {
-  /** The central bus (core/aws/pipeline-names.ts, pipelineNames(aws).centralBusArn). */
+  /** ARN of the central bus the matches go to (RealtimeRules' bus; pipelineNames(aws).centralBusArn in core/aws/pipeline-names.ts). */
   readonly centralBusArn: string;
   /** The real-time rules (AlarmPlan.realtime); may be empty where only alarms are to be forwarded. */
   readonly rules: readonly RealtimeRule[];
   /**
    * An existing forwarding role (with events:PutEvents on the central bus) instead of one created here.
-   * @default a role named FORWARDING_ROLE_NAME, created as `roleRegion` says
+   * @default - a role named guardrails-event-forwarding (FORWARDING_ROLE_NAME, which the SCPs exempt), created as `roleRegion` says
    */
   readonly role?: iam.IRole;
   /**
@@ -41,10 +42,13 @@ export interface EventForwardingProps {
    * In an environment-agnostic template (the StackSet's) this becomes a CloudFormation condition on
    * AWS::Region. Deploy that region first (a StackSet's RegionOrder; a stack dependency between CDK
    * stacks), so the role exists before the other regions' rules deliver with it.
-   * @default the role is created wherever this construct is
+   * @default - the role is created wherever this construct is
    */
   readonly roleRegion?: string;
-  /** Tag key marking the rules, role, queue and alarms as protected by the SCPs (value "true"). @default no tag */
+  /**
+   * Tag key marking the rules, role, queue and alarms as protected by the SCPs (value "true").
+   * @default 'guardrails:protected'
+   */
   readonly protectionTag?: string;
 }
 
@@ -90,7 +94,8 @@ export class EventForwarding extends Construct {
         this.role = iam.Role.fromRoleArn(this, 'ForwardingRoleByName', roleArn, { mutable: false });
       } else this.role = this.createdRole;
     }
-    this.delivery = new RuleDelivery(this, 'Delivery', { queueName: FORWARDING_DEAD_LETTER_QUEUE, protectionTag: props.protectionTag });
+    const protectionTag = props.protectionTag ?? DEFAULT_PROTECTION_TAG;
+    this.delivery = new RuleDelivery(this, 'Delivery', { queueName: FORWARDING_DEAD_LETTER_QUEUE, protectionTag });
     const rule = (ruleId: string, name: string, description: string, eventPattern: Record<string, unknown>, state: string) => {
       const cfn = new events.CfnRule(this, ruleId, {
         name,
@@ -113,6 +118,6 @@ export class EventForwarding extends Construct {
     this.rules = forwarded.map((r) => r.rule);
     this.alarmRule = alarms.rule;
     this.delivery.watch([...forwarded, alarms]);
-    if (props.protectionTag) Tags.of(this).add(props.protectionTag, 'true');
+    Tags.of(this).add(protectionTag, 'true');
   }
 }

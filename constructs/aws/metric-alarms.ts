@@ -23,14 +23,20 @@ import { acknowledgeForwardedAlarm } from './dead-letter-queue.ts';
 export type MetricAlarmRule = MetricRulePlan;
 
 export interface MetricAlarmsProps {
+  /** The organization trail's log group (OrganizationTrail's `logGroup`, or your own), in this account and region. */
   readonly logGroup: logs.ILogGroup;
   /**
    * Alarm action, only where the alert topic is in this account and region and no EventForwarding runs
    * here (it would forward the same alarms, and every alert would arrive twice).
-   * @default no alarm action: an EventForwarding in this account and region forwards the alarms
+   * @default - no alarm action: an EventForwarding in this account and region forwards the alarms
    */
   readonly topic?: sns.ITopic;
+  /** The compiled CloudWatch rules (AlarmPlan.metric, core/aws/alarm-plan.ts): one metric filter and alarm each, at most 100. */
   readonly rules: readonly MetricAlarmRule[];
+  /**
+   * CloudWatch namespace of the filters' metrics.
+   * @default 'CloudApiGuardrails'
+   */
   readonly namespace?: string;
 }
 

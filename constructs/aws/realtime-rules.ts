@@ -21,19 +21,33 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RealtimeRulePlan } from '../../core/aws/alarm-plan.ts';
-import { ALERT_RULE_PREFIX } from '../../core/aws/self-protection-rules.ts';
+import { ALERT_RULE_PREFIX, CENTRAL_BUS_NAME } from '../../core/aws/self-protection-rules.ts';
+import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 import { RuleDelivery } from './dead-letter-queue.ts';
 
 /** A compiled EventBridge rule (core/aws/alarm-plan.ts). */
 export type RealtimeRule = RealtimeRulePlan;
 
 export interface RealtimeRulesProps {
-  readonly busName: string;
+  /** The organization whose accounts may put events on the bus (aws:PrincipalOrgID in the bus policy). */
   readonly organizationId: string;
-  /** The alert topic (alarm-topic.ts), in the same account and region. */
+  /**
+   * The alert topic (AlarmTopic's `topic`, or your own), in the same account and region; its policy must let
+   * EventBridge rules of this account publish.
+   */
   readonly topic: sns.ITopic;
+  /** The real-time rules (AlarmPlan.realtime, core/aws/alarm-plan.ts); may be empty (then only forwarded alarms are published). */
   readonly rules: readonly RealtimeRule[];
-  readonly protectionTag: string;
+  /**
+   * Name of the central event bus the member accounts forward to (pipelineNames' centralBusArn names it too).
+   * @default 'guardrails-central'
+   */
+  readonly busName?: string;
+  /**
+   * Tag key marking the rules, queue and alarms as protected by the SCPs (value "true").
+   * @default 'guardrails:protected'
+   */
+  readonly protectionTag?: string;
 }
 
 /** Rule state that also matches read-only CloudTrail management events (EventBridge PutRule, State). */
@@ -79,9 +93,11 @@ export class RealtimeRules extends Construct {
 
   constructor(scope: Construct, id: string, props: RealtimeRulesProps) {
     super(scope, id);
-    this.bus = new events.CfnEventBus(this, 'Bus', { name: props.busName });
+    const busName = props.busName ?? CENTRAL_BUS_NAME;
+    const protectionTag = props.protectionTag ?? DEFAULT_PROTECTION_TAG;
+    this.bus = new events.CfnEventBus(this, 'Bus', { name: busName });
     new events.CfnEventBusPolicy(this, 'OrganizationMayPutEvents', {
-      eventBusName: props.busName,
+      eventBusName: busName,
       statementId: 'OrganizationAccountsForwardEvents',
       statement: {
         Effect: 'Allow',
@@ -93,15 +109,15 @@ export class RealtimeRules extends Construct {
     }).node.addDependency(this.bus);
     this.delivery = new RuleDelivery(this, 'Delivery', {
       queueName: ALERT_DEAD_LETTER_QUEUE,
-      eventBusName: props.busName,
+      eventBusName: busName,
       topic: props.topic,
-      protectionTag: props.protectionTag,
+      protectionTag,
     });
     const rule = (ruleId: string, name: string, description: string, eventPattern: Record<string, unknown>, state: string, inputTransformer: events.CfnRule.InputTransformerProperty) => {
       const cfn = new events.CfnRule(this, ruleId, {
         name,
         description: description.slice(0, 512),
-        eventBusName: props.busName,
+        eventBusName: busName,
         eventPattern,
         state,
         // An SNS target takes no RoleArn: EventBridge publishes under the topic's resource policy.
@@ -124,7 +140,7 @@ export class RealtimeRules extends Construct {
     this.rules = realtime.map((r) => r.rule);
     this.alarmRule = alarms.rule;
     this.delivery.watch([...realtime, alarms]);
-    Tags.of(this).add(props.protectionTag, 'true');
+    Tags.of(this).add(protectionTag, 'true');
   }
 }
 

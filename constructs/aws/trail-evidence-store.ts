@@ -5,34 +5,77 @@
  * account, where only this bucket's and key's own policies protect it, so Object Lock defaults to
  * COMPLIANCE and the bucket policy itself denies the governance bypass and lock changes.
  * Everything is RETAINed: deleting the stack must never delete evidence.
+ *
+ * Used on its own, `new TrailEvidenceStore(scope, 'Evidence', { organizationId, breakGlassRoleArns })` is the
+ * single-account layout's store for a trail named guardrails-org-trail in this account and region; hand its
+ * `bucket` to OrganizationTrail, which then uses its key too. It refuses an empty break-glass list, as the
+ * config does (core/aws/perimeter-safety.ts): the bucket policy would deny lock changes to everyone.
  */
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import type { TrailResourceNames } from '../../core/aws/trail-names.ts';
+import { missingBreakGlassProblem } from '../../core/aws/perimeter-safety.ts';
+import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
+import { DEFAULT_TRAIL_NAME, trailResourceNames, type TrailResourceNames } from '../../core/aws/trail-names.ts';
+import { ConfigError } from '../../core/config/config-error.ts';
 import { acknowledge } from './acknowledge.ts';
+import { allowTrailToEncrypt, allowTrailToWrite } from './cloudtrail-access.ts';
 
 export interface TrailEvidenceStoreProps {
-  /** Names of every resource, shared with the trail and the protection SCPs. */
-  readonly names: TrailResourceNames;
+  /** The organization id: CloudTrail writes member accounts' log files under AWSLogs/<organization id>/. */
   readonly organizationId: string;
-  /** The management account, where the organization trail is created. */
-  readonly managementAccountId: string;
-  /** Default Object Lock retention of log objects, in days. */
-  readonly objectLockDays: number;
-  /** GOVERNANCE can be bypassed with s3:BypassGovernanceRetention (which the SCPs and the bucket policy deny); COMPLIANCE never. */
-  readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
-  readonly archiveAfterDays: number;
-  readonly deepArchiveAfterDays: number;
-  /** Expire log objects after this many days; undefined keeps them forever. */
-  readonly expireAfterDays?: number;
-  /** Break-glass role ARN patterns: the only principals that may change retention or the lock. */
+  /**
+   * Break-glass role ARN patterns: the only principals that may change retention or the lock (a Deny on
+   * everyone else in the bucket policy). Must not be empty.
+   */
   readonly breakGlassRoleArns: readonly string[];
-  /** Tag key marking resources the protection SCPs guard (value "true"). */
-  readonly protectionTag: string;
+  /**
+   * The management account, where the organization trail is created.
+   * @default - this stack's account (the single-account layout)
+   */
+  readonly managementAccountId?: string;
+  /**
+   * Names of every resource, shared with the trail and the protection SCPs (core/aws/trail-names.ts).
+   * @default - the names of a trail called 'guardrails-org-trail' in `managementAccountId` and this stack's region, with the bucket and key in this stack's account
+   */
+  readonly names?: TrailResourceNames;
+  /**
+   * Default Object Lock retention of log objects, in days.
+   * @default 365
+   */
+  readonly objectLockDays?: number;
+  /**
+   * GOVERNANCE can be bypassed with s3:BypassGovernanceRetention (which the SCPs and the bucket policy deny); COMPLIANCE never, by anyone.
+   * @default - COMPLIANCE where no SCP protects the bucket (this stack is the management account's, or its account is unknown), else GOVERNANCE
+   */
+  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /**
+   * Days before log objects move to Glacier Instant Retrieval (and noncurrent versions to Deep Archive).
+   * @default 90
+   */
+  readonly archiveAfterDays?: number;
+  /**
+   * Days before log objects move to Glacier Deep Archive; must come after `archiveAfterDays`.
+   * @default 365
+   */
+  readonly deepArchiveAfterDays?: number;
+  /**
+   * Expire log objects after this many days; must outlast `objectLockDays` and `deepArchiveAfterDays`.
+   * @default - never: log objects are kept forever
+   */
+  readonly expireAfterDays?: number;
+  /**
+   * Tag key marking resources the protection SCPs guard (value "true").
+   * @default 'guardrails:protected'
+   */
+  readonly protectionTag?: string;
 }
+
+/** The props with every default applied. */
+type ResolvedProps = Required<Omit<TrailEvidenceStoreProps, 'expireAfterDays'>> & Pick<TrailEvidenceStoreProps, 'expireAfterDays'>;
 
 /** Object Lock changes the bucket policy denies to everyone but break-glass. */
 export const LOCK_CHANGE_ACTIONS = ['s3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration', 's3:PutObjectRetention', 's3:PutObjectLegalHold'] as const;
@@ -42,8 +85,14 @@ export class TrailEvidenceStore extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string, props: TrailEvidenceStoreProps) {
+  constructor(scope: Construct, id: string, given: TrailEvidenceStoreProps) {
     super(scope, id);
+    // Server access logs are granted by bucket policy, whatever the app's feature flags: without this flag
+    // aws-cdk-lib grants them by the LogDeliveryWrite ACL, which BUCKET_OWNER_ENFORCED (ACLs off) refuses.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const noBreakGlass = missingBreakGlassProblem(given.breakGlassRoleArns);
+    if (noBreakGlass) throw new ConfigError(`${this.node.path} props.breakGlassRoleArns`, noBreakGlass.problem, noBreakGlass.fix);
+    const props = resolveProps(this, given);
     const { names } = props;
 
     this.key = new kms.Key(this, 'Key', {
@@ -52,7 +101,8 @@ export class TrailEvidenceStore extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    grantKeyToCloudTrail(this.key, names.trailArn, props.managementAccountId);
+    const trail = { trailArn: names.trailArn, managementAccountId: props.managementAccountId, organizationId: props.organizationId };
+    allowTrailToEncrypt(this.key, trail);
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       ...evidenceBucketProps(props),
@@ -85,32 +135,9 @@ export class TrailEvidenceStore extends Construct {
     acknowledge(this.bucket, {
       'NIST.800.53.R5-S3BucketReplicationEnabled': 'Object Lock and versioning protect the logs in place; cross-region replication needs a destination bucket the user owns.',
     });
-    this.allowOrganizationTrail(props);
+    allowTrailToWrite(this.bucket, trail);
     this.denyLockChanges(props);
     Tags.of(this).add(props.protectionTag, 'true');
-  }
-
-  /**
-   * The bucket policy AWS documents for an organization trail (CloudTrail user guide, "Amazon S3 bucket
-   * policy for CloudTrail", organization trail): ACL check and writes under AWSLogs/<management
-   * account>/ and AWSLogs/<organization id>/, each scoped to this one trail by aws:SourceArn.
-   */
-  private allowOrganizationTrail(props: TrailEvidenceStoreProps): void {
-    const { names } = props;
-    const cloudtrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
-    const fromTheTrail = { StringEquals: { 'aws:SourceArn': names.trailArn } };
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'AWSCloudTrailAclCheck', principals: [cloudtrail], actions: ['s3:GetBucketAcl'], resources: [this.bucket.bucketArn], conditions: fromTheTrail }),
-    );
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AWSCloudTrailWrite',
-        principals: [cloudtrail],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`AWSLogs/${props.managementAccountId}/*`), this.bucket.arnForObjects(`AWSLogs/${props.organizationId}/*`)],
-        conditions: { StringEquals: { 'aws:SourceArn': names.trailArn, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-      }),
-    );
   }
 
   /**
@@ -118,7 +145,7 @@ export class TrailEvidenceStore extends Construct {
    * no SCP applies, so this Deny in the bucket's own policy is what stops its admins (S3 user guide,
    * "Object Lock": bypassing governance mode needs s3:BypassGovernanceRetention).
    */
-  private denyLockChanges(props: TrailEvidenceStoreProps): void {
+  private denyLockChanges(props: ResolvedProps): void {
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyRetentionAndLockChangesButBreakGlass',
@@ -133,7 +160,7 @@ export class TrailEvidenceStore extends Construct {
 }
 
 /** What both buckets share: private, TLS-only, versioned, retained, archived as they age. */
-function evidenceBucketProps(props: TrailEvidenceStoreProps): s3.BucketProps {
+function evidenceBucketProps(props: ResolvedProps): s3.BucketProps {
   return {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -146,7 +173,7 @@ function evidenceBucketProps(props: TrailEvidenceStoreProps): s3.BucketProps {
 }
 
 /** Cheaper tiers as logs age; expiry only if asked (and never inside the Object Lock period: validated). */
-function lifecycle(props: TrailEvidenceStoreProps): s3.LifecycleRule {
+function lifecycle(props: ResolvedProps): s3.LifecycleRule {
   return {
     id: 'archive-audit-logs',
     transitions: [
@@ -159,39 +186,20 @@ function lifecycle(props: TrailEvidenceStoreProps): s3.LifecycleRule {
   };
 }
 
-/**
- * The key policy AWS documents for trails (CloudTrail user guide, "Configure AWS KMS key policies for
- * CloudTrail"), for a trail in another account: CloudTrail may encrypt for this one trail; readers in
- * the key's own account may decrypt log files of the management account's trails.
- */
-function grantKeyToCloudTrail(key: kms.Key, trailArn: string, managementAccountId: string): void {
-  const cloudtrailPrincipal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
-  const trailContext = `arn:aws:cloudtrail:*:${managementAccountId}:trail/*`;
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudTrailToEncryptLogs',
-      principals: [cloudtrailPrincipal],
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext } },
-    }),
-  );
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudTrailToDescribeKey',
-      principals: [cloudtrailPrincipal],
-      actions: ['kms:DescribeKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
-    }),
-  );
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowLogReadersInThisAccountToDecrypt',
-      principals: [new iam.AccountRootPrincipal()],
-      actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
-      resources: ['*'],
-      conditions: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailContext } },
-    }),
-  );
+/** The defaults of the props, in the construct (the config passes the values the user resolved). */
+function resolveProps(scope: Construct, props: TrailEvidenceStoreProps): ResolvedProps {
+  const { account, region } = Stack.of(scope);
+  const managementAccountId = props.managementAccountId ?? account;
+  // No SCP applies to the management account's resources; where the account is unknown, assume so.
+  const unprotected = Token.isUnresolved(account) || account === managementAccountId;
+  return {
+    ...props,
+    managementAccountId,
+    names: props.names ?? trailResourceNames({ trail: { name: DEFAULT_TRAIL_NAME }, accounts: { management: managementAccountId, logArchive: account }, homeRegion: region }),
+    objectLockDays: props.objectLockDays ?? 365,
+    objectLockMode: props.objectLockMode ?? (unprotected ? 'COMPLIANCE' : 'GOVERNANCE'),
+    archiveAfterDays: props.archiveAfterDays ?? 90,
+    deepArchiveAfterDays: props.deepArchiveAfterDays ?? 365,
+    protectionTag: props.protectionTag ?? DEFAULT_PROTECTION_TAG,
+  };
 }

@@ -2,12 +2,12 @@
  * CloudShell: an environment outside a VPC runs on AWS's network, where the network perimeter cannot
  * see it (aws.cloudShell: block | vpcOnly | allow). Break-glass is exempt.
  */
-import type { AwsModel, TrustedContext } from '../config/model.ts';
+import type { TrustedContext } from '../config/model.ts';
 import type { PolicyStatement } from './policy-document.ts';
-import type { ControlStatement, PerimeterNote } from './perimeter-statements.ts';
+import type { ControlStatement, PerimeterNote, PerimeterSettings } from './perimeter-statements.ts';
 import { exceptPrincipals } from './scp-exemptions.ts';
 
-export function cloudShellStatements(aws: AwsModel, trusted: TrustedContext, notes: PerimeterNote[]): ControlStatement[] {
+export function cloudShellStatements(aws: Pick<PerimeterSettings, 'cloudShell' | 'breakGlassRoleArns'>, trusted: TrustedContext, notes: PerimeterNote[]): ControlStatement[] {
   const exempt = exceptPrincipals(aws.breakGlassRoleArns);
   if (aws.cloudShell === 'allow') {
     notes.push({ control: 'cloudShell', note: 'aws.cloudShell is "allow": CloudShell is only subject to the network perimeter' });

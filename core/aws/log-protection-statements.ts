@@ -4,9 +4,8 @@
  * Break-glass is exempt from all of it; the StackSet execution role also from what it deploys (the
  * kit's tagged resources and their protection tag in member accounts).
  */
-import type { AwsModel } from '../config/model.ts';
 import type { PolicyStatement } from './policy-document.ts';
-import type { ControlStatement } from './perimeter-statements.ts';
+import type { ControlStatement, PerimeterSettings } from './perimeter-statements.ts';
 import { roleProtectionStatements } from './role-protection-statements.ts';
 import { exceptPrincipals, guardianArns } from './scp-exemptions.ts';
 import { tagProtectionStatements } from './tag-protection-statements.ts';
@@ -62,7 +61,7 @@ export const PROTECTED_ACTIONS = {
   organization: ['organizations:LeaveOrganization', 'organizations:DisablePolicyType'],
 } as const;
 
-export function logProtectionStatements(aws: AwsModel): ControlStatement[] {
+export function logProtectionStatements(aws: PerimeterSettings): ControlStatement[] {
   const names = trailResourceNames(aws);
   const exempt = exceptPrincipals(aws.breakGlassRoleArns);
   const bucketArns = [names.bucketName, names.accessLogsBucketName].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);

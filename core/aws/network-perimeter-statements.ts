@@ -17,9 +17,9 @@
  * Default scope: every principal (deny by default). With aws.perimeterIncludeTag, the examples' opt-in
  * scope: only principals tagged <tag>=true, plus the Lambda, EC2 and Glue sessions.
  */
-import type { AwsModel, TrustedContext } from '../config/model.ts';
+import type { TrustedContext } from '../config/model.ts';
 import type { ConditionBlock, PolicyStatement } from './policy-document.ts';
-import type { ControlStatement, PerimeterNote } from './perimeter-statements.ts';
+import type { ControlStatement, PerimeterNote, PerimeterSettings } from './perimeter-statements.ts';
 import { exceptPrincipals, networkExemptArns } from './scp-exemptions.ts';
 
 /**
@@ -67,7 +67,7 @@ export const CODE_SESSION_KEYS = {
   glue: 'glue:CredentialIssuingService',
 } as const;
 
-export function networkPerimeterStatements(aws: AwsModel, trusted: TrustedContext, notes: PerimeterNote[]): ControlStatement[] {
+export function networkPerimeterStatements(aws: PerimeterSettings, trusted: TrustedContext, notes: PerimeterNote[]): ControlStatement[] {
   const { cidrs, awsVpcs, awsVpcEndpointIds } = trusted;
   if (cidrs.length + awsVpcs.length + awsVpcEndpointIds.length === 0) {
     notes.push({ control: 'networkPerimeter', note: 'no trusted networks configured: the network perimeter statement is not generated' });
@@ -127,7 +127,7 @@ export function networkPerimeterStatements(aws: AwsModel, trusted: TrustedContex
  * denied only if it fails all of them; *IfExists makes an absent key count as "outside" (a call through
  * a VPC endpoint has no aws:SourceIp; a call from the Internet has no aws:SourceVpc).
  */
-function outsideTrustedNetworks(aws: AwsModel, trusted: TrustedContext): ConditionBlock {
+function outsideTrustedNetworks(aws: PerimeterSettings, trusted: TrustedContext): ConditionBlock {
   const { cidrs, awsVpcs, awsVpcEndpointIds } = trusted;
   const notTrustedVpc: Record<string, readonly string[]> = {};
   if (awsVpcs.length > 0) notTrustedVpc['aws:SourceVpc'] = awsVpcs.map((v) => v.id);
@@ -146,7 +146,7 @@ function outsideTrustedNetworks(aws: AwsModel, trusted: TrustedContext): Conditi
  * through the VPC we trust (examples' SourceVPCRegion statements). One statement per region keeps each
  * self-contained.
  */
-function vpcRegionPairing(aws: AwsModel, trusted: TrustedContext): PolicyStatement[] {
+function vpcRegionPairing(aws: PerimeterSettings, trusted: TrustedContext): PolicyStatement[] {
   const exempt = exceptPrincipals([...aws.breakGlassRoleArns, ...aws.automationRoleArns]);
   const regions = [...new Set(trusted.awsVpcs.map((v) => v.region))].sort();
   return regions.map((region) => ({

@@ -13,6 +13,29 @@ import type { PolicyStatement } from './policy-document.ts';
 import { cloudShellStatements } from './cloudshell-statements.ts';
 import { logProtectionStatements } from './log-protection-statements.ts';
 import { networkPerimeterStatements } from './network-perimeter-statements.ts';
+import type { TrailNaming } from './trail-names.ts';
+
+/**
+ * What the SCP statements and their packing read from the AWS model: the config fills it
+ * (core/config/validate.ts), and so can a caller without a config file (perimeter-plan.ts,
+ * planPerimeterPolicies).
+ */
+export type PerimeterSettings = Pick<
+  AwsModel,
+  | 'partition'
+  | 'breakGlassRoleArns'
+  | 'automationRoleArns'
+  | 'cloudShell'
+  | 'protectionTag'
+  | 'perimeterExemptionTag'
+  | 'perimeterIncludeTag'
+  | 'modes'
+  | 'targets'
+  | 'scpSizeBudget'
+  | 'maxPoliciesPerTarget'
+  | 'existingPoliciesPerTarget'
+> &
+  TrailNaming;
 
 export interface ControlStatement {
   readonly control: ControlName;
@@ -30,7 +53,7 @@ export interface PerimeterStatements {
   readonly notes: readonly PerimeterNote[];
 }
 
-export function perimeterStatements(aws: AwsModel, trusted: TrustedContext): PerimeterStatements {
+export function perimeterStatements(aws: PerimeterSettings, trusted: TrustedContext): PerimeterStatements {
   const notes: PerimeterNote[] = [];
   const statements: ControlStatement[] = [
     ...networkPerimeterStatements(aws, trusted, notes),

@@ -25,7 +25,7 @@ export const ROLE_CHANGE_ACTIONS = [
   'iam:DeleteRole',
 ] as const;
 
-export function roleProtectionStatements(aws: AwsModel): PolicyStatement[] {
+export function roleProtectionStatements(aws: Pick<AwsModel, 'partition' | 'breakGlassRoleArns' | 'automationRoleArns'>): PolicyStatement[] {
   const kit = kitRoleArns(aws);
   return [
     {

@@ -19,12 +19,17 @@ export const IDENTITY_CENTER_ATTRIBUTE_ACTIONS = [
   'sso:DeleteInstanceAccessControlAttributeConfiguration',
 ] as const;
 
+/** The protection tag the config defaults to (aws.protectionTag) and the constructs default to when used on their own. */
+export const DEFAULT_PROTECTION_TAG = 'guardrails:protected';
+/** The perimeter-exemption tag the config defaults to (aws.perimeterExemptionTag). */
+export const DEFAULT_PERIMETER_EXEMPTION_TAG = 'guardrails:perimeter-exempt';
+
 /** The tag keys the SCPs decide on. */
 export function guardedTagKeys(aws: Pick<AwsModel, 'protectionTag' | 'perimeterExemptionTag' | 'perimeterIncludeTag'>): string[] {
   return [aws.protectionTag, aws.perimeterExemptionTag, ...(aws.perimeterIncludeTag ? [aws.perimeterIncludeTag] : [])];
 }
 
-export function tagProtectionStatements(aws: AwsModel): PolicyStatement[] {
+export function tagProtectionStatements(aws: Pick<AwsModel, 'partition' | 'breakGlassRoleArns' | 'protectionTag' | 'perimeterExemptionTag' | 'perimeterIncludeTag'>): PolicyStatement[] {
   return [
     {
       // Action "*", as aws-samples/data-perimeter-policy-examples' ProtectDataPerimeterTags

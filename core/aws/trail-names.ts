@@ -25,7 +25,27 @@ export interface TrailResourceNames {
   readonly logGroupKeyAlias: string;
 }
 
-export function trailResourceNames(aws: Pick<AwsModel, 'trail' | 'accounts' | 'homeRegion'>): TrailResourceNames {
+/** The trail name the config defaults to (aws.trail.name) and the constructs default to when used on their own. */
+export const DEFAULT_TRAIL_NAME = 'guardrails-org-trail';
+
+/** The trail's CloudWatch Logs group, in the trail's account. */
+export function trailLogGroupName(trailName: string): string {
+  return `/guardrails/${trailName}`;
+}
+
+/** The alias of the log group's own key. */
+export function trailLogGroupKeyAlias(trailName: string): string {
+  return `alias/${trailName}-logs`;
+}
+
+/** What the names derive from: the trail name, the accounts of the trail and of its bucket, and the home region. */
+export interface TrailNaming {
+  readonly trail: Pick<AwsModel['trail'], 'name'>;
+  readonly accounts: Pick<AwsModel['accounts'], 'management' | 'logArchive'>;
+  readonly homeRegion: string;
+}
+
+export function trailResourceNames(aws: TrailNaming): TrailResourceNames {
   const { name } = aws.trail;
   const { management, logArchive } = aws.accounts;
   const region = aws.homeRegion;
@@ -38,8 +58,8 @@ export function trailResourceNames(aws: Pick<AwsModel, 'trail' | 'accounts' | 'h
     accessLogsBucketName: `${name}-access-logs-${logArchive}-${region}`,
     keyAlias: `alias/${name}`,
     keyAliasArn: `arn:aws:kms:${region}:${logArchive}:alias/${name}`,
-    logGroupName: `/guardrails/${name}`,
-    logGroupArnPattern: `arn:aws:logs:*:${management}:log-group:/guardrails/${name}`,
-    logGroupKeyAlias: `alias/${name}-logs`,
+    logGroupName: trailLogGroupName(name),
+    logGroupArnPattern: `arn:aws:logs:*:${management}:log-group:${trailLogGroupName(name)}`,
+    logGroupKeyAlias: trailLogGroupKeyAlias(name),
   };
 }

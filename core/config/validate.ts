@@ -12,10 +12,20 @@ import {
   publicEgressProblem,
   type Network,
 } from '../net/cidr.ts';
+import { enforceWithoutTargetsProblem, enforceWithoutTrustedContextProblem, missingBreakGlassProblem } from '../aws/perimeter-safety.ts';
 import { awsRegionProblem } from './aws-regions.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
 import type { AwsModel, AzureModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
 import { roleArnProblem } from './role-arn.ts';
+import { activityLogDeploymentProblem } from '../azure/activity-log-checks.ts';
+import { breakGlassProblem, enforceWithoutTrustedLocationProblem, workloadIdentityExemptionProblem } from '../azure/conditional-access-checks.ts';
+import { missingAuditConfigsProblem } from '../gcp/audit-config.ts';
+import {
+  automationBindsNothingProblem,
+  automationEnforceWithoutNetworksProblem,
+  breakGlassMembersProblem,
+  enforceWithoutTrustedNetworksProblem,
+} from '../gcp/access-checks.ts';
 import type { AwsPartition, ControlName, Mode, ParsedConfig } from './schema.ts';
 
 const CONTROLS: readonly ControlName[] = ['networkPerimeter', 'cloudShell', 'logProtection'];
@@ -77,27 +87,22 @@ function azureModel(config: ParsedConfig, trusted: TrustedContext, warnings: Con
   const azure = config.azure!;
   const users = config.breakGlass.azure?.userObjectIds ?? [];
   const groups = config.breakGlass.azure?.groupObjectIds ?? [];
-  if (users.length + groups.length === 0) {
-    throw new ConfigError('breakGlass.azure', 'has no userObjectIds or groupObjectIds; every Conditional Access policy must exclude an emergency-access account', 'Add the object id of at least one break-glass user (cloud-only, excluded from MFA registration policies).');
-  }
+  // The same checks refuse the same input to the ConditionalAccess and AzureAuditLogging components (core/azure).
+  const breakGlass = breakGlassProblem(users.length, groups.length, { users: 'userObjectIds', groups: 'groupObjectIds' });
+  if (breakGlass) throw new ConfigError('breakGlass.azure', breakGlass.problem, breakGlass.fix);
   const namedLocations = config.trustedNetworks.azure?.namedLocationIds ?? [];
-  if (config.mode === 'enforce' && trusted.cidrs.length + namedLocations.length === 0) {
-    throw new ConfigError('mode', 'enforce with no trustedNetworks.cidrs or trustedNetworks.azure.namedLocationIds would block Azure management from everywhere', 'Add trusted networks, or keep mode: report.');
-  }
-  if (azure.activityLogDeployment === 'policy' && !azure.managementGroupId) {
-    throw new ConfigError('azure.managementGroupId', 'is required when activityLogDeployment is policy', 'Name the management group that holds the subscriptions, or use perSubscription.');
-  }
-  if (azure.activityLogDeployment === 'perSubscription' && azure.subscriptionIds.length === 0) {
-    throw new ConfigError('azure.subscriptionIds', 'is empty, so no subscription would send its Activity Log anywhere', 'List the subscriptions, or set activityLogDeployment: policy with a managementGroupId.');
-  }
-  if (azure.childManagementGroupIds.length > 0 && !azure.managementGroupId) {
-    throw new ConfigError('azure.childManagementGroupIds', 'needs azure.managementGroupId, the group they sit under', 'Set managementGroupId, or remove childManagementGroupIds.');
-  }
+  const untrusted = enforceWithoutTrustedLocationProblem(config.mode, trusted.cidrs.length + namedLocations.length, { trusted: 'trustedNetworks.cidrs or trustedNetworks.azure.namedLocationIds' });
+  if (untrusted) throw new ConfigError('mode', untrusted.problem, untrusted.fix);
+  const deployment = activityLogDeploymentProblem(
+    { deployment: azure.activityLogDeployment, managementGroupId: azure.managementGroupId, subscriptionCount: azure.subscriptionIds.length, childManagementGroupCount: azure.childManagementGroupIds.length },
+    { deployment: 'activityLogDeployment', managementGroupId: 'azure.managementGroupId' },
+  );
+  if (deployment) throw new ConfigError(`azure.${deployment.field}`, deployment.problem, deployment.fix);
   const automation = config.automation.azure?.servicePrincipalObjectIds ?? [];
-  if (azure.workloadIdentityConditionalAccess && automation.length === 0) {
-    const problem = 'is empty while azure.workloadIdentityConditionalAccess is on, so every service principal of the tenant, the deploying pipeline included, is blocked outside the trusted locations';
-    if (config.mode === 'enforce') throw new ConfigError('automation.azure.servicePrincipalObjectIds', problem, 'List the object ids of the service principals that must keep working (CI/CD, this stack\'s deployer), or keep mode: report.');
-    warnings.push({ path: 'automation.azure.servicePrincipalObjectIds', message: `${problem}; list the CI/CD principals before enforce` });
+  const workload = workloadIdentityExemptionProblem(azure.workloadIdentityConditionalAccess, automation.length, { workloadIdentities: 'azure.workloadIdentityConditionalAccess' });
+  if (workload) {
+    if (config.mode === 'enforce') throw new ConfigError('automation.azure.servicePrincipalObjectIds', workload.problem, workload.fix);
+    warnings.push({ path: 'automation.azure.servicePrincipalObjectIds', message: `${workload.problem}; list the CI/CD principals before enforce` });
   }
   if (azure.lockImmutability) {
     warnings.push({
@@ -119,15 +124,14 @@ function azureModel(config: ParsedConfig, trusted: TrustedContext, warnings: Con
 function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): GcpModel {
   const gcp = config.gcp!;
   const members = config.breakGlass.gcp?.members ?? [];
-  if (members.length === 0) {
-    throw new ConfigError('breakGlass.gcp.members', 'is empty; the IAM deny policy and access levels need a way back in', 'Add at least one break-glass identity, e.g. user:breakglass@example.com.');
-  }
+  // The same checks refuse the same input to the GcpContextAwareAccess and GcpAuditLogging components (core/gcp).
+  const breakGlass = breakGlassMembersProblem(members.length);
+  if (breakGlass) throw new ConfigError('breakGlass.gcp.members', breakGlass.problem, breakGlass.fix);
   if (!gcp.adminGroup.directoryId) {
     throw new ConfigError('gcp.adminGroup.directoryId', `is missing for ${gcp.adminGroup.email}; GcpUserAccessBinding binds a group by its directory id, not its email`, `Run: gcloud identity groups describe ${gcp.adminGroup.email} --format='value(name)' and use the part after groups/.`);
   }
-  if (config.mode === 'enforce' && trusted.cidrs.length === 0) {
-    throw new ConfigError('mode', 'enforce with no trustedNetworks.cidrs would make the GCP access level deny every admin', 'Add trustedNetworks.cidrs, or keep mode: report.');
-  }
+  const untrusted = enforceWithoutTrustedNetworksProblem(config.mode, trusted.cidrs.length, { trusted: 'trustedNetworks.cidrs' });
+  if (untrusted) throw new ConfigError('mode', untrusted.problem, untrusted.fix);
   if (gcp.lockLogBucket) {
     warnings.push({ path: 'gcp.lockLogBucket', message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted' });
   }
@@ -135,11 +139,8 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   // organization's existing DATA_READ/DATA_WRITE logging. The kit merges instead, so it must see the existing
   // configuration (core/gcp/audit-config.ts); it refuses rather than guess.
   if (!gcp.existingAuditConfigs) {
-    throw new ConfigError(
-      'gcp.existingAuditConfigs',
-      `is missing; IamAuditConfig replaces the organization's audit logging for each service it writes (allServices${gcp.dataAccessServices.map((s) => `, ${s}`).join('')}), so the kit must merge with what is there`,
-      `Run: gcloud organizations get-iam-policy ${gcp.organizationId} --format=json and paste its auditConfigs list (or [] if there is none).`,
-    );
+    const missing = missingAuditConfigsProblem(gcp.organizationId, gcp.dataAccessServices);
+    throw new ConfigError('gcp.existingAuditConfigs', missing.problem, missing.fix);
   }
   const managed = new Set(['allServices', ...gcp.dataAccessServices]);
   gcp.existingAuditConfigs.forEach((existing, i) => {
@@ -164,12 +165,17 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
       if (problem) throw new ConfigError(path, problem.problem, problem.fix);
       return parsed.cidr;
     });
-    if (automationServiceAccounts.length + access.projectNumbers.length === 0) {
-      throw new ConfigError('gcp.automationAccess', 'binds nothing: automation.gcp.serviceAccounts and gcp.automationAccess.projectNumbers are both empty', 'List the automation service accounts, or the project numbers whose service accounts run automation, or remove automationAccess.');
-    }
-    if ((access.mode ?? config.mode) === 'enforce' && trusted.cidrs.length + extra.length === 0) {
-      throw new ConfigError('gcp.automationAccess.mode', 'enforce with no trustedNetworks.cidrs or gcp.automationAccess.cidrs would refuse every call of the automation service accounts', 'Add the CI runners\' egress ranges to gcp.automationAccess.cidrs, or keep mode: report.');
-    }
+    const bindsNothing = automationBindsNothingProblem(automationServiceAccounts.length + access.projectNumbers.length, {
+      serviceAccounts: 'automation.gcp.serviceAccounts',
+      projectNumbers: 'gcp.automationAccess.projectNumbers',
+      section: 'automationAccess',
+    });
+    if (bindsNothing) throw new ConfigError('gcp.automationAccess', bindsNothing.problem, bindsNothing.fix);
+    const noNetworks = automationEnforceWithoutNetworksProblem(access.mode ?? config.mode, trusted.cidrs.length + extra.length, {
+      networks: 'trustedNetworks.cidrs or gcp.automationAccess.cidrs',
+      extraNetworks: 'gcp.automationAccess.cidrs',
+    });
+    if (noNetworks) throw new ConfigError('gcp.automationAccess.mode', noNetworks.problem, noNetworks.fix);
     return { ...gcp, automationAccess: { ...access, cidrs: aggregate(extra) }, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
   }
   return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
@@ -186,13 +192,9 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   checkAccountLayout(aws, warnings);
   aws.regions.forEach((region, i) => checkRegion(region, `aws.regions[${i}]`, aws.partition));
   const breakGlass = config.breakGlass.aws?.roleArns ?? [];
-  if (breakGlass.length === 0) {
-    throw new ConfigError(
-      'breakGlass.aws.roleArns',
-      'is empty; every preventive control needs a way back in when it misfires',
-      'Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.',
-    );
-  }
+  // The same checks refuse the same input to planPerimeterPolicies and PerimeterPolicies used on their own (core/aws/perimeter-safety.ts).
+  const noBreakGlass = missingBreakGlassProblem(breakGlass);
+  if (noBreakGlass) throw new ConfigError('breakGlass.aws.roleArns', noBreakGlass.problem, noBreakGlass.fix);
   const automation = config.automation.aws?.roleArns ?? [];
   const exempted = [
     ...breakGlass.map((arn, i) => ({ arn, path: `breakGlass.aws.roleArns[${i}]` })),
@@ -206,22 +208,10 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   const modes = Object.fromEntries(CONTROLS.map((c) => [c, aws.controls[c] ?? config.mode])) as Record<ControlName, Mode>;
   const modePath = (control: ControlName) => (aws.controls[control] ? `aws.controls.${control}` : 'mode');
 
-  const hasTrustedContext = trusted.cidrs.length + trusted.awsVpcs.length + trusted.awsVpcEndpointIds.length > 0;
-  if (modes.networkPerimeter === 'enforce' && !hasTrustedContext) {
-    throw new ConfigError(
-      modePath('networkPerimeter'),
-      'enforce with no trusted context would deny every API call from everywhere',
-      'Add trustedNetworks.cidrs or trustedNetworks.aws.vpcIds/vpcEndpointIds, or keep mode: report.',
-    );
-  }
-  const enforced = CONTROLS.filter((c) => modes[c] === 'enforce');
-  if (enforced.length > 0 && aws.targets.length === 0) {
-    throw new ConfigError(
-      'aws.targets',
-      `is empty while ${enforced.join(', ')} ${enforced.length > 1 ? 'are' : 'is'} in enforce mode, so the SCPs would be attached nowhere`,
-      'List the root (r-xxxx), OUs or accounts to attach them to.',
-    );
-  }
+  const untrusted = enforceWithoutTrustedContextProblem(modes.networkPerimeter, trusted, { trusted: 'trustedNetworks.cidrs or trustedNetworks.aws.vpcIds/vpcEndpointIds', report: 'mode: report' });
+  if (untrusted) throw new ConfigError(modePath('networkPerimeter'), untrusted.problem, untrusted.fix);
+  const unattached = enforceWithoutTargetsProblem(modes, aws.targets);
+  if (unattached) throw new ConfigError('aws.targets', unattached.problem, unattached.fix);
   aws.targets.forEach((target, i) => {
     if (target === aws.managementAccountId) {
       warnings.push({

@@ -5,6 +5,9 @@
  * names of core/aws/trail-names.ts and pipeline-names.ts, never by CloudFormation exports.
  */
 import type { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IDependable } from 'constructs';
 import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
@@ -62,10 +65,16 @@ export interface ManagementPartProps {
 /** Management part: what AWS requires there (the organization trail, SCPs, StackSet administration) and the metric alarms on the trail's log group. */
 export function addManagementGuardrails(stack: Stack, props: ManagementPartProps): OrganizationTrail {
   const { aws } = props;
+  const names = trailResourceNames(aws);
   const trail = new OrganizationTrail(stack, 'AuditTrail', {
-    names: trailResourceNames(aws),
-    logGroupRetentionDays: aws.trail.logGroupRetentionDays,
+    trailName: names.trailName,
+    // The evidence store's bucket and key by name (another account's in the AWS SRA layout): their own
+    // policies let this trail write and encrypt (TrailEvidenceStore). CloudTrail accepts the key's alias ARN.
+    bucket: s3.Bucket.fromBucketName(stack, 'TrailBucket', names.bucketName),
+    encryptionKey: kms.Key.fromKeyArn(stack, 'TrailKey', names.keyAliasArn),
+    logGroupRetention: aws.trail.logGroupRetentionDays as logs.RetentionDays,
     insights: aws.trail.insights,
+    organizationId: aws.organizationId,
     protectionTag: aws.protectionTag,
     evidence: props.evidence,
   });
