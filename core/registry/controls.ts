@@ -134,7 +134,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('constructs/aws/organization-trail.ts', 'OrganizationTrail'), ref('core/aws/trail-names.ts', 'trailResourceNames')],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: ['aws-cloudtrail-tampering', 'aws-cis-cloudtrail-config-changes', 'aws-org-trail-trusted-access-removed', 'guardrails-trail-changed'],
-    tests: [T.awsStack, T.awsSimulation],
+    tests: ['test/constructs/aws/organization-trail.test.ts', T.awsStack, T.awsSimulation],
   },
   {
     id: 'aws-evidence-store',
@@ -156,7 +156,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('constructs/aws/trail-evidence-store.ts', 'TrailEvidenceStore'), ref('core/aws/protection-summary.ts', 'protectionSummary')],
     composedIn: [ADD_EVIDENCE],
     watchedBy: ['aws-cis-s3-bucket-policy-changes', 'aws-cis-cmk-disabled-or-deleted'],
-    tests: [T.awsStack, T.awsSimulation],
+    tests: ['test/constructs/aws/trail-evidence-store.test.ts', T.awsStack, T.awsSimulation],
   },
   {
     id: 'aws-scp-network-perimeter',
@@ -185,7 +185,7 @@ const AWS: readonly RegistryEntry[] = [
     composedIn: [ADD_MANAGEMENT],
     rules: { generated: [SHADOW_RULES] },
     watchedBy: [...SCP_WATCHERS, 'aws-cli-outside-trusted-networks'],
-    tests: [T.scpPlan, T.scpSimulation, T.shadowRules, T.awsStack, T.awsSimulation],
+    tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.shadowRules, T.awsStack, T.awsSimulation],
   },
   {
     id: 'aws-scp-cloudshell',
@@ -197,7 +197,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('core/aws/cloudshell-statements.ts', 'cloudShellStatements'), PERIMETER_POLICIES, PLAN_PERIMETER],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: [...SCP_WATCHERS, 'aws-cli-in-cloudshell', 'aws-cloudshell-environment-activity'],
-    tests: [T.scpPlan, T.scpSimulation],
+    tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation],
   },
   {
     id: 'aws-scp-log-protection',
@@ -209,7 +209,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('core/aws/log-protection-statements.ts', 'logProtectionStatements'), PERIMETER_POLICIES, PLAN_PERIMETER, ref('core/aws/scp-exemptions.ts', 'guardianArns')],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: SCP_WATCHERS,
-    tests: [T.scpPlan, T.scpSimulation, T.awsSimulation],
+    tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.awsSimulation],
   },
   {
     id: 'aws-scp-role-protection',
@@ -221,7 +221,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('core/aws/role-protection-statements.ts', 'roleProtectionStatements'), ref('core/aws/scp-exemptions.ts', 'kitRoleArns'), PERIMETER_POLICIES],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: SCP_WATCHERS,
-    tests: [T.scpPlan, T.scpSimulation, T.awsSimulation],
+    tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.awsSimulation],
   },
   {
     id: 'aws-scp-tag-protection',
@@ -233,7 +233,7 @@ const AWS: readonly RegistryEntry[] = [
     implementation: [ref('core/aws/tag-protection-statements.ts', 'tagProtectionStatements'), PERIMETER_POLICIES],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: SCP_WATCHERS,
-    tests: [T.scpPlan, T.scpSimulation, T.awsSimulation],
+    tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.awsSimulation],
   },
   {
     id: 'aws-realtime-rules',
@@ -252,7 +252,7 @@ const AWS: readonly RegistryEntry[] = [
     composedIn: [ADD_ALARM_PIPELINE],
     rules: { catalog: { product: 'aws', target: 'eventbridge' }, generated: [SELF_PROTECTION_RULES, SHADOW_RULES] },
     watchedBy: ['guardrails-alerting-changed'],
-    tests: [T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.selfProtection, T.conformance, T.eventbridgeEvaluator],
+    tests: ['test/constructs/aws/alarm-topic.test.ts', 'test/constructs/aws/dead-letter-queue.test.ts', 'test/constructs/aws/realtime-rules.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.selfProtection, T.conformance, T.eventbridgeEvaluator],
   },
   {
     id: 'aws-event-forwarding',
@@ -270,7 +270,7 @@ const AWS: readonly RegistryEntry[] = [
     composedIn: [ADD_MANAGEMENT, ADD_MANAGEMENT_FORWARDING, ref('stacks/aws/member-forwarding-stack.ts', 'synthMemberTemplate'), ref('stacks/aws/guardrails-stack.ts', 'ManagementForwardingStack')],
     rules: { catalog: { product: 'aws', target: 'eventbridge' }, generated: [SELF_PROTECTION_RULES, SHADOW_RULES] },
     watchedBy: ['aws-guardrails-forwarding-tampering', 'guardrails-stackset-changed'],
-    tests: [T.awsAlarmPipeline, T.awsAlarmDelivery, T.awsSimulation],
+    tests: ['test/constructs/aws/dead-letter-queue.test.ts', 'test/constructs/aws/event-forwarding.test.ts', 'test/constructs/aws/member-stackset.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.awsSimulation],
   },
   {
     id: 'aws-metric-alarms',
@@ -283,7 +283,7 @@ const AWS: readonly RegistryEntry[] = [
     composedIn: [ADD_MANAGEMENT],
     rules: { catalog: { product: 'aws', target: 'cloudwatch' } },
     watchedBy: ['guardrails-alerting-changed'],
-    tests: [T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.awsTamperRules, T.conformance, T.cloudwatchEvaluator],
+    tests: ['test/constructs/aws/metric-alarms.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.awsTamperRules, T.conformance, T.cloudwatchEvaluator],
   },
   {
     id: 'aws-cloudtrail',
@@ -315,7 +315,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/audit-logging.ts', 'storageAccountName')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-audit-log-store-deleted', 'azure-immutability-policy-changed'],
-    tests: [T.azureProgram, T.azureConfig],
+    tests: ['test/constructs/azure/audit-logging.test.ts', T.azureProgram, T.azureConfig],
   },
   {
     id: 'azure-activity-log-subscriptions',
@@ -327,7 +327,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/audit-logging.ts', 'activityLogToStoragePolicyRule')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-diagnostic-setting-deleted', 'azure-policy-assignment-deleted-or-exempted'],
-    tests: [T.azureProgram],
+    tests: ['test/constructs/azure/audit-logging.test.ts', T.azureProgram],
   },
   {
     id: 'azure-activity-log-management-groups',
@@ -339,7 +339,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [AZURE_AUDIT_LOGGING],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-diagnostic-setting-deleted'],
-    tests: [T.azureProgram, T.azureConfig],
+    tests: ['test/constructs/azure/audit-logging.test.ts', T.azureProgram, T.azureConfig],
   },
   {
     id: 'azure-entra-diagnostics',
@@ -351,7 +351,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [ref('constructs/azure/entra-diagnostics.ts', 'EntraDiagnostics')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-diagnostic-setting-deleted'],
-    tests: [T.azureProgram],
+    tests: ['test/constructs/azure/entra-diagnostics.test.ts', T.azureProgram],
   },
   {
     id: 'azure-diagnostic-settings-protection',
@@ -363,7 +363,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [ref('constructs/azure/diagnostic-settings-protection.ts', 'DiagnosticSettingsProtection'), ref('constructs/azure/diagnostic-settings-protection.ts', 'denyDeleteSettingsRule')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-policy-assignment-deleted-or-exempted', 'azure-diagnostic-setting-deleted'],
-    tests: [T.azureProgram],
+    tests: ['test/constructs/azure/diagnostic-settings-protection.test.ts', T.azureProgram],
   },
   {
     id: 'azure-locks',
@@ -375,7 +375,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/alerts.ts', 'AzureAlerts')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-resource-lock-deleted'],
-    tests: [T.azureProgram],
+    tests: ['test/constructs/azure/alerts.test.ts', 'test/constructs/azure/audit-logging.test.ts', T.azureProgram],
   },
   {
     id: 'azure-conditional-access-users',
@@ -387,7 +387,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [CONDITIONAL_ACCESS, ref('constructs/azure/conditional-access.ts', 'maesterEmergencyAccessConfig')],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-conditional-access-changed', 'azure-conditional-access-policy-weakened', 'azure-cli-signin-outside-trusted-locations', 'azure-device-code-signin', 'azure-management-single-factor-signin'],
-    tests: [T.azureProgram],
+    tests: ['test/constructs/azure/conditional-access.test.ts', T.azureProgram],
   },
   {
     id: 'azure-conditional-access-workload-identities',
@@ -399,7 +399,7 @@ const AZURE: readonly RegistryEntry[] = [
     implementation: [CONDITIONAL_ACCESS],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-conditional-access-changed', 'azure-conditional-access-policy-weakened'],
-    tests: [T.azureProgram, T.azureConfig],
+    tests: ['test/constructs/azure/conditional-access.test.ts', T.azureProgram, T.azureConfig],
   },
   {
     id: 'azure-scheduled-query-alerts',
@@ -412,7 +412,7 @@ const AZURE: readonly RegistryEntry[] = [
     composedIn: [AZURE_PROGRAM],
     rules: { catalog: { product: 'azure', target: 'kql' } },
     watchedBy: ['azure-alerting-disabled', 'azure-alert-processing-rule-written'],
-    tests: [T.azureProgram, T.azureTamperRules, T.conformance, T.kqlCheck],
+    tests: ['test/constructs/azure/alerts.test.ts', T.azureProgram, T.azureTamperRules, T.conformance, T.kqlCheck],
   },
   ...(
     [
@@ -451,7 +451,7 @@ const GCP: readonly RegistryEntry[] = [
     implementation: [GCP_AUDIT_LOGGING, ref('core/gcp/audit-config.ts', 'mergeAuditConfigs')],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-audit-config-changed', 'gcp-org-policy-changed'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/audit-logging.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-audit-sinks',
@@ -463,7 +463,7 @@ const GCP: readonly RegistryEntry[] = [
     implementation: [GCP_AUDIT_LOGGING],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-logging-sink-or-bucket-tampering', 'gcp-log-exclusion-created'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/audit-logging.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-context-aware-access',
@@ -475,7 +475,7 @@ const GCP: readonly RegistryEntry[] = [
     implementation: [GCP_ACCESS, ref('constructs/gcp/context-aware-access.ts', 'IP_SUBNETWORKS_PER_CONDITION')],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-access-context-manager-changed', 'gcp-cloud-sdk-outside-trusted-networks', 'gcp-gcloud-in-cloud-shell'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/context-aware-access.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-automation-access',
@@ -487,7 +487,7 @@ const GCP: readonly RegistryEntry[] = [
     implementation: [GCP_ACCESS],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-access-context-manager-changed'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/context-aware-access.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-vpc-service-controls',
@@ -499,7 +499,7 @@ const GCP: readonly RegistryEntry[] = [
     implementation: [GCP_ACCESS, ref('constructs/gcp/context-aware-access.ts', 'RESTRICTED_SERVICES')],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-access-context-manager-changed', 'gcp-vpc-service-controls-violation'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/context-aware-access.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-iam-deny',
@@ -516,7 +516,7 @@ const GCP: readonly RegistryEntry[] = [
     ],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-iam-deny-policy-changed', 'gcp-org-policy-changed'],
-    tests: [T.gcpProgram],
+    tests: ['test/constructs/gcp/context-aware-access.test.ts', T.gcpProgram],
   },
   {
     id: 'gcp-log-alerts',
@@ -529,7 +529,7 @@ const GCP: readonly RegistryEntry[] = [
     composedIn: [GCP_PROGRAM],
     rules: { catalog: { product: 'gcp', target: 'gcp' } },
     watchedBy: ['gcp-alerting-deleted'],
-    tests: [T.gcpProgram, T.gcpTamperRules, T.conformance, T.gcpEvaluator],
+    tests: ['test/constructs/gcp/log-alerts.test.ts', T.gcpProgram, T.gcpTamperRules, T.conformance, T.gcpEvaluator],
   },
   {
     id: 'gcp-audit-logs',

@@ -106,6 +106,18 @@ describe('the controls registry', () => {
     expect(REGISTRY.filter((e) => e.tests.length === 0).map((e) => e.id), 'entries without a test').toEqual([]);
   });
 
+  it('names the test of its own of every construct it is implemented by', () => {
+    // constructs/<cloud>/<name>.ts is tested alone in test/constructs/<cloud>/<name>.test.ts (through its public props).
+    const missing = REGISTRY.flatMap((e) =>
+      e.implementation
+        .filter((r) => r.file.startsWith('constructs/'))
+        .map((r) => `test/${r.file.replace(/\.ts$/, '.test.ts')}`)
+        .filter((t) => existsSync(join(root, t)) && !e.tests.includes(t))
+        .map((t) => `${e.id}: ${t}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('names only config keys the schema has', () => {
     const unknown = REGISTRY.flatMap((e) => e.configKeys.filter((key) => !inSchema(key)).map((key) => `${e.id}: ${key}`));
     expect(unknown).toEqual([]);
