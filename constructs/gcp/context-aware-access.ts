@@ -30,8 +30,8 @@ import * as iam from '@pulumi/gcp/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../../core/config/config-error.ts';
 import {
+  accessLevelWithoutNetworksProblem,
   automationBindsNothingProblem,
-  automationEnforceWithoutNetworksProblem,
   breakGlassMembersProblem,
   enforceWithoutTrustedNetworksProblem,
 } from '../../core/gcp/access-checks.ts';
@@ -53,10 +53,10 @@ export interface GcpContextAwareAccessArgs {
   /**
    * Public egress ranges (IPv4/IPv6 CIDRs) admins may call Google Cloud from: the "guardrails trusted
    * networks" access level. Each must be a public range of /8 or longer (/32 for IPv6), never 0.0.0.0/0 (plain
-   * strings: they are checked when the component is built).
-   * @default []
+   * strings: they are checked when the component is built). At least one, in either mode: an access level
+   * needs at least one condition (core/gcp/access-checks.ts).
    */
-  readonly trustedCidrs?: readonly string[];
+  readonly trustedCidrs: readonly string[];
   /**
    * Also require a managed device in the admin level (device attributes need a paid Chrome Enterprise
    * Premium subscription; never used in the service-account level, where it would deny every call).
@@ -119,7 +119,6 @@ export interface GcpContextAwareAccessArgs {
 /** Defaults of the optional args; the config's defaults for the same settings are the same (a test holds them together). */
 export const GCP_CONTEXT_AWARE_ACCESS_DEFAULTS = {
   mode: 'report' as Mode,
-  trustedCidrs: [] as readonly string[],
   devicePolicy: { requireScreenLock: true, requireCorpOwned: false },
   automationMembers: [] as readonly pulumi.Input<string>[],
   vpcScProjects: [] as readonly pulumi.Input<string>[],
@@ -143,7 +142,7 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
   const at = (field: string) => `GcpContextAwareAccess '${name}' args.${field}`;
   const d = GCP_CONTEXT_AWARE_ACCESS_DEFAULTS;
   const mode = args.mode ?? d.mode;
-  const trustedCidrs = args.trustedCidrs ?? d.trustedCidrs;
+  const trustedCidrs = args.trustedCidrs ?? [];
   const checkCidrs = (cidrs: readonly string[], field: string) =>
     cidrs.forEach((text, i) => {
       const parsed = parseNetwork(text);
@@ -167,6 +166,8 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
   checkCidrs(trustedCidrs, 'trustedCidrs');
   const untrusted = enforceWithoutTrustedNetworksProblem(mode, trustedCidrs.length, { trusted: 'trustedCidrs' });
   if (untrusted) throw new ConfigError(at('mode'), untrusted.problem, untrusted.fix);
+  const noLevel = accessLevelWithoutNetworksProblem(trustedCidrs.length, { trusted: 'trustedCidrs' });
+  if (noLevel) throw new ConfigError(at('trustedCidrs'), noLevel.problem, noLevel.fix);
   if (args.accessPolicy?.existing && args.accessPolicy.args) {
     throw new ConfigError(at('accessPolicy'), 'has both existing and args', 'Pass existing to use yours, or args to tune the one the component creates, not both.');
   }
@@ -185,8 +186,6 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
     if (bindsNothing) throw new ConfigError(at('automation'), bindsNothing.problem, bindsNothing.fix);
     const automationMode = args.automation.mode ?? mode;
     const cidrs = aggregate([...trustedCidrs, ...extra]);
-    const noNetworks = automationEnforceWithoutNetworksProblem(automationMode, cidrs.length, { networks: 'trustedCidrs or automation.cidrs', extraNetworks: 'automation.cidrs' });
-    if (noNetworks) throw new ConfigError(at('automation.mode'), noNetworks.problem, noNetworks.fix);
     automation = { mode: automationMode, cidrs, serviceAccounts, projectNumbers };
   }
   return {

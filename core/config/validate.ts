@@ -21,8 +21,8 @@ import { activityLogDeploymentProblem } from '../azure/activity-log-checks.ts';
 import { breakGlassProblem, enforceWithoutTrustedLocationProblem, workloadIdentityExemptionProblem } from '../azure/conditional-access-checks.ts';
 import { missingAuditConfigsProblem } from '../gcp/audit-config.ts';
 import {
+  accessLevelWithoutNetworksProblem,
   automationBindsNothingProblem,
-  automationEnforceWithoutNetworksProblem,
   breakGlassMembersProblem,
   enforceWithoutTrustedNetworksProblem,
 } from '../gcp/access-checks.ts';
@@ -132,6 +132,8 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   }
   const untrusted = enforceWithoutTrustedNetworksProblem(config.mode, trusted.cidrs.length, { trusted: 'trustedNetworks.cidrs' });
   if (untrusted) throw new ConfigError('mode', untrusted.problem, untrusted.fix);
+  const noLevel = accessLevelWithoutNetworksProblem(trusted.cidrs.length, { trusted: 'trustedNetworks.cidrs' });
+  if (noLevel) throw new ConfigError('trustedNetworks.cidrs', noLevel.problem, noLevel.fix);
   if (gcp.lockLogBucket) {
     warnings.push({ path: 'gcp.lockLogBucket', message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted' });
   }
@@ -171,11 +173,6 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
       section: 'automationAccess',
     });
     if (bindsNothing) throw new ConfigError('gcp.automationAccess', bindsNothing.problem, bindsNothing.fix);
-    const noNetworks = automationEnforceWithoutNetworksProblem(access.mode ?? config.mode, trusted.cidrs.length + extra.length, {
-      networks: 'trustedNetworks.cidrs or gcp.automationAccess.cidrs',
-      extraNetworks: 'gcp.automationAccess.cidrs',
-    });
-    if (noNetworks) throw new ConfigError('gcp.automationAccess.mode', noNetworks.problem, noNetworks.fix);
     return { ...gcp, automationAccess: { ...access, cidrs: aggregate(extra) }, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
   }
   return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };

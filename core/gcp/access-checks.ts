@@ -24,6 +24,21 @@ export function enforceWithoutTrustedNetworksProblem(mode: 'report' | 'enforce',
   return { problem: `enforce with no ${names.trusted} would make the GCP access level deny every admin`, fix: `Add ${names.trusted}, or keep mode: report.` };
 }
 
+/**
+ * In any mode, the admin access level is a basic level whose conditions are the trusted networks, and
+ * Access Context Manager requires at least one condition (BasicLevel.conditions: "Required. A list of
+ * requirements for the AccessLevel to be granted",
+ * https://cloud.google.com/dotnet/docs/reference/Google.Identity.AccessContextManager.V1/latest/Google.Identity.AccessContextManager.V1.BasicLevel):
+ * with no networks, even report mode would fail at `pulumi up`.
+ */
+export function accessLevelWithoutNetworksProblem(trustedCount: number, names: { readonly trusted: string }): SafetyProblem | undefined {
+  if (trustedCount > 0) return undefined;
+  return {
+    problem: `is empty, and GCP context-aware access needs it: an access level must have at least one condition, so the admin access level cannot be created without ${names.trusted}, even in report mode`,
+    fix: `Add your egress ranges to ${names.trusted}.`,
+  };
+}
+
 /** Service-account access with no service account and no project to bind. */
 export function automationBindsNothingProblem(
   boundCount: number,
@@ -33,18 +48,5 @@ export function automationBindsNothingProblem(
   return {
     problem: `binds nothing: ${names.serviceAccounts} and ${names.projectNumbers} are both empty`,
     fix: `List the automation service accounts, or the project numbers whose service accounts run automation, or remove ${names.section}.`,
-  };
-}
-
-/** Enforced, the service-account level admits only its networks: with none, every automation call is refused. */
-export function automationEnforceWithoutNetworksProblem(
-  mode: 'report' | 'enforce',
-  networkCount: number,
-  names: { readonly networks: string; readonly extraNetworks: string },
-): SafetyProblem | undefined {
-  if (mode !== 'enforce' || networkCount > 0) return undefined;
-  return {
-    problem: `enforce with no ${names.networks} would refuse every call of the automation service accounts`,
-    fix: `Add the CI runners' egress ranges to ${names.extraNetworks}, or keep mode: report.`,
   };
 }

@@ -25,7 +25,7 @@ async function refusal(construct: () => unknown): Promise<string> {
 }
 
 const ORG = '123456789012';
-const minimal: GcpContextAwareAccessArgs = { organizationId: ORG, adminGroupDirectoryId: '03cqmetx1abcdef', breakGlassMembers: ['user:breakglass@example.com'] };
+const minimal: GcpContextAwareAccessArgs = { organizationId: ORG, adminGroupDirectoryId: '03cqmetx1abcdef', breakGlassMembers: ['user:breakglass@example.com'], trustedCidrs: ['198.51.100.0/24'] };
 const exceptions = (planned: PlannedResource[]) =>
   (inputsOfType(planned, ':DenyPolicy')[0] as { rules: { denyRule: { exceptionPrincipals: string[] } }[] }).rules.map((r) => r.denyRule.exceptionPrincipals);
 
@@ -104,18 +104,21 @@ describe('GcpContextAwareAccess refuses what the config refuses', () => {
   });
 
   it('enforce with no trusted network, or a trusted range that is not a public egress range', async () => {
-    expect(await refused({ ...minimal, mode: 'enforce' })).toBe(
+    expect(await refused({ ...minimal, mode: 'enforce', trustedCidrs: [] })).toBe(
       "GcpContextAwareAccess 'access' args.mode: enforce with no trustedCidrs would make the GCP access level deny every admin. Add trustedCidrs, or keep mode: report.",
     );
     expect(await refused({ ...minimal, trustedCidrs: ['::/0'] })).toMatch(/^GcpContextAwareAccess 'access' args\.trustedCidrs\[0\]: ::\/0 trusts the whole Internet/);
   });
 
-  it('service-account access that binds nothing, or is enforced with no network', async () => {
+  it('no trusted network even in report mode: an access level needs at least one condition', async () => {
+    expect(await refused({ ...minimal, trustedCidrs: [] })).toBe(
+      "GcpContextAwareAccess 'access' args.trustedCidrs: is empty, and GCP context-aware access needs it: an access level must have at least one condition, so the admin access level cannot be created without trustedCidrs, even in report mode. Add your egress ranges to trustedCidrs.",
+    );
+  });
+
+  it('service-account access that binds nothing', async () => {
     expect(await refused({ ...minimal, automation: { cidrs: ['198.51.100.0/24'] } })).toBe(
       "GcpContextAwareAccess 'access' args.automation: binds nothing: automation.serviceAccounts and automation.projectNumbers are both empty. List the automation service accounts, or the project numbers whose service accounts run automation, or remove automation.",
-    );
-    expect(await refused({ ...minimal, automation: { mode: 'enforce', projectNumbers: ['333333333333'] } })).toBe(
-      "GcpContextAwareAccess 'access' args.automation.mode: enforce with no trustedCidrs or automation.cidrs would refuse every call of the automation service accounts. Add the CI runners' egress ranges to automation.cidrs, or keep mode: report.",
     );
   });
 
@@ -128,6 +131,6 @@ describe('GcpContextAwareAccess defaults', () => {
   it('are the config\'s defaults for the same settings', () => {
     const parsed = configSchema.parse({ gcp: { organizationId: ORG, logProjectId: 'acme-logs', adminGroup: { email: 'admins@example.com' }, devicePolicy: {} } });
     const d = GCP_CONTEXT_AWARE_ACCESS_DEFAULTS;
-    expect([d.mode, d.trustedCidrs, d.vpcScProjects, d.devicePolicy]).toEqual([parsed.mode, parsed.trustedNetworks.cidrs, parsed.gcp!.vpcScProjects, parsed.gcp!.devicePolicy]);
+    expect([d.mode, d.vpcScProjects, d.devicePolicy]).toEqual([parsed.mode, parsed.gcp!.vpcScProjects, parsed.gcp!.devicePolicy]);
   });
 });

@@ -200,11 +200,12 @@ describe('context-aware access for automation service accounts', () => {
     expect(bindings(await plan(exampleModel((c) => delete c.gcp.automationAccess)))).toEqual([]);
   });
 
-  it('refuses a binding with nothing to bind, and enforce with no networks', () => {
+  it('refuses a binding with nothing to bind, and access levels with no networks', () => {
     expect(errorOf(() => exampleModel((c) => (c.automation.gcp.serviceAccounts = []))))
       .toBe('gcp.automationAccess: binds nothing: automation.gcp.serviceAccounts and gcp.automationAccess.projectNumbers are both empty. List the automation service accounts, or the project numbers whose service accounts run automation, or remove automationAccess.');
-    expect(errorOf(() => exampleModel((c) => ((c.trustedNetworks.cidrs = []), (c.gcp.automationAccess.mode = 'enforce')))))
-      .toBe("gcp.automationAccess.mode: enforce with no trustedNetworks.cidrs or gcp.automationAccess.cidrs would refuse every call of the automation service accounts. Add the CI runners' egress ranges to gcp.automationAccess.cidrs, or keep mode: report.");
+    // Report mode too: Access Context Manager requires at least one condition per basic access level.
+    expect(errorOf(() => exampleModel((c) => (c.trustedNetworks.cidrs = []))))
+      .toBe('trustedNetworks.cidrs: is empty, and GCP context-aware access needs it: an access level must have at least one condition, so the admin access level cannot be created without trustedNetworks.cidrs, even in report mode. Add your egress ranges to trustedNetworks.cidrs.');
     expect(errorOf(() => exampleModel((c) => (c.gcp.automationAccess.cidrs = ['10.0.0.0/8'])))).toMatch(/^gcp\.automationAccess\.cidrs\[0\]: /);
   });
 });
