@@ -1,7 +1,9 @@
 /**
  * `guardrails plan --cloud all` (AWS assembly with cdk-nag, both Pulumi plans, report, ATT&CK layer)
  * against `cdk synth` alone (bin/aws.ts as the CDK CLI runs it), interleaved in the same run, median of
- * `runs`. The ratio is what the one command costs over the synth a user would run anyway.
+ * `runs`. The ratio is what the one command costs over the synth a user would run anyway. Both run from
+ * the sources through tsx, so the ratio compares the work, not the loaders (`npm run bench -- package`
+ * compares the build with tsx).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { timeApp } from './synth.ts';
 function timePlan(cloud: string): number {
   const out = mkdtempSync(join(tmpdir(), 'bench-plan-'));
   const start = performance.now();
-  const result = spawnSync(process.execPath, ['bin/guardrails.js', 'plan', '--cloud', cloud, '--out', out], { encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/guardrails.ts', 'plan', '--cloud', cloud, '--out', out], { encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
   if (result.status !== 0) throw new Error(`plan --cloud ${cloud} failed: ${result.stderr}`);
   return performance.now() - start;
 }

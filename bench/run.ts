@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each reported against a baseline measured in the same run.
- * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, simulation, detect).
+ * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, simulation, detect, package).
  */
 import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
@@ -9,6 +9,7 @@ import { benchAlarmScale } from './alarm-scale.ts';
 import { benchPulumiScale } from './pulumi-scale.ts';
 import { benchPlan } from './plan.ts';
 import { benchOrganizationSimulation } from './organization-simulation.ts';
+import { benchPackage } from './package.ts';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
@@ -36,3 +37,4 @@ if (wanted('pulumi')) for (const line of benchPulumiScale()) console.log(line);
 if (wanted('plan')) for (const line of benchPlan()) console.log(line);
 if (wanted('detect')) for (const line of await benchDetect()) console.log(line);
 if (wanted('simulation')) for (const line of await benchOrganizationSimulation()) console.log(line);
+if (wanted('package')) for (const line of benchPackage()) console.log(line);

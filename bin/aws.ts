@@ -12,9 +12,9 @@ import { buildAwsApp } from '../stacks/aws/app.ts';
 import { planAlarms } from '../core/aws/alarm-plan.ts';
 import { loadCatalog } from '../core/detection/catalog.ts';
 import { RuleError } from '../core/detection/rule-error.ts';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../core/package-files.ts';
 
-const RULES_DIR = fileURLToPath(new URL('../detections', import.meta.url));
+const RULES_DIR = packagePath('detections');
 
 async function main(): Promise<void> {
   // Context is read from a throwaway App: constructing one writes nothing.

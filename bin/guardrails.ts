@@ -1,6 +1,8 @@
+#!/usr/bin/env node
 /**
- * The `guardrails` command (package bin, via bin/guardrails.js): core/cli/main.ts on this process's
- * arguments, environment and streams.
+ * The `guardrails` command: core/cli/main.ts on this process's arguments, environment and streams.
+ * The package bin is its build, dist/bin/guardrails.js (plain Node, no tsx); in the checkout,
+ * `node --import tsx bin/guardrails.ts` runs the sources.
  */
 import { runCli } from '../core/cli/main.ts';
 

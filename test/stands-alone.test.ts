@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sourceBin } from './helpers/guardrails-bin.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TEXT = /\.(ts|js|mjs|json|ya?ml|md|sh)$|^\.ci\/run$|^[^/.]+$/;
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'out']);
+const TEXT = /\.(ts|js|mjs|json|ya?ml|md|sh)$|^\.ci\/[^/]+$|^[^/.]+$/;
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'out', 'dist']);
 
 /** Files a clone would have: tracked ones, plus new ones not yet committed (so the check works while editing). */
 function trackedFiles(): string[] {
@@ -62,7 +63,8 @@ describe('a copy of the tracked files in an empty directory', () => {
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
     expect(readdirSync(fresh)).toEqual(['repo']);
 
-    const detect = spawnSync(process.execPath, ['bin/guardrails.js', 'detect', 'examples/logs/', '--format', 'ndjson'], { cwd: copy, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+    // The command from the copy's sources (dist/ is build output, not a tracked file; see helpers/guardrails-bin.ts).
+    const detect = spawnSync(process.execPath, [...sourceBin(copy), 'detect', 'examples/logs/', '--format', 'ndjson'], { cwd: copy, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
     expect(detect.status, detect.stderr).toBe(0);
     expect(detect.stdout).toContain('"rule":"aws-cloudtrail-tampering"');
 

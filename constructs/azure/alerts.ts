@@ -8,8 +8,8 @@
  * are evaluated on the Activity Log itself, not on the workspace
  * (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-types#activity-log-alerts).
  */
-import * as authorization from '@pulumi/azure-native/authorization';
-import * as monitor from '@pulumi/azure-native/monitor';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
+import * as monitor from '@pulumi/azure-native/monitor/index.js';
 import * as pulumi from '@pulumi/pulumi';
 import { AZURE_AUDIT_LOGGING_DEFAULTS } from './audit-logging.ts';
 

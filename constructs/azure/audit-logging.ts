@@ -22,13 +22,13 @@
  * tunes what is created. Used on its own, the component refuses what the config refuses for the same settings
  * (core/azure/activity-log-checks.ts).
  */
-import * as authorization from '@pulumi/azure-native/authorization';
-import * as monitor from '@pulumi/azure-native/monitor';
-import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
-import * as policyinsights from '@pulumi/azure-native/policyinsights';
-import { Provider } from '@pulumi/azure-native/provider';
-import * as resources from '@pulumi/azure-native/resources';
-import * as storage from '@pulumi/azure-native/storage';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
+import * as monitor from '@pulumi/azure-native/monitor/index.js';
+import * as operationalinsights from '@pulumi/azure-native/operationalinsights/index.js';
+import * as policyinsights from '@pulumi/azure-native/policyinsights/index.js';
+import { Provider } from '@pulumi/azure-native/provider.js';
+import * as resources from '@pulumi/azure-native/resources/index.js';
+import * as storage from '@pulumi/azure-native/storage/index.js';
 import * as pulumi from '@pulumi/pulumi';
 import { activityLogDeploymentProblem, type ActivityLogDeployment } from '../../core/azure/activity-log-checks.ts';
 import { ConfigError } from '../../core/config/config-error.ts';

@@ -10,8 +10,8 @@
  * and locks are exempt from denyAction, so the way out stays open: delete this assignment first (Pulumi does,
  * on destroy, because the assignment depends on the settings it protects).
  */
-import * as authorization from '@pulumi/azure-native/authorization';
-import { Provider } from '@pulumi/azure-native/provider';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
+import { Provider } from '@pulumi/azure-native/provider.js';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { SETTING_NAMES } from './audit-logging.ts';

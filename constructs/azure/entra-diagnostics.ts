@@ -4,7 +4,7 @@
  * Global Administrator or Security Administrator create it, never a service principal: run the stack
  * once as such a user with `azure.entraDiagnostics: true`, and let pipelines run with it false.
  */
-import * as aadiam from '@pulumi/azure-native/aadiam';
+import * as aadiam from '@pulumi/azure-native/aadiam/index.js';
 import * as pulumi from '@pulumi/pulumi';
 import { SETTING_NAMES } from './audit-logging.ts';
 

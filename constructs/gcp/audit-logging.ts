@@ -20,10 +20,10 @@
  * organization's existing ones, as the config does (core/gcp/audit-config.ts).
  * Sink destinations: https://cloud.google.com/logging/docs/export/configure_export_v2#dest-path.
  */
-import * as logging from '@pulumi/gcp/logging';
-import * as organizations from '@pulumi/gcp/organizations';
-import * as orgpolicy from '@pulumi/gcp/orgpolicy';
-import * as projects from '@pulumi/gcp/projects';
+import * as logging from '@pulumi/gcp/logging/index.js';
+import * as organizations from '@pulumi/gcp/organizations/index.js';
+import * as orgpolicy from '@pulumi/gcp/orgpolicy/index.js';
+import * as projects from '@pulumi/gcp/projects/index.js';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { mergeAuditConfigs, missingAuditConfigsProblem, type AuditConfig } from '../../core/gcp/audit-config.ts';

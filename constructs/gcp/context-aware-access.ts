@@ -25,8 +25,8 @@
  * member, enforce with no trusted network, service-account access that binds nothing or, enforced, has no
  * network; and a trusted CIDR that is not a public egress range (core/net/cidr.ts).
  */
-import * as accesscontextmanager from '@pulumi/gcp/accesscontextmanager';
-import * as iam from '@pulumi/gcp/iam';
+import * as accesscontextmanager from '@pulumi/gcp/accesscontextmanager/index.js';
+import * as iam from '@pulumi/gcp/iam/index.js';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../../core/config/config-error.ts';
 import {

@@ -3,7 +3,7 @@
  * organization sink routes there. Each names its rule and the response in its documentation, and is
  * rate-limited (required for log-match conditions) so a burst of scripted calls is one page, not fifty.
  */
-import * as monitoring from '@pulumi/gcp/monitoring';
+import * as monitoring from '@pulumi/gcp/monitoring/index.js';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface LogAlertRule {

@@ -5,19 +5,19 @@
  * imported when it runs, so `--help`, `--version` and `validate` start without loading what `plan` or
  * `detect` need.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { oneOf, parseArgs, UsageError } from './args.ts';
 import { COMMAND_HELP, COMMANDS, overview, type Command } from './help.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { PLAN_CLOUDS } from './plan.ts';
 import { RuleError } from '../detection/rule-error.ts';
 import { PRODUCTS, TARGETS } from '../detection/rule.ts';
+import { packagePath, packageRoot, packageVersion } from '../package-files.ts';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGE_RULES = fileURLToPath(new URL('../../detections', import.meta.url));
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// The package's own files, from the sources (tsx, tests) and from dist/ alike (core/package-files.ts).
+const PACKAGE_ROOT = packageRoot();
+const PACKAGE_RULES = packagePath('detections');
+const VERSION = packageVersion();
 
 type Options = Record<string, string | true>;
 

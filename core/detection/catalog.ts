@@ -17,6 +17,7 @@ import { placeholderValues } from './placeholders.ts';
 import { loadRules } from './rule-loader.ts';
 import type { Rule, Target } from './rule.ts';
 import { kqlTableFor } from './logsources/kql-table-for.ts';
+import { packagePath } from '../package-files.ts';
 
 export interface CatalogRule {
   readonly rule: Rule;
@@ -24,7 +25,8 @@ export interface CatalogRule {
   readonly matches: Predicate;
 }
 
-export const DEFAULT_RULES_DIR = 'detections';
+/** The shipped catalog: detections/ of this package (the checkout or node_modules/cloud-api-guardrails). */
+export const packagedRulesDir = (): string => packagePath('detections');
 
 /** Which targets can run rules of a product at all. */
 export const TARGETS_FOR_PRODUCT: Record<Rule['logsource']['product'], readonly Target[]> = {
@@ -41,7 +43,8 @@ export function bindRules(rules: readonly Rule[], model: GuardrailsModel): Catal
   });
 }
 
-export function loadCatalog(model: GuardrailsModel, directory = DEFAULT_RULES_DIR): CatalogRule[] {
+/** The rules in `directory` (default: the shipped catalog) bound to `model`. */
+export function loadCatalog(model: GuardrailsModel, directory: string = packagedRulesDir()): CatalogRule[] {
   return bindRules(loadRules(directory), model);
 }
 

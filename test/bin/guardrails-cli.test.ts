@@ -1,5 +1,6 @@
 /**
- * The `guardrails` bin as a user runs it (node bin/guardrails.js, what `npx guardrails` executes).
+ * The `guardrails` command as a user runs it: mostly in-process (core/cli/main.ts), and as a process where
+ * the wiring is what is tested (from the sources, see test/helpers/guardrails-bin.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../core/cli/main.ts';
 import { CORPUS_DIR } from '../helpers/corpus.ts';
+import { sourceBin } from '../helpers/guardrails-bin.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RULES = join(root, 'test/fixtures/rules');
@@ -24,9 +26,9 @@ async function cli(args: string[], cwd = root) {
   return { status, stdout, stderr };
 }
 
-/** The real bin (node bin/guardrails.js), what `npx guardrails` executes. */
-function guardrails(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [join(root, 'bin/guardrails.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+/** The command as a process (bin/guardrails.ts, what the package bin is built from). */
+function guardrails(args: string[]) {
+  const result = spawnSync(process.execPath, [...sourceBin(), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -14,12 +14,13 @@ import { runCli } from '../../core/cli/main.ts';
 import { loadRules } from '../../core/detection/rule-loader.ts';
 import { navigatorLayer45 } from '../helpers/navigator-layer-spec.ts';
 import { editedExample } from '../helpers/config.ts';
+import { sourceBin } from '../helpers/guardrails-bin.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const catalogIds = loadRules(join(root, 'detections')).map((r) => r.id);
 
 function guardrails(args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin/guardrails.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+  return spawnSync(process.execPath, [...sourceBin(), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
 }
 
 describe('guardrails plan --cloud all', () => {
