@@ -20,7 +20,14 @@ interface Run {
 /** Corpus CloudTrail events, varied per copy so nothing is trivially repeated. */
 async function generate(path: string, megabytes: number): Promise<void> {
   const dir = fileURLToPath(new URL('../test/fixtures/corpus/aws', import.meta.url));
-  const files = ['aws_cli_calls.json', 'cloudshell_exec_env.json', 'console_login.json', 'root_usage.json', 'service_originated_and_sdk_benign.json', 'trail_tampering.json'];
+  const files = [
+    'aws_cli_calls.json',
+    'cloudshell_exec_env.json',
+    'console_login.json',
+    'root_usage.json',
+    'service_originated_and_sdk_benign.json',
+    'trail_tampering.json',
+  ];
   const events = files.flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>[]);
   const out = createWriteStream(path);
   let written = 0;
@@ -68,7 +75,9 @@ export async function benchDetect(megabytes = Number(process.env['BENCH_DETECT_M
     const start = performance.now();
     const jq = spawnSync('sh', ['-c', `jq -c '${JQ_FILTER}' '${file}' | wc -l`], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const ms = performance.now() - start;
-    lines.push(`jq, one rule: ${(detect.events / (ms / 1000)).toFixed(0)} events/s (${jq.stdout.trim()} matches) -> detect (whole catalog)/jq (one rule) ratio ${(rate(detect) / (detect.events / (ms / 1000))).toFixed(2)}`);
+    lines.push(
+      `jq, one rule: ${(detect.events / (ms / 1000)).toFixed(0)} events/s (${jq.stdout.trim()} matches) -> detect (whole catalog)/jq (one rule) ratio ${(rate(detect) / (detect.events / (ms / 1000))).toFixed(2)}`,
+    );
   } else {
     lines.push('jq: not available (apt-get failed); skipped');
   }

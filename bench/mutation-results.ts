@@ -9,8 +9,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-interface Mutant { mutatorName: string; replacement?: string; status: string; location: { start: { line: number; column: number } } }
-interface Report { files: Record<string, { mutants: Mutant[] }> }
+interface Mutant {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+interface Report {
+  files: Record<string, { mutants: Mutant[] }>;
+}
 interface Triage {
   /** Folder -> score (percent) and mutant count measured before new tests were written. */
   readonly before: Record<string, { score: number; mutants: number; note: string }>;
@@ -21,7 +28,9 @@ interface Triage {
 const TRIAGE_FILE = 'bench/mutation-triage.json';
 const reports = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync('reports').filter((f) => /^mutation-.*\.json$/.test(f)).map((f) => join('reports', f));
+  : readdirSync('reports')
+      .filter((f) => /^mutation-.*\.json$/.test(f))
+      .map((f) => join('reports', f));
 const triage: Triage = existsSync(TRIAGE_FILE) ? (JSON.parse(readFileSync(TRIAGE_FILE, 'utf8')) as Triage) : { before: {}, mutants: {} };
 
 const byFolder = new Map<string, { detected: number; total: number; report: string }>();
@@ -56,10 +65,12 @@ const lines = [
   '',
   '| Folder | Mutants | Detected | Score | Before new tests |',
   '| --- | --- | --- | --- | --- |',
-  ...[...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, f]) => {
-    const before = triage.before[folder];
-    return `| \`${folder}\` | ${f.total} | ${f.detected} | ${score(f).toFixed(2)}% | ${before ? `${before.score.toFixed(2)}% of ${before.mutants} (${before.note})` : '—'} |`;
-  }),
+  ...[...byFolder]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([folder, f]) => {
+      const before = triage.before[folder];
+      return `| \`${folder}\` | ${f.total} | ${f.detected} | ${score(f).toFixed(2)}% | ${before ? `${before.score.toFixed(2)}% of ${before.mutants} (${before.note})` : '—'} |`;
+    }),
   '',
   '## Surviving and uncovered mutants',
   '',
@@ -69,4 +80,6 @@ const lines = [
   '',
 ];
 writeFileSync('bench/mutation-results.md', lines.join('\n'));
-console.log(`mutation: ${[...byFolder].map(([folder, f]) => `${folder} ${score(f).toFixed(2)}%`).join(', ')}; ${open.length} mutants open, ${untriaged} not triaged`);
+console.log(
+  `mutation: ${[...byFolder].map(([folder, f]) => `${folder} ${score(f).toFixed(2)}%`).join(', ')}; ${open.length} mutants open, ${untriaged} not triaged`,
+);

@@ -36,7 +36,9 @@ function bytesUnder(path: string, keep: (file: string) => boolean = () => true):
 
 /** tsx and every package it pulls in, as installed (optional platform packages only where present). */
 function tsxTreeBytes(): { bytes: number; packages: string[] } {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }>;
+  };
   const seen = new Set<string>();
   const visit = (name: string) => {
     const entry = lock.packages[`node_modules/${name}`];
@@ -76,7 +78,9 @@ function compare(label: string, built: string[], tsx: string[], runs: number): s
 
 export function benchPackage(runs = 5): string[] {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [{ unpackedSize: number; size: number; entryCount: number }];
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [
+    { unpackedSize: number; size: number; entryCount: number },
+  ];
   const always = bytesUnder(join(root, 'package.json')) + bytesUnder(join(root, 'README.md'));
   const sources = SOURCE_DIRS.reduce((sum, dir) => sum + bytesUnder(join(root, dir), (f) => f.endsWith('.ts')), 0);
   const data = DATA.reduce((sum, path) => sum + bytesUnder(join(root, path)), 0);

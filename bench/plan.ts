@@ -15,7 +15,10 @@ import { timeApp } from './synth.ts';
 function timePlan(cloud: string): number {
   const out = mkdtempSync(join(tmpdir(), 'bench-plan-'));
   const start = performance.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/guardrails.ts', 'plan', '--cloud', cloud, '--out', out], { encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/guardrails.ts', 'plan', '--cloud', cloud, '--out', out], {
+    encoding: 'utf8',
+    env: { ...process.env, GUARDRAILS_CONFIG: '' },
+  });
   if (result.status !== 0) throw new Error(`plan --cloud ${cloud} failed: ${result.stderr}`);
   return performance.now() - start;
 }

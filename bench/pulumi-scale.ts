@@ -15,7 +15,12 @@ interface Variant {
 }
 
 const VARIANTS: readonly Variant[] = [
-  { label: 'gcp, VPC-SC projects', cloud: 'gcp', sizes: [1, 100, 1000], edit: 'c.gcp.vpcScProjects = Array.from({ length: n }, (_, i) => String(100000000000 + i))' },
+  {
+    label: 'gcp, VPC-SC projects',
+    cloud: 'gcp',
+    sizes: [1, 100, 1000],
+    edit: 'c.gcp.vpcScProjects = Array.from({ length: n }, (_, i) => String(100000000000 + i))',
+  },
   {
     label: 'azure per-subscription, subscriptions',
     cloud: 'azure',

@@ -16,7 +16,9 @@ const wanted = (name: string) => only.size === 0 || only.has(name);
 
 if (wanted('synth')) {
   const synth = benchSynth();
-  console.log(`synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`);
+  console.log(
+    `synth: full AWS app ${synth.fullMs.toFixed(0)} ms vs empty CDK app ${synth.emptyMs.toFixed(0)} ms (median of 5) -> ratio ${synth.ratio.toFixed(2)}`,
+  );
 }
 
 if (wanted('scp')) {

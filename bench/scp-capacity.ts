@@ -62,10 +62,7 @@ export function capacity(prefix: 24 | 32, budget = 10_240): { networks: number; 
 
 /** Policies needed for 1,000 networks, or the one-line error that explains why they cannot fit. */
 export async function thousandNetworks(kind: 'random /32' | 'contiguous /24'): Promise<string> {
-  const cidrs =
-    kind === 'random /32'
-      ? randomNetworks(1000, 32)
-      : Array.from({ length: 1000 }, (_, i) => `20.${i >> 8}.${i & 255}.0/24`);
+  const cidrs = kind === 'random /32' ? randomNetworks(1000, 32) : Array.from({ length: 1000 }, (_, i) => `20.${i >> 8}.${i & 255}.0/24`);
   try {
     const plan = await planPerimeter(modelWith(cidrs));
     return `${plan.policies.length} policy(ies), ${aggregate(cidrs).length} CIDRs after aggregation, sizes ${plan.policies.map((p) => p.size).join(', ')}`;

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   for (const line of describeProtections(model.aws!)) console.error(line);
   const alarms = planAlarms(model, loadCatalog(model, RULES_DIR));
   for (const note of alarms.notes) console.error(`note: ${note}`);
-  console.error(`alarms: ${alarms.metric.length} CloudWatch metric filters, ${alarms.realtime.length} EventBridge rules (central bus, management account, and every member account and region in ${model.aws!.eventRegions.join(', ')})`);
+  console.error(
+    `alarms: ${alarms.metric.length} CloudWatch metric filters, ${alarms.realtime.length} EventBridge rules (central bus, management account, and every member account and region in ${model.aws!.eventRegions.join(', ')})`,
+  );
   buildAwsApp(model, perimeter, alarms).app.synth();
 }
 

@@ -15,7 +15,12 @@ const config = new pulumi.Config('guardrails');
 const cloud = config.require('cloud');
 let outputs: { maesterConfig?: unknown } = {};
 try {
-  const source = resolveConfigPath({ explicit: config.get('configFile'), explicitFlag: 'guardrails:configFile', env: process.env[CONFIG_ENV_VAR], cwd: process.cwd() });
+  const source = resolveConfigPath({
+    explicit: config.get('configFile'),
+    explicitFlag: 'guardrails:configFile',
+    env: process.env[CONFIG_ENV_VAR],
+    cwd: process.cwd(),
+  });
   if (source.notice) pulumi.log.warn(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);

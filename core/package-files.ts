@@ -14,7 +14,8 @@ export const PACKAGE_NAME = 'cloud-api-guardrails';
 export function findPackageRoot(start: string, name: string = PACKAGE_NAME): string {
   for (let dir = start; ; dir = dirname(dir)) {
     if (packageNameAt(dir) === name) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json named ${name} in ${start} or above it: the package's files were moved (bundled?) without their package`);
+    if (dirname(dir) === dir)
+      throw new Error(`no package.json named ${name} in ${start} or above it: the package's files were moved (bundled?) without their package`);
   }
 }
 

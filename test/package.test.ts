@@ -33,7 +33,9 @@ function node(args: string[], cwd: string) {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 describe('the package', () => {
@@ -65,7 +67,13 @@ describe('the package', () => {
     const script = `for (const e of ${JSON.stringify(ENTRY_POINTS)}) { const m = await import('${pkg.name}/' + e); console.log(e, Object.keys(m).sort().join(',')); }`;
     const loaded = node(['--input-type=module', '-e', script], root);
     expect(loaded.status, loaded.stderr).toBe(0);
-    const names = Object.fromEntries(loaded.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]).map(([e, n]) => [e, n.split(',')]));
+    const names = Object.fromEntries(
+      loaded.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string])
+        .map(([e, n]) => [e, n.split(',')]),
+    );
     expect(names['aws']).toEqual(expect.arrayContaining(['OrganizationTrail', 'PerimeterPolicies', 'AwsGuardrailsStack', 'buildAwsApp', 'planPerimeter']));
     expect(names['azure']).toEqual(expect.arrayContaining(['ConditionalAccess', 'AzureAuditLogging', 'AzureAlerts', 'azureProgram']));
     expect(names['gcp']).toEqual(expect.arrayContaining(['GcpAuditLogging', 'GcpContextAwareAccess', 'GcpLogAlerts', 'gcpProgram']));
@@ -86,14 +94,27 @@ describe('the package', () => {
     expect([...used].filter((name) => !allowed.has(name))).toEqual([]);
     expect(used).toContain('aws-cdk-lib');
     // No relative import still names a .ts file: they are rewritten to .js by the build.
-    const unrewritten = filesUnder(join(root, 'dist')).filter((f) => f.endsWith('.js') && /(?:from\s*|import\s*\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(f, 'utf8')));
+    const unrewritten = filesUnder(join(root, 'dist')).filter(
+      (f) => f.endsWith('.js') && /(?:from\s*|import\s*\(\s*)['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(f, 'utf8')),
+    );
     expect(unrewritten).toEqual([]);
   });
 
   it('ships dist/, the catalog, the schema and the example config, and nothing from test/', () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [
+      { files: { path: string }[] },
+    ];
     const paths = packed.files.map((f) => f.path);
-    for (const file of ['package.json', 'README.md', 'guardrails.schema.json', 'guardrails.example.yaml', 'cdk.json', 'dist/bin/guardrails.js', 'detections/README.md']) expect(paths).toContain(file);
+    for (const file of [
+      'package.json',
+      'README.md',
+      'guardrails.schema.json',
+      'guardrails.example.yaml',
+      'cdk.json',
+      'dist/bin/guardrails.js',
+      'detections/README.md',
+    ])
+      expect(paths).toContain(file);
     for (const target of Object.values(pkg.exports)) {
       if (typeof target !== 'string') expect(paths).toEqual(expect.arrayContaining([target.types, target.default].map((p) => p.replace(/^\.\//, ''))));
     }

@@ -64,12 +64,26 @@ describe('a copy of the tracked files in an empty directory', () => {
     expect(readdirSync(fresh)).toEqual(['repo']);
 
     // The command from the copy's sources (dist/ is build output, not a tracked file; see helpers/guardrails-bin.ts).
-    const detect = spawnSync(process.execPath, [...sourceBin(copy), 'detect', 'examples/logs/', '--format', 'ndjson'], { cwd: copy, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
+    const detect = spawnSync(process.execPath, [...sourceBin(copy), 'detect', 'examples/logs/', '--format', 'ndjson'], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...process.env, GUARDRAILS_CONFIG: '' },
+    });
     expect(detect.status, detect.stderr).toBe(0);
     expect(detect.stdout).toContain('"rule":"aws-cloudtrail-tampering"');
 
     // The tests' corpus helper, loaded from the copy: it must find the corpus inside the copy.
-    const corpus = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { corpusFiles, CORPUS_DIR } = await import('./test/helpers/corpus.ts'); console.log(CORPUS_DIR, corpusFiles().length);"], { cwd: copy, encoding: 'utf8' });
+    const corpus = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "const { corpusFiles, CORPUS_DIR } = await import('./test/helpers/corpus.ts'); console.log(CORPUS_DIR, corpusFiles().length);",
+      ],
+      { cwd: copy, encoding: 'utf8' },
+    );
     expect(corpus.trim()).toBe(`${join(copy, 'test/fixtures/corpus')} 15`);
   }, 60_000);
 });

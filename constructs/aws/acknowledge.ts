@@ -10,6 +10,9 @@ export function acknowledge(scope: IConstruct, reasons: Readonly<Record<string, 
   for (const [id, reason] of Object.entries(reasons)) Validations.of(scope).acknowledge({ id, reason });
 }
 
+/** The CloudFormation intrinsics a resolved token can hold: `{ 'Fn::Join': [separator, parts] }`, `{ 'Fn::GetAtt': [resource, attribute] }`, `{ Ref: resource }`. */
+type CfnIntrinsic = { 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [unknown, unknown]; Ref?: unknown };
+
 /**
  * How cdk-nag names a resource in a granular finding id (`<rule>[Resource::<resource>]`): the value as
  * CloudFormation will see it, with references flattened (`{ Ref: X }` -> `<X>`, `Fn::GetAtt` -> `<X.Attr>`,
@@ -19,8 +22,8 @@ export function acknowledge(scope: IConstruct, reasons: Readonly<Record<string, 
 export function nagFindingResource(scope: IConstruct, value: string): string {
   const flatten = (node: unknown): string => {
     if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-    const fn = node as Record<string, any>;
-    if (fn['Fn::Join']) return (fn['Fn::Join'][1] as unknown[]).map(flatten).join(fn['Fn::Join'][0] as string);
+    const fn = node as CfnIntrinsic;
+    if (fn['Fn::Join']) return fn['Fn::Join'][1].map(flatten).join(fn['Fn::Join'][0]);
     if (fn['Fn::GetAtt']) return `<${flatten(fn['Fn::GetAtt'][0])}.${flatten(fn['Fn::GetAtt'][1])}>`;
     if (fn['Ref']) return `<${flatten(fn['Ref'])}>`;
     return JSON.stringify(node);

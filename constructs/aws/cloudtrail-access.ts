@@ -62,7 +62,13 @@ export function allowTrailToWrite(bucket: s3.IBucket, trail: TrailIdentity): boo
     const cloudtrail = new iam.ServicePrincipal(CLOUDTRAIL);
     const fromTheTrail = { StringEquals: { 'aws:SourceArn': trail.trailArn } };
     const acl = bucket.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'AWSCloudTrailAclCheck', principals: [cloudtrail], actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn], conditions: fromTheTrail }),
+      new iam.PolicyStatement({
+        sid: 'AWSCloudTrailAclCheck',
+        principals: [cloudtrail],
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucket.bucketArn],
+        conditions: fromTheTrail,
+      }),
     );
     if (!acl.statementAdded) return false;
     bucket.addToResourcePolicy(

@@ -69,7 +69,8 @@ export class RuleDelivery extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(this.queue, {
-      'AwsSolutions-SQS3': 'This queue is the dead-letter queue of EventBridge rule targets; a dead-letter queue of its own would only hold what nobody reads from this one.',
+      'AwsSolutions-SQS3':
+        'This queue is the dead-letter queue of EventBridge rule targets; a dead-letter queue of its own would only hold what nobody reads from this one.',
     });
     this.deadLetterConfig = { arn: this.queue.queueArn };
     this.alarm('Depth', {
@@ -94,7 +95,8 @@ export class RuleDelivery extends Construct {
     );
     for (const { name } of rules) {
       const dimensionsMap = { ...(this.props.eventBusName ? { EventBusName: this.props.eventBusName } : {}), RuleName: name };
-      const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'AWS/Events', metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period: DELIVERY_ALARM_PERIOD });
+      const metric = (metricName: string) =>
+        new cloudwatch.Metric({ namespace: 'AWS/Events', metricName, dimensionsMap, statistic: cloudwatch.Stats.SUM, period: DELIVERY_ALARM_PERIOD });
       // Kept short: the member template (one alarm per rule) must fit a StackSet's 51,200-byte TemplateBody.
       this.alarm(`${name}-failed`, {
         alarmName: `${name}-failed`,

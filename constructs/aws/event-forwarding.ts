@@ -85,7 +85,8 @@ export class EventForwarding extends Construct {
         },
       });
       acknowledge(this.createdRole, {
-        'NIST.800.53.R5-IAMNoInlinePolicy': 'The forwarding role has one inline statement (events:PutEvents on the central bus ARN) that belongs to it alone; a managed policy could be attached elsewhere.',
+        'NIST.800.53.R5-IAMNoInlinePolicy':
+          'The forwarding role has one inline statement (events:PutEvents on the central bus ARN) that belongs to it alone; a managed policy could be attached elsewhere.',
       });
       if (props.roleRegion && Token.isUnresolved(stack.region)) {
         const inRoleRegion = new CfnCondition(this, 'CreateRoleInThisRegion', { expression: Fn.conditionEquals(Aws.REGION, props.roleRegion) });
@@ -107,7 +108,9 @@ export class EventForwarding extends Construct {
       // No DependsOn on the role: CloudFormation rejects one on a resource whose condition is false.
       return { rule: cfn, name };
     };
-    const forwarded = props.rules.map((r) => rule(r.id, eventRuleName(FORWARDING_RULE_PREFIX, r.id), `Forwards matches of ${r.id} to the central bus`, r.pattern, ALL_MANAGEMENT_EVENTS));
+    const forwarded = props.rules.map((r) =>
+      rule(r.id, eventRuleName(FORWARDING_RULE_PREFIX, r.id), `Forwards matches of ${r.id} to the central bus`, r.pattern, ALL_MANAGEMENT_EVENTS),
+    );
     const alarms = rule(
       'GuardrailsAlarms',
       `${FORWARDING_RULE_PREFIX}${ALARM_RULE_SUFFIX}`,

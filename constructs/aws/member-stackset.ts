@@ -43,7 +43,9 @@ export class MemberStackSet extends Construct {
     super(scope, id);
     const bytes = Buffer.byteLength(props.templateBody, 'utf8');
     if (bytes > STACKSET_TEMPLATE_BODY_MAX_BYTES) {
-      throw new Error(`the member template is ${bytes} bytes, over the ${STACKSET_TEMPLATE_BODY_MAX_BYTES} a StackSet TemplateBody allows; deploy fewer EventBridge rules`);
+      throw new Error(
+        `the member template is ${bytes} bytes, over the ${STACKSET_TEMPLATE_BODY_MAX_BYTES} a StackSet TemplateBody allows; deploy fewer EventBridge rules`,
+      );
     }
     this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
       stackSetName: props.stackSetName ?? STACKSET_NAME,
@@ -68,7 +70,10 @@ export class MemberStackSet extends Construct {
     });
     Tags.of(this.stackSet).add(props.protectionTag ?? DEFAULT_PROTECTION_TAG, 'true');
     if (props.organizationalUnitIds.length === 0) {
-      Annotations.of(this).addWarningV2('guardrails:no-member-targets', 'aws.targets names no root or OU: the forwarding StackSet has no stack instances, so member accounts send no real-time alerts.');
+      Annotations.of(this).addWarningV2(
+        'guardrails:no-member-targets',
+        'aws.targets names no root or OU: the forwarding StackSet has no stack instances, so member accounts send no real-time alerts.',
+      );
     }
   }
 }

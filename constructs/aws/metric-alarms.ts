@@ -49,7 +49,9 @@ export class MetricAlarms extends Construct {
   constructor(scope: Construct, id: string, props: MetricAlarmsProps) {
     super(scope, id);
     if (props.rules.length > METRIC_FILTERS_PER_LOG_GROUP) {
-      throw new Error(`${props.rules.length} CloudWatch rules exceed the ${METRIC_FILTERS_PER_LOG_GROUP} metric filters a log group allows; move some rules to EventBridge`);
+      throw new Error(
+        `${props.rules.length} CloudWatch rules exceed the ${METRIC_FILTERS_PER_LOG_GROUP} metric filters a log group allows; move some rules to EventBridge`,
+      );
     }
     const namespace = props.namespace ?? GUARDRAILS_METRIC_NAMESPACE;
     const action = props.topic ? new actions.SnsAction(props.topic) : undefined;

@@ -105,8 +105,12 @@ export class OrganizationTrail extends Construct {
     this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey ?? this.createKey();
     // Imported by name or ARN, the bucket or key keeps the policy its owner writes (TrailEvidenceStore's, in the kit).
     const grantedElsewhere = [
-      ...(allowTrailToWrite(props.bucket, trail) ? [] : ['the bucket policy must let it write (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail")']),
-      ...(allowTrailToEncrypt(this.encryptionKey, trail) ? [] : ['the key policy must let it encrypt (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail")']),
+      ...(allowTrailToWrite(props.bucket, trail)
+        ? []
+        : ['the bucket policy must let it write (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail")']),
+      ...(allowTrailToEncrypt(this.encryptionKey, trail)
+        ? []
+        : ['the key policy must let it encrypt (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail")']),
     ];
     if (grantedElsewhere.length > 0) {
       Annotations.of(this).addInfo(`Imported, so not granted here: for CloudTrail to deliver ${this.trailArn}, ${grantedElsewhere.join(', and ')}.`);
@@ -152,7 +156,8 @@ export class OrganizationTrail extends Construct {
       },
     });
     acknowledge(deliveryRole, {
-      [`AwsSolutions-IAM5[Resource::${nagFindingResource(this, streams)}]`]: 'CloudTrail names a log stream per account and region of the organization, so the role may write any stream of this one log group (log-group:<name>:log-stream:*).',
+      [`AwsSolutions-IAM5[Resource::${nagFindingResource(this, streams)}]`]:
+        'CloudTrail names a log stream per account and region of the organization, so the role may write any stream of this one log group (log-group:<name>:log-stream:*).',
       'NIST.800.53.R5-IAMNoInlinePolicy': 'The delivery policy belongs to this one role and log group; as a managed policy it could be attached elsewhere.',
     });
 

@@ -14,7 +14,12 @@ import { Annotations, CfnOutput, Tags } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
-import { enforceWithoutTargetsProblem, enforceWithoutTrustedContextProblem, missingBreakGlassProblem, type SafetyProblem } from '../../core/aws/perimeter-safety.ts';
+import {
+  enforceWithoutTargetsProblem,
+  enforceWithoutTrustedContextProblem,
+  missingBreakGlassProblem,
+  type SafetyProblem,
+} from '../../core/aws/perimeter-safety.ts';
 import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 

@@ -113,7 +113,14 @@ export class RealtimeRules extends Construct {
       topic: props.topic,
       protectionTag,
     });
-    const rule = (ruleId: string, name: string, description: string, eventPattern: Record<string, unknown>, state: string, inputTransformer: events.CfnRule.InputTransformerProperty) => {
+    const rule = (
+      ruleId: string,
+      name: string,
+      description: string,
+      eventPattern: Record<string, unknown>,
+      state: string,
+      inputTransformer: events.CfnRule.InputTransformerProperty,
+    ) => {
       const cfn = new events.CfnRule(this, ruleId, {
         name,
         description: description.slice(0, 512),
@@ -126,7 +133,9 @@ export class RealtimeRules extends Construct {
       cfn.node.addDependency(this.bus);
       return { rule: cfn, name };
     };
-    const realtime = props.rules.map((r) => rule(r.id, eventRuleName(ALERT_RULE_PREFIX, r.id), `${r.title} (${r.level})`, r.pattern, ALL_MANAGEMENT_EVENTS, alertMessage(r)));
+    const realtime = props.rules.map((r) =>
+      rule(r.id, eventRuleName(ALERT_RULE_PREFIX, r.id), `${r.title} (${r.level})`, r.pattern, ALL_MANAGEMENT_EVENTS, alertMessage(r)),
+    );
     // Alarms of this account notify the topic directly (their names start with the alert prefix): only
     // the forwarded ones are published here, so none arrives twice when this account forwards too.
     const alarms = rule(

@@ -78,7 +78,12 @@ export interface TrailEvidenceStoreProps {
 type ResolvedProps = Required<Omit<TrailEvidenceStoreProps, 'expireAfterDays'>> & Pick<TrailEvidenceStoreProps, 'expireAfterDays'>;
 
 /** Object Lock changes the bucket policy denies to everyone but break-glass. */
-export const LOCK_CHANGE_ACTIONS = ['s3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration', 's3:PutObjectRetention', 's3:PutObjectLegalHold'] as const;
+export const LOCK_CHANGE_ACTIONS = [
+  's3:BypassGovernanceRetention',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+] as const;
 
 export class TrailEvidenceStore extends Construct {
   readonly key: kms.Key;
@@ -133,7 +138,8 @@ export class TrailEvidenceStore extends Construct {
       serverAccessLogsPrefix: `${names.bucketName}/`,
     });
     acknowledge(this.bucket, {
-      'NIST.800.53.R5-S3BucketReplicationEnabled': 'Object Lock and versioning protect the logs in place; cross-region replication needs a destination bucket the user owns.',
+      'NIST.800.53.R5-S3BucketReplicationEnabled':
+        'Object Lock and versioning protect the logs in place; cross-region replication needs a destination bucket the user owns.',
     });
     allowTrailToWrite(this.bucket, trail);
     this.denyLockChanges(props);
@@ -195,7 +201,9 @@ function resolveProps(scope: Construct, props: TrailEvidenceStoreProps): Resolve
   return {
     ...props,
     managementAccountId,
-    names: props.names ?? trailResourceNames({ trail: { name: DEFAULT_TRAIL_NAME }, accounts: { management: managementAccountId, logArchive: account }, homeRegion: region }),
+    names:
+      props.names ??
+      trailResourceNames({ trail: { name: DEFAULT_TRAIL_NAME }, accounts: { management: managementAccountId, logArchive: account }, homeRegion: region }),
     objectLockDays: props.objectLockDays ?? 365,
     objectLockMode: props.objectLockMode ?? (unprotected ? 'COMPLIANCE' : 'GOVERNANCE'),
     archiveAfterDays: props.archiveAfterDays ?? 90,

@@ -80,61 +80,88 @@ export class AzureAlerts extends pulumi.ComponentResource {
     const subscriptionIds = args.subscriptionIds ?? d.subscriptionIds;
     const emails = args.emails ?? d.emails;
     const webhooks = args.webhooks ?? d.webhooks;
-    this.actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
-      resourceGroupName: args.resourceGroupName,
-      actionGroupName: 'guardrails-alerts',
-      groupShortName: 'guardrails',
-      location: 'Global',
-      enabled: true,
-      emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
-      webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
-    }, parent);
-    new authorization.ManagementLockByScope(`${name}-lock-action-group`, {
-      scope: this.actionGroup.id,
-      level: 'CanNotDelete',
-      lockName: 'guardrails-alerts',
-      notes: 'cloud-api-guardrails: every guardrail alert notifies through this action group',
-    }, parent);
-    this.queryRules = args.rules.map((rule) =>
-      new monitor.ScheduledQueryRule(`${name}-${rule.id}`, {
+    this.actionGroup = new monitor.ActionGroup(
+      `${name}-action-group`,
+      {
         resourceGroupName: args.resourceGroupName,
-        location,
-        ruleName: `guardrails-${rule.id}`,
-        displayName: `guardrails: ${rule.title}`,
-        description: `cloud-api-guardrails rule ${rule.id} (${rule.level})`,
-        kind: 'LogAlert',
+        actionGroupName: 'guardrails-alerts',
+        groupShortName: 'guardrails',
+        location: 'Global',
         enabled: true,
-        scopes: [args.workspaceId],
-        severity: SEVERITY[rule.level] ?? 2,
-        evaluationFrequency: 'PT5M',
-        windowSize: 'PT5M',
-        autoMitigate: false,
-        criteria: {
-          allOf: [
-            {
-              query: rule.query,
-              timeAggregation: 'Count',
-              operator: 'GreaterThan',
-              threshold: 0,
-              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+        emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
+        webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i}`, serviceUri, useCommonAlertSchema: true })),
+      },
+      parent,
+    );
+    new authorization.ManagementLockByScope(
+      `${name}-lock-action-group`,
+      {
+        scope: this.actionGroup.id,
+        level: 'CanNotDelete',
+        lockName: 'guardrails-alerts',
+        notes: 'cloud-api-guardrails: every guardrail alert notifies through this action group',
+      },
+      parent,
+    );
+    this.queryRules = args.rules.map(
+      (rule) =>
+        new monitor.ScheduledQueryRule(
+          `${name}-${rule.id}`,
+          {
+            resourceGroupName: args.resourceGroupName,
+            location,
+            ruleName: `guardrails-${rule.id}`,
+            displayName: `guardrails: ${rule.title}`,
+            description: `cloud-api-guardrails rule ${rule.id} (${rule.level})`,
+            kind: 'LogAlert',
+            enabled: true,
+            scopes: [args.workspaceId],
+            severity: SEVERITY[rule.level] ?? 2,
+            evaluationFrequency: 'PT5M',
+            windowSize: 'PT5M',
+            autoMitigate: false,
+            criteria: {
+              allOf: [
+                {
+                  query: rule.query,
+                  timeAggregation: 'Count',
+                  operator: 'GreaterThan',
+                  threshold: 0,
+                  failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+                },
+              ],
             },
-          ],
-        },
-        actions: { actionGroups: [this.actionGroup.id] },
-      }, parent));
-    this.activityLogAlerts = subscriptionIds.length === 0
-      ? []
-      : TAMPERING_OPERATIONS.map((op) =>
-        new monitor.ActivityLogAlert(`${name}-${op.id}`, {
-          resourceGroupName: args.resourceGroupName,
-          activityLogAlertName: `guardrails-${op.id}`,
-          description: `cloud-api-guardrails: ${op.title}`,
-          location: 'Global',
-          enabled: true,
-          scopes: subscriptionIds.map((s) => pulumi.interpolate`/subscriptions/${s}`),
-          condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { field: 'operationName', equals: op.operationName }, { field: 'status', equals: 'Succeeded' }] },
-          actions: { actionGroups: [{ actionGroupId: this.actionGroup.id }] },
-        }, parent));
+            actions: { actionGroups: [this.actionGroup.id] },
+          },
+          parent,
+        ),
+    );
+    this.activityLogAlerts =
+      subscriptionIds.length === 0
+        ? []
+        : TAMPERING_OPERATIONS.map(
+            (op) =>
+              new monitor.ActivityLogAlert(
+                `${name}-${op.id}`,
+                {
+                  resourceGroupName: args.resourceGroupName,
+                  activityLogAlertName: `guardrails-${op.id}`,
+                  description: `cloud-api-guardrails: ${op.title}`,
+                  location: 'Global',
+                  enabled: true,
+                  scopes: subscriptionIds.map((s) => pulumi.interpolate`/subscriptions/${s}`),
+                  condition: {
+                    allOf: [
+                      { field: 'category', equals: 'Administrative' },
+                      { field: 'operationName', equals: op.operationName },
+                      { field: 'status', equals: 'Succeeded' },
+                    ],
+                  },
+                  actions: { actionGroups: [{ actionGroupId: this.actionGroup.id }] },
+                },
+                parent,
+              ),
+          );
     this.registerOutputs({
       actionGroupId: this.actionGroup.id,
       queryRuleIds: pulumi.all(this.queryRules.map((r) => r.id)),

@@ -166,19 +166,36 @@ function resolveArgs(name: string, args: AzureAuditLoggingArgs): ResolvedArgs {
   }
   const workspaceId = args.workspace?.existing?.id;
   if (typeof workspaceId === 'string' && !RESOURCE_ID.workspace.test(workspaceId)) {
-    throw new ConfigError(at('workspace.existing.id'), `"${workspaceId}" is not a Log Analytics workspace resource id`, 'Pass the workspace\'s id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.OperationalInsights/workspaces/NAME), e.g. workspace.id; its customerId GUID is not accepted.');
+    throw new ConfigError(
+      at('workspace.existing.id'),
+      `"${workspaceId}" is not a Log Analytics workspace resource id`,
+      "Pass the workspace's id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.OperationalInsights/workspaces/NAME), e.g. workspace.id; its customerId GUID is not accepted.",
+    );
   }
   const storageAccountId = args.storageAccount?.existing?.id;
   if (typeof storageAccountId === 'string' && !RESOURCE_ID.storageAccount.test(storageAccountId)) {
-    throw new ConfigError(at('storageAccount.existing.id'), `"${storageAccountId}" is not a storage account resource id`, 'Pass the account\'s id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME), e.g. account.id.');
+    throw new ConfigError(
+      at('storageAccount.existing.id'),
+      `"${storageAccountId}" is not a storage account resource id`,
+      "Pass the account's id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME), e.g. account.id.",
+    );
   }
   let accountName = args.storageAccount?.args?.accountName;
   if (storageAccountId === undefined && accountName === undefined) {
-    if (!args.tenantId) throw new ConfigError(at('tenantId'), 'is missing, and it names the storage account the component creates', 'Pass tenantId, or storageAccount.args.accountName, or your own account as storageAccount.existing.');
+    if (!args.tenantId)
+      throw new ConfigError(
+        at('tenantId'),
+        'is missing, and it names the storage account the component creates',
+        'Pass tenantId, or storageAccount.args.accountName, or your own account as storageAccount.existing.',
+      );
     accountName = storageAccountName(args.tenantId);
   }
   if (accountName !== undefined && !/^[a-z0-9]{3,24}$/.test(accountName)) {
-    throw new ConfigError(at(args.storageAccount?.args?.accountName ? 'storageAccount.args.accountName' : 'tenantId'), `gives the storage account name "${accountName}", not 3-24 lowercase letters and digits`, 'Pass the Entra tenant id (a GUID), or a valid storageAccount.args.accountName.');
+    throw new ConfigError(
+      at(args.storageAccount?.args?.accountName ? 'storageAccount.args.accountName' : 'tenantId'),
+      `gives the storage account name "${accountName}", not 3-24 lowercase letters and digits`,
+      'Pass the Entra tenant id (a GUID), or a valid storageAccount.args.accountName.',
+    );
   }
   const resolved: ResolvedArgs = {
     location: args.location ?? d.location,
@@ -252,6 +269,7 @@ export const ACTIVITY_LOG_POLICY_ROLES = [ROLES.logAnalyticsContributor, ROLES.m
 export function activityLogToStoragePolicyRule(): Record<string, unknown> {
   return {
     if: { field: 'type', equals: 'Microsoft.Resources/subscriptions' },
+    // biome-ignore lint/suspicious/noThenProperty: an Azure Policy rule is { if, then } by Microsoft's schema, and a then that is an object, not a function, makes nothing thenable
     then: {
       effect: "[parameters('effect')]",
       details: {
@@ -322,41 +340,64 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
     const parent = { parent: this };
     // CanNotDelete on a resource (https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources).
     const lock = (id: string, scope: pulumi.Input<string>, what: string) =>
-      new authorization.ManagementLockByScope(`${name}-lock-${id}`, { scope, level: 'CanNotDelete', lockName: 'guardrails-audit', notes: `cloud-api-guardrails: ${what} holds audit evidence` }, parent);
+      new authorization.ManagementLockByScope(
+        `${name}-lock-${id}`,
+        { scope, level: 'CanNotDelete', lockName: 'guardrails-audit', notes: `cloud-api-guardrails: ${what} holds audit evidence` },
+        parent,
+      );
 
-    this.resourceGroupName = resolved.existingResourceGroupName !== undefined
-      ? pulumi.output(resolved.existingResourceGroupName)
-      : new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: resolved.resourceGroupName, location: resolved.location }, { ...parent, protect: true }).name;
-    this.workspace = resolved.existingWorkspaceId !== undefined
-      ? undefined
-      : new operationalinsights.Workspace(`${name}-workspace`, {
-        resourceGroupName: this.resourceGroupName,
-        location: resolved.location,
-        workspaceName: resolved.workspaceName,
-        sku: { name: 'PerGB2018' },
-        retentionInDays: resolved.retentionInDays,
-      }, { ...parent, protect: true });
+    this.resourceGroupName =
+      resolved.existingResourceGroupName !== undefined
+        ? pulumi.output(resolved.existingResourceGroupName)
+        : new resources.ResourceGroup(
+            `${name}-rg`,
+            { resourceGroupName: resolved.resourceGroupName, location: resolved.location },
+            { ...parent, protect: true },
+          ).name;
+    this.workspace =
+      resolved.existingWorkspaceId !== undefined
+        ? undefined
+        : new operationalinsights.Workspace(
+            `${name}-workspace`,
+            {
+              resourceGroupName: this.resourceGroupName,
+              location: resolved.location,
+              workspaceName: resolved.workspaceName,
+              sku: { name: 'PerGB2018' },
+              retentionInDays: resolved.retentionInDays,
+            },
+            { ...parent, protect: true },
+          );
     // Account-level version immutability: "A policy can only be created in a Disabled or Unlocked state ... Only a
     // policy in an Unlocked state can transition to a Locked state which cannot be reverted"
     // (AccountImmutabilityPolicyState, https://learn.microsoft.com/javascript/api/@azure/arm-storage/accountimmutabilitypolicystate).
-    this.storage = resolved.existingStorageAccountId !== undefined
-      ? undefined
-      : new storage.StorageAccount(`${name}-storage`, {
-        resourceGroupName: this.resourceGroupName,
-        location: resolved.location,
-        accountName: resolved.accountName!,
-        kind: 'StorageV2',
-        sku: { name: 'Standard_GRS' },
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: 'TLS1_2',
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        immutableStorageWithVersioning: {
-          enabled: true,
-          immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: resolved.immutableDays, state: resolved.lockImmutability ? 'Locked' : 'Unlocked', allowProtectedAppendWrites: true },
-        },
-      }, { ...parent, protect: true });
+    this.storage =
+      resolved.existingStorageAccountId !== undefined
+        ? undefined
+        : new storage.StorageAccount(
+            `${name}-storage`,
+            {
+              resourceGroupName: this.resourceGroupName,
+              location: resolved.location,
+              accountName: resolved.accountName!,
+              kind: 'StorageV2',
+              sku: { name: 'Standard_GRS' },
+              enableHttpsTrafficOnly: true,
+              minimumTlsVersion: 'TLS1_2',
+              allowBlobPublicAccess: false,
+              allowSharedKeyAccess: false,
+              defaultToOAuthAuthentication: true,
+              immutableStorageWithVersioning: {
+                enabled: true,
+                immutabilityPolicy: {
+                  immutabilityPeriodSinceCreationInDays: resolved.immutableDays,
+                  state: resolved.lockImmutability ? 'Locked' : 'Unlocked',
+                  allowProtectedAppendWrites: true,
+                },
+              },
+            },
+            { ...parent, protect: true },
+          );
     // Locks go on what the component created only: a resource you bring stays yours to lock.
     if (this.workspace) lock('workspace', this.workspace.id, 'the Log Analytics workspace');
     if (this.storage) lock('storage', this.storage.id, 'the immutable log storage account');
@@ -369,23 +410,35 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
       for (const subscriptionId of resolved.subscriptionIds) {
         // A subscription diagnostic setting is created in the provider's subscription: one provider each.
         const provider = new Provider(`${name}-sub-${subscriptionId}`, { subscriptionId }, parent);
-        this.settings.push(new monitor.SubscriptionDiagnosticSetting(`${name}-activity-${subscriptionId}`, {
-          name: SETTING_NAMES.activityLog,
-          workspaceId: this.workspaceId,
-          storageAccountId: this.storageAccountId,
-          logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-        }, { ...parent, provider }));
+        this.settings.push(
+          new monitor.SubscriptionDiagnosticSetting(
+            `${name}-activity-${subscriptionId}`,
+            {
+              name: SETTING_NAMES.activityLog,
+              workspaceId: this.workspaceId,
+              storageAccountId: this.storageAccountId,
+              logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+            },
+            { ...parent, provider },
+          ),
+        );
       }
     }
     if (resolved.managementGroupId) {
       for (const managementGroupId of [resolved.managementGroupId, ...resolved.childManagementGroupIds]) {
-        this.settings.push(new monitor.ManagementGroupDiagnosticSetting(`${name}-mg-${managementGroupId}`, {
-          managementGroupId,
-          name: SETTING_NAMES.managementGroup,
-          workspaceId: this.workspaceId,
-          storageAccountId: this.storageAccountId,
-          logs: MANAGEMENT_GROUP_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-        }, parent));
+        this.settings.push(
+          new monitor.ManagementGroupDiagnosticSetting(
+            `${name}-mg-${managementGroupId}`,
+            {
+              managementGroupId,
+              name: SETTING_NAMES.managementGroup,
+              workspaceId: this.workspaceId,
+              storageAccountId: this.storageAccountId,
+              logs: MANAGEMENT_GROUP_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+            },
+            parent,
+          ),
+        );
       }
     }
     this.registerOutputs({ workspaceId: this.workspaceId, storageAccountId: this.storageAccountId, resourceGroupName: this.resourceGroupName });
@@ -401,53 +454,89 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
     const parent = { parent: this };
     const managementGroupId = args.managementGroupId!;
     const scope = managementGroupScope(managementGroupId);
-    const storageDefinition = new authorization.PolicyDefinitionAtManagementGroup(`${name}-activity-storage-definition`, {
-      managementGroupId,
-      policyDefinitionName: 'guardrails-activity-log-to-storage',
-      displayName: 'cloud-api-guardrails: configure Azure Activity logs to stream to a storage account',
-      description: 'Deploys a subscription diagnostic setting that sends every Activity Log category to the given storage account (the storage counterpart of built-in 2465583e-4e78-4c15-b6be-a36cbc7c8b0f).',
-      policyType: 'Custom',
-      mode: 'All',
-      metadata: { category: 'Monitoring', version: '1.0.0' },
-      parameters: {
-        storageAccountId: { type: 'String', metadata: { displayName: 'Storage account', description: 'Resource id of the immutable log storage account' } },
-        deploymentLocation: { type: 'String', defaultValue: args.location, metadata: { displayName: 'Deployment location' } },
-        effect: { type: 'String', defaultValue: 'DeployIfNotExists', allowedValues: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'], metadata: { displayName: 'Effect' } },
+    const storageDefinition = new authorization.PolicyDefinitionAtManagementGroup(
+      `${name}-activity-storage-definition`,
+      {
+        managementGroupId,
+        policyDefinitionName: 'guardrails-activity-log-to-storage',
+        displayName: 'cloud-api-guardrails: configure Azure Activity logs to stream to a storage account',
+        description:
+          'Deploys a subscription diagnostic setting that sends every Activity Log category to the given storage account (the storage counterpart of built-in 2465583e-4e78-4c15-b6be-a36cbc7c8b0f).',
+        policyType: 'Custom',
+        mode: 'All',
+        metadata: { category: 'Monitoring', version: '1.0.0' },
+        parameters: {
+          storageAccountId: { type: 'String', metadata: { displayName: 'Storage account', description: 'Resource id of the immutable log storage account' } },
+          deploymentLocation: { type: 'String', defaultValue: args.location, metadata: { displayName: 'Deployment location' } },
+          effect: {
+            type: 'String',
+            defaultValue: 'DeployIfNotExists',
+            allowedValues: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+            metadata: { displayName: 'Effect' },
+          },
+        },
+        policyRule: activityLogToStoragePolicyRule(),
       },
-      policyRule: activityLogToStoragePolicyRule(),
-    }, parent);
+      parent,
+    );
 
     // Assignment names at management-group scope are at most 24 characters.
-    const assign = (id: string, policyAssignmentName: string, displayName: string, policyDefinitionId: pulumi.Input<string>, parameters: Record<string, { value: pulumi.Input<string> }>) =>
-      new authorization.PolicyAssignment(`${name}-${id}`, {
-        scope,
-        policyAssignmentName,
-        displayName,
-        policyDefinitionId,
-        parameters,
-        identity: { type: 'SystemAssigned' },
-        location: args.location,
-        enforcementMode: 'Default',
-      }, parent);
-    const workspace = assign('activity-policy', 'guardrails-activity-log', 'cloud-api-guardrails: stream every subscription\'s Activity Log to the audit workspace', ACTIVITY_LOG_POLICY_DEFINITION, {
-      logAnalytics: { value: this.workspaceId },
-      effect: { value: 'DeployIfNotExists' },
-      profileName: { value: SETTING_NAMES.activityLog },
-    });
-    const toStorage = assign('activity-storage', 'guardrails-actlog-store', 'cloud-api-guardrails: archive every subscription\'s Activity Log in the immutable storage account', storageDefinition.id, {
-      storageAccountId: { value: this.storageAccountId },
-      effect: { value: 'DeployIfNotExists' },
-    });
+    const assign = (
+      id: string,
+      policyAssignmentName: string,
+      displayName: string,
+      policyDefinitionId: pulumi.Input<string>,
+      parameters: Record<string, { value: pulumi.Input<string> }>,
+    ) =>
+      new authorization.PolicyAssignment(
+        `${name}-${id}`,
+        {
+          scope,
+          policyAssignmentName,
+          displayName,
+          policyDefinitionId,
+          parameters,
+          identity: { type: 'SystemAssigned' },
+          location: args.location,
+          enforcementMode: 'Default',
+        },
+        parent,
+      );
+    const workspace = assign(
+      'activity-policy',
+      'guardrails-activity-log',
+      "cloud-api-guardrails: stream every subscription's Activity Log to the audit workspace",
+      ACTIVITY_LOG_POLICY_DEFINITION,
+      {
+        logAnalytics: { value: this.workspaceId },
+        effect: { value: 'DeployIfNotExists' },
+        profileName: { value: SETTING_NAMES.activityLog },
+      },
+    );
+    const toStorage = assign(
+      'activity-storage',
+      'guardrails-actlog-store',
+      "cloud-api-guardrails: archive every subscription's Activity Log in the immutable storage account",
+      storageDefinition.id,
+      {
+        storageAccountId: { value: this.storageAccountId },
+        effect: { value: 'DeployIfNotExists' },
+      },
+    );
     this.policyAssignments.push(workspace, toStorage);
 
     const principalId = (assignment: authorization.PolicyAssignment) => assignment.identity.apply((identity) => identity?.principalId ?? '');
     const grant = (id: string, assignment: authorization.PolicyAssignment, role: string, roleScope: pulumi.Input<string>) =>
-      new authorization.RoleAssignment(`${name}-${id}`, {
-        scope: roleScope,
-        principalId: principalId(assignment),
-        principalType: 'ServicePrincipal',
-        roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-      }, parent);
+      new authorization.RoleAssignment(
+        `${name}-${id}`,
+        {
+          scope: roleScope,
+          principalId: principalId(assignment),
+          principalType: 'ServicePrincipal',
+          roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+        },
+        parent,
+      );
     const workspaceRoles = ACTIVITY_LOG_POLICY_ROLES.map((role, i) => grant(`activity-policy-role-${i}`, workspace, role, scope));
     // Monitoring Contributor writes the setting in each subscription; the storage role is granted on the
     // log account alone, not the whole management group.
@@ -457,14 +546,18 @@ export class AzureAuditLogging extends pulumi.ComponentResource {
     ];
 
     const remediate = (id: string, assignment: authorization.PolicyAssignment, roles: pulumi.Resource[]) =>
-      new policyinsights.RemediationAtManagementGroup(`${name}-${id}-remediation`, {
-        managementGroupsNamespace: 'Microsoft.Management',
-        managementGroupId,
-        remediationName: `guardrails-${id}`,
-        policyAssignmentId: assignment.id,
-        // Re-evaluate first, so subscriptions no compliance scan has reached yet are remediated too.
-        resourceDiscoveryMode: 'ReEvaluateCompliance',
-      }, { ...parent, dependsOn: roles });
+      new policyinsights.RemediationAtManagementGroup(
+        `${name}-${id}-remediation`,
+        {
+          managementGroupsNamespace: 'Microsoft.Management',
+          managementGroupId,
+          remediationName: `guardrails-${id}`,
+          policyAssignmentId: assignment.id,
+          // Re-evaluate first, so subscriptions no compliance scan has reached yet are remediated too.
+          resourceDiscoveryMode: 'ReEvaluateCompliance',
+        },
+        { ...parent, dependsOn: roles },
+      );
     remediate('activity-policy', workspace, workspaceRoles);
     remediate('activity-storage', toStorage, storageRoles);
   }

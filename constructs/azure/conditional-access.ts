@@ -118,16 +118,23 @@ function resolveArgs(name: string, args: ConditionalAccessArgs): ResolvedArgs {
     workloadIdentities: args.workloadIdentities ?? d.workloadIdentities,
     automationServicePrincipalIds: args.automationServicePrincipalIds ?? d.automationServicePrincipalIds,
   };
-  const breakGlass = breakGlassProblem(resolved.breakGlassUserIds.length, resolved.breakGlassGroupIds.length, { users: 'breakGlassUserIds', groups: 'breakGlassGroupIds' });
+  const breakGlass = breakGlassProblem(resolved.breakGlassUserIds.length, resolved.breakGlassGroupIds.length, {
+    users: 'breakGlassUserIds',
+    groups: 'breakGlassGroupIds',
+  });
   if (breakGlass) throw new ConfigError(at(''), breakGlass.problem, breakGlass.fix);
   resolved.trustedCidrs.forEach((text, i) => {
     const parsed = parseNetwork(text);
     const problem = isNetwork(parsed) ? publicEgressProblem(parsed) : parsed;
     if (problem) throw new ConfigError(at(`trustedCidrs[${i}]`), problem.problem, problem.fix);
   });
-  const untrusted = enforceWithoutTrustedLocationProblem(resolved.mode, resolved.trustedCidrs.length + resolved.extraTrustedLocationIds.length, { trusted: 'trustedCidrs or extraTrustedLocationIds' });
+  const untrusted = enforceWithoutTrustedLocationProblem(resolved.mode, resolved.trustedCidrs.length + resolved.extraTrustedLocationIds.length, {
+    trusted: 'trustedCidrs or extraTrustedLocationIds',
+  });
   if (untrusted) throw new ConfigError(at('mode'), untrusted.problem, untrusted.fix);
-  const workload = workloadIdentityExemptionProblem(resolved.workloadIdentities, resolved.automationServicePrincipalIds.length, { workloadIdentities: 'workloadIdentities' });
+  const workload = workloadIdentityExemptionProblem(resolved.workloadIdentities, resolved.automationServicePrincipalIds.length, {
+    workloadIdentities: 'workloadIdentities',
+  });
   if (workload && resolved.mode === 'enforce') throw new ConfigError(at('automationServicePrincipalIds'), workload.problem, workload.fix);
   return resolved;
 }
@@ -139,13 +146,13 @@ export interface MaesterEmergencyAccessAccount {
 }
 
 /** The maester-config.json fragment that tells Maester which accounts every CA policy must exclude. */
-export function maesterEmergencyAccessConfig(userIds: readonly string[], groupIds: readonly string[]): { GlobalSettings: { EmergencyAccessAccounts: MaesterEmergencyAccessAccount[] } } {
+export function maesterEmergencyAccessConfig(
+  userIds: readonly string[],
+  groupIds: readonly string[],
+): { GlobalSettings: { EmergencyAccessAccounts: MaesterEmergencyAccessAccount[] } } {
   return {
     GlobalSettings: {
-      EmergencyAccessAccounts: [
-        ...userIds.map((Id) => ({ Id, Type: 'User' as const })),
-        ...groupIds.map((Id) => ({ Id, Type: 'Group' as const })),
-      ],
+      EmergencyAccessAccounts: [...userIds.map((Id) => ({ Id, Type: 'User' as const })), ...groupIds.map((Id) => ({ Id, Type: 'Group' as const }))],
     },
   };
 }
@@ -167,7 +174,11 @@ export class ConditionalAccess extends pulumi.ComponentResource {
     const parent = { parent: this };
     const state = resolved.mode === 'enforce' ? 'enabled' : 'enabledForReportingButNotEnforced';
     const location = resolved.trustedCidrs.length
-      ? new azuread.NamedLocation(`${name}-trusted`, { displayName: 'guardrails trusted networks', ip: { ipRanges: [...resolved.trustedCidrs], trusted: true } }, parent)
+      ? new azuread.NamedLocation(
+          `${name}-trusted`,
+          { displayName: 'guardrails trusted networks', ip: { ipRanges: [...resolved.trustedCidrs], trusted: true } },
+          parent,
+        )
       : undefined;
     const trusted: pulumi.Input<string>[] = [...(location ? [location.id] : []), ...resolved.extraTrustedLocationIds];
     const breakGlass = { excludedUsers: [...resolved.breakGlassUserIds], excludedGroups: [...resolved.breakGlassGroupIds] };
@@ -176,48 +187,79 @@ export class ConditionalAccess extends pulumi.ComponentResource {
     const allResources = { includedApplications: ['All'] };
     const untrusted = { includedLocations: ['All'], excludedLocations: trusted };
     const block = { operator: 'OR', builtInControls: ['block'] };
-    const policy = (id: string, displayName: string, conditions: azuread.ConditionalAccessPolicyArgs['conditions'], grantControls: azuread.ConditionalAccessPolicyArgs['grantControls']) =>
-      new azuread.ConditionalAccessPolicy(`${name}-${id}`, { displayName, state, conditions, grantControls }, parent);
+    const policy = (
+      id: string,
+      displayName: string,
+      conditions: azuread.ConditionalAccessPolicyArgs['conditions'],
+      grantControls: azuread.ConditionalAccessPolicyArgs['grantControls'],
+    ) => new azuread.ConditionalAccessPolicy(`${name}-${id}`, { displayName, state, conditions, grantControls }, parent);
 
     const policies = [
-      policy('block-untrusted', 'guardrails: block Azure management outside trusted locations', {
-        applications: management,
-        users: everyone,
-        clientAppTypes: ['all'],
-        locations: untrusted,
-      }, block),
-      policy('require-mfa', `guardrails: require MFA${resolved.compliantDeviceRequired ? ' and a compliant device' : ''} for Azure management`, {
-        applications: management,
-        users: everyone,
-        clientAppTypes: ['all'],
-        locations: { includedLocations: trusted.length ? trusted : ['All'] },
-      }, { operator: 'AND', builtInControls: resolved.compliantDeviceRequired ? ['mfa', 'compliantDevice'] : ['mfa'] }),
-      policy('admins-untrusted', 'guardrails: block privileged directory roles outside trusted locations (Microsoft Graph included)', {
-        applications: allResources,
-        users: { includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES), ...breakGlass },
-        clientAppTypes: ['all'],
-        locations: untrusted,
-      }, block),
-      policy('block-device-code', 'guardrails: block device-code sign-in to every resource', {
-        applications: allResources,
-        users: everyone,
-        clientAppTypes: ['all'],
-        authenticationFlowTransferMethods: ['deviceCodeFlow'],
-      }, block),
+      policy(
+        'block-untrusted',
+        'guardrails: block Azure management outside trusted locations',
+        {
+          applications: management,
+          users: everyone,
+          clientAppTypes: ['all'],
+          locations: untrusted,
+        },
+        block,
+      ),
+      policy(
+        'require-mfa',
+        `guardrails: require MFA${resolved.compliantDeviceRequired ? ' and a compliant device' : ''} for Azure management`,
+        {
+          applications: management,
+          users: everyone,
+          clientAppTypes: ['all'],
+          locations: { includedLocations: trusted.length ? trusted : ['All'] },
+        },
+        { operator: 'AND', builtInControls: resolved.compliantDeviceRequired ? ['mfa', 'compliantDevice'] : ['mfa'] },
+      ),
+      policy(
+        'admins-untrusted',
+        'guardrails: block privileged directory roles outside trusted locations (Microsoft Graph included)',
+        {
+          applications: allResources,
+          users: { includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES), ...breakGlass },
+          clientAppTypes: ['all'],
+          locations: untrusted,
+        },
+        block,
+      ),
+      policy(
+        'block-device-code',
+        'guardrails: block device-code sign-in to every resource',
+        {
+          applications: allResources,
+          users: everyone,
+          clientAppTypes: ['all'],
+          authenticationFlowTransferMethods: ['deviceCodeFlow'],
+        },
+        block,
+      ),
     ];
     if (resolved.workloadIdentities) {
       // Workload-identity policies take service principals instead of users (users: None) and only the block
       // grant; they cover single-tenant service principals, not managed identities or multi-tenant apps.
-      policies.push(policy('workload-identities', 'guardrails: block service principals outside trusted locations', {
-        applications: allResources,
-        users: { includedUsers: ['None'] },
-        clientApplications: {
-          includedServicePrincipals: ['ServicePrincipalsInMyTenant'],
-          excludedServicePrincipals: [...resolved.automationServicePrincipalIds],
-        },
-        clientAppTypes: ['all'],
-        locations: untrusted,
-      }, block));
+      policies.push(
+        policy(
+          'workload-identities',
+          'guardrails: block service principals outside trusted locations',
+          {
+            applications: allResources,
+            users: { includedUsers: ['None'] },
+            clientApplications: {
+              includedServicePrincipals: ['ServicePrincipalsInMyTenant'],
+              excludedServicePrincipals: [...resolved.automationServicePrincipalIds],
+            },
+            clientAppTypes: ['all'],
+            locations: untrusted,
+          },
+          block,
+        ),
+      );
     }
     this.policies = policies;
     this.namedLocation = location;

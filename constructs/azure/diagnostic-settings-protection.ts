@@ -48,11 +48,9 @@ export const DIAGNOSTIC_SETTING_TYPES = ['Microsoft.Resources/subscriptions/prov
 export function denyDeleteSettingsRule(settingNames: readonly string[]): Record<string, unknown> {
   return {
     if: {
-      allOf: [
-        { anyOf: DIAGNOSTIC_SETTING_TYPES.map((type) => ({ field: 'type', equals: type })) },
-        { field: 'name', in: [...settingNames] },
-      ],
+      allOf: [{ anyOf: DIAGNOSTIC_SETTING_TYPES.map((type) => ({ field: 'type', equals: type })) }, { field: 'name', in: [...settingNames] }],
     },
+    // biome-ignore lint/suspicious/noThenProperty: an Azure Policy rule is { if, then } by Microsoft's schema, and a then that is an object, not a function, makes nothing thenable
     then: { effect: 'denyAction', details: { actionNames: ['delete'] } },
   };
 }
@@ -79,9 +77,14 @@ export class DiagnosticSettingsProtection extends pulumi.ComponentResource {
     const subscriptionIds = args.subscriptionIds ?? d.subscriptionIds;
     const at = (field: string) => `DiagnosticSettingsProtection '${name}' args.${field}`;
     if (!args.managementGroupId && subscriptionIds.length === 0) {
-      throw new ConfigError(at('subscriptionIds'), 'is empty and there is no managementGroupId, so the policy would be assigned nowhere', 'Pass managementGroupId, or the subscriptions that hold the settings.');
+      throw new ConfigError(
+        at('subscriptionIds'),
+        'is empty and there is no managementGroupId, so the policy would be assigned nowhere',
+        'Pass managementGroupId, or the subscriptions that hold the settings.',
+      );
     }
-    if (settingNames.length === 0) throw new ConfigError(at('settingNames'), 'is empty, so the policy would protect nothing', 'Leave it out for the kit\'s own settings, or name yours.');
+    if (settingNames.length === 0)
+      throw new ConfigError(at('settingNames'), 'is empty, so the policy would protect nothing', "Leave it out for the kit's own settings, or name yours.");
     super('guardrails:azure:DiagnosticSettingsProtection', name, {}, opts);
     this.assignments = [];
     const parent = { parent: this };
@@ -93,21 +96,37 @@ export class DiagnosticSettingsProtection extends pulumi.ComponentResource {
     };
     const dependsOn = args.protects ?? d.protects;
     if (args.managementGroupId) {
-      const definition = new authorization.PolicyDefinitionAtManagementGroup(`${name}-definition`, { managementGroupId: args.managementGroupId, ...DEFINITION, policyRule }, parent);
-      this.assignments.push(new authorization.PolicyAssignment(`${name}-assignment`, {
-        ...assignmentArgs,
-        scope: pulumi.interpolate`/providers/Microsoft.Management/managementGroups/${args.managementGroupId}`,
-        policyDefinitionId: definition.id,
-      }, { ...parent, dependsOn }));
+      const definition = new authorization.PolicyDefinitionAtManagementGroup(
+        `${name}-definition`,
+        { managementGroupId: args.managementGroupId, ...DEFINITION, policyRule },
+        parent,
+      );
+      this.assignments.push(
+        new authorization.PolicyAssignment(
+          `${name}-assignment`,
+          {
+            ...assignmentArgs,
+            scope: pulumi.interpolate`/providers/Microsoft.Management/managementGroups/${args.managementGroupId}`,
+            policyDefinitionId: definition.id,
+          },
+          { ...parent, dependsOn },
+        ),
+      );
     } else {
       for (const subscriptionId of subscriptionIds) {
         const provider = new Provider(`${name}-sub-${subscriptionId}`, { subscriptionId }, parent);
         const definition = new authorization.PolicyDefinition(`${name}-definition-${subscriptionId}`, { ...DEFINITION, policyRule }, { ...parent, provider });
-        this.assignments.push(new authorization.PolicyAssignment(`${name}-assignment-${subscriptionId}`, {
-          ...assignmentArgs,
-          scope: `/subscriptions/${subscriptionId}`,
-          policyDefinitionId: definition.id,
-        }, { ...parent, provider, dependsOn }));
+        this.assignments.push(
+          new authorization.PolicyAssignment(
+            `${name}-assignment-${subscriptionId}`,
+            {
+              ...assignmentArgs,
+              scope: `/subscriptions/${subscriptionId}`,
+              policyDefinitionId: definition.id,
+            },
+            { ...parent, provider, dependsOn },
+          ),
+        );
       }
     }
     this.assignmentIds = pulumi.all(this.assignments.map((a) => a.id));

@@ -30,12 +30,16 @@ export class EntraDiagnostics extends pulumi.ComponentResource {
 
   constructor(name: string, args: EntraDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('guardrails:azure:EntraDiagnostics', name, {}, opts);
-    this.setting = new aadiam.DiagnosticSetting(`${name}-setting`, {
-      name: SETTING_NAMES.entra,
-      workspaceId: args.workspaceId,
-      storageAccountId: args.storageAccountId,
-      logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-    }, { parent: this });
+    this.setting = new aadiam.DiagnosticSetting(
+      `${name}-setting`,
+      {
+        name: SETTING_NAMES.entra,
+        workspaceId: args.workspaceId,
+        storageAccountId: args.storageAccountId,
+        logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      },
+      { parent: this },
+    );
     this.registerOutputs({ settingId: this.setting.id });
   }
 }

@@ -107,7 +107,11 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
     }
     const existingBucket = args.bucket?.existing?.name;
     if (typeof existingBucket === 'string' && !BUCKET_NAME.test(existingBucket)) {
-      throw new ConfigError(at('bucket.existing.name'), `"${existingBucket}" is not a log bucket's resource name`, 'Pass projects/PROJECT/locations/LOCATION/buckets/BUCKET, e.g. bucketConfig.name.');
+      throw new ConfigError(
+        at('bucket.existing.name'),
+        `"${existingBucket}" is not a log bucket's resource name`,
+        'Pass projects/PROJECT/locations/LOCATION/buckets/BUCKET, e.g. bucketConfig.name.',
+      );
     }
     super('guardrails:gcp:AuditLogging', name, {}, opts);
     const parent = { parent: this };
@@ -115,69 +119,99 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
 
     for (const { service, logTypes } of mergeAuditConfigs(dataAccessServices, args.existingAuditConfigs)) {
       const id = service === 'allServices' ? 'all-services' : service.replace(/\.googleapis\.com$/, '');
-      new organizations.IamAuditConfig(`${name}-${id}`, {
-        orgId: org,
-        service,
-        auditLogConfigs: logTypes.map((logType) => ({ logType })),
-      }, { ...parent, retainOnDelete: true });
+      new organizations.IamAuditConfig(
+        `${name}-${id}`,
+        {
+          orgId: org,
+          service,
+          auditLogConfigs: logTypes.map((logType) => ({ logType })),
+        },
+        { ...parent, retainOnDelete: true },
+      );
     }
-    new orgpolicy.Policy(`${name}-no-audit-exemptions`, {
-      name: pulumi.interpolate`organizations/${org}/policies/iam.disableAuditLoggingExemption`,
-      parent: pulumi.interpolate`organizations/${org}`,
-      spec: { rules: [{ enforce: 'TRUE' }] },
-      deletionPolicy: PREVENT,
-    }, parent);
+    new orgpolicy.Policy(
+      `${name}-no-audit-exemptions`,
+      {
+        name: pulumi.interpolate`organizations/${org}/policies/iam.disableAuditLoggingExemption`,
+        parent: pulumi.interpolate`organizations/${org}`,
+        spec: { rules: [{ enforce: 'TRUE' }] },
+        deletionPolicy: PREVENT,
+      },
+      parent,
+    );
 
     const location = args.bucket?.args?.location ?? d.location;
-    this.bucket = existingBucket !== undefined
-      ? undefined
-      : new logging.ProjectBucketConfig(`${name}-bucket`, {
-        project: args.logProjectId,
-        location,
-        bucketId: AUDIT_BUCKET_ID,
-        retentionDays: args.bucket?.args?.retentionDays ?? d.retentionDays,
-        locked: args.bucket?.args?.locked ?? d.locked,
-        description: 'cloud-api-guardrails: organization audit logs',
-      }, { ...parent, protect: true, retainOnDelete: true });
+    this.bucket =
+      existingBucket !== undefined
+        ? undefined
+        : new logging.ProjectBucketConfig(
+            `${name}-bucket`,
+            {
+              project: args.logProjectId,
+              location,
+              bucketId: AUDIT_BUCKET_ID,
+              retentionDays: args.bucket?.args?.retentionDays ?? d.retentionDays,
+              locked: args.bucket?.args?.locked ?? d.locked,
+              description: 'cloud-api-guardrails: organization audit logs',
+            },
+            { ...parent, protect: true, retainOnDelete: true },
+          );
     // The name is built from the inputs rather than read from the bucket, so it is known at preview.
-    this.bucketName = existingBucket !== undefined
-      ? pulumi.output(existingBucket)
-      : pulumi.interpolate`projects/${args.logProjectId}/locations/${location}/buckets/${AUDIT_BUCKET_ID}`;
+    this.bucketName =
+      existingBucket !== undefined
+        ? pulumi.output(existingBucket)
+        : pulumi.interpolate`projects/${args.logProjectId}/locations/${location}/buckets/${AUDIT_BUCKET_ID}`;
 
-    this.bucketSink = new logging.OrganizationSink(`${name}-to-bucket`, {
-      name: 'guardrails-audit-to-bucket',
-      orgId: org,
-      includeChildren: true,
-      destination: pulumi.interpolate`logging.googleapis.com/${this.bucketName}`,
-      filter: AUDIT_LOG_FILTER,
-      description: 'cloud-api-guardrails: audit logs of every project into the retention bucket',
-      deletionPolicy: PREVENT,
-    }, { ...parent, dependsOn: this.bucket ? [this.bucket] : [] });
-    // Granted in the bucket's project, on that bucket only (IAM condition on the bucket's resource name).
-    new projects.IAMMember(`${name}-bucket-writer`, {
-      project: this.bucketName.apply((n) => n.split('/')[1]!),
-      role: 'roles/logging.bucketWriter',
-      member: this.bucketSink.writerIdentity,
-      condition: {
-        title: 'guardrails audit bucket only',
-        expression: this.bucketName.apply((n) => `resource.name.endsWith("${n.slice(n.indexOf('/locations/') + 1)}")`),
+    this.bucketSink = new logging.OrganizationSink(
+      `${name}-to-bucket`,
+      {
+        name: 'guardrails-audit-to-bucket',
+        orgId: org,
+        includeChildren: true,
+        destination: pulumi.interpolate`logging.googleapis.com/${this.bucketName}`,
+        filter: AUDIT_LOG_FILTER,
+        description: 'cloud-api-guardrails: audit logs of every project into the retention bucket',
+        deletionPolicy: PREVENT,
       },
-    }, parent);
+      { ...parent, dependsOn: this.bucket ? [this.bucket] : [] },
+    );
+    // Granted in the bucket's project, on that bucket only (IAM condition on the bucket's resource name).
+    new projects.IAMMember(
+      `${name}-bucket-writer`,
+      {
+        project: this.bucketName.apply((n) => n.split('/')[1]!),
+        role: 'roles/logging.bucketWriter',
+        member: this.bucketSink.writerIdentity,
+        condition: {
+          title: 'guardrails audit bucket only',
+          expression: this.bucketName.apply((n) => `resource.name.endsWith("${n.slice(n.indexOf('/locations/') + 1)}")`),
+        },
+      },
+      parent,
+    );
 
-    this.projectSink = new logging.OrganizationSink(`${name}-to-project`, {
-      name: 'guardrails-audit-to-log-project',
-      orgId: org,
-      includeChildren: true,
-      destination: pulumi.interpolate`logging.googleapis.com/projects/${args.logProjectId}`,
-      filter: AUDIT_LOG_FILTER,
-      description: 'cloud-api-guardrails: audit logs routed into the log project, where the log-based alerts run',
-      deletionPolicy: PREVENT,
-    }, parent);
-    new projects.IAMMember(`${name}-project-writer`, {
-      project: args.logProjectId,
-      role: 'roles/logging.logWriter',
-      member: this.projectSink.writerIdentity,
-    }, parent);
+    this.projectSink = new logging.OrganizationSink(
+      `${name}-to-project`,
+      {
+        name: 'guardrails-audit-to-log-project',
+        orgId: org,
+        includeChildren: true,
+        destination: pulumi.interpolate`logging.googleapis.com/projects/${args.logProjectId}`,
+        filter: AUDIT_LOG_FILTER,
+        description: 'cloud-api-guardrails: audit logs routed into the log project, where the log-based alerts run',
+        deletionPolicy: PREVENT,
+      },
+      parent,
+    );
+    new projects.IAMMember(
+      `${name}-project-writer`,
+      {
+        project: args.logProjectId,
+        role: 'roles/logging.logWriter',
+        member: this.projectSink.writerIdentity,
+      },
+      parent,
+    );
     this.sinkWriterIdentities = [this.bucketSink.writerIdentity, this.projectSink.writerIdentity];
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -154,14 +154,16 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
   if (breakGlass) throw new ConfigError(at('breakGlassMembers'), breakGlass.problem, breakGlass.fix);
   const automationMembers = args.automationMembers ?? d.automationMembers;
   // Members known now are turned into deny-policy principals now, so a malformed one fails here, by name.
-  const principal = (field: string) => (member: pulumi.Input<string>, i: number): pulumi.Input<string> => {
-    if (typeof member !== 'string') return pulumi.output(member).apply(denyPolicyPrincipal);
-    try {
-      return denyPolicyPrincipal(member);
-    } catch {
-      throw new ConfigError(at(`${field}[${i}]`), `"${member}" is not an IAM member`, 'Write user:EMAIL, group:EMAIL or serviceAccount:EMAIL.');
-    }
-  };
+  const principal =
+    (field: string) =>
+    (member: pulumi.Input<string>, i: number): pulumi.Input<string> => {
+      if (typeof member !== 'string') return pulumi.output(member).apply(denyPolicyPrincipal);
+      try {
+        return denyPolicyPrincipal(member);
+      } catch {
+        throw new ConfigError(at(`${field}[${i}]`), `"${member}" is not an IAM member`, 'Write user:EMAIL, group:EMAIL or serviceAccount:EMAIL.');
+      }
+    };
   const exceptionPrincipals = [...args.breakGlassMembers.map(principal('breakGlassMembers')), ...automationMembers.map(principal('automationMembers'))];
   checkCidrs(trustedCidrs, 'trustedCidrs');
   const untrusted = enforceWithoutTrustedNetworksProblem(mode, trustedCidrs.length, { trusted: 'trustedCidrs' });
@@ -169,7 +171,11 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
   const noLevel = accessLevelWithoutNetworksProblem(trustedCidrs.length, { trusted: 'trustedCidrs' });
   if (noLevel) throw new ConfigError(at('trustedCidrs'), noLevel.problem, noLevel.fix);
   if (args.accessPolicy?.existing && args.accessPolicy.args) {
-    throw new ConfigError(at('accessPolicy'), 'has both existing and args', 'Pass existing to use yours, or args to tune the one the component creates, not both.');
+    throw new ConfigError(
+      at('accessPolicy'),
+      'has both existing and args',
+      'Pass existing to use yours, or args to tune the one the component creates, not both.',
+    );
   }
 
   let automation: ResolvedAutomation | undefined;
@@ -208,7 +214,13 @@ function resolveArgs(name: string, args: GcpContextAwareAccessArgs) {
 export const IP_SUBNETWORKS_PER_CONDITION = 200;
 
 /** Services fenced by the perimeter: where audit logs and their exports live, and what stolen tokens read first. */
-export const RESTRICTED_SERVICES = ['logging.googleapis.com', 'storage.googleapis.com', 'bigquery.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com'];
+export const RESTRICTED_SERVICES = [
+  'logging.googleapis.com',
+  'storage.googleapis.com',
+  'bigquery.googleapis.com',
+  'secretmanager.googleapis.com',
+  'iam.googleapis.com',
+];
 
 /**
  * The deny policy's rules: IAM v2 permission names, every one on Google's "Permissions supported in deny
@@ -289,33 +301,46 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
     super('guardrails:gcp:ContextAwareAccess', name, {}, opts);
     const parent = { parent: this };
     const enforce = resolved.mode === 'enforce';
-    this.policy = resolved.existingAccessPolicy !== undefined
-      ? undefined
-      : new accesscontextmanager.AccessPolicy(`${name}-policy`, {
-        parent: pulumi.interpolate`organizations/${args.organizationId}`,
-        title: resolved.accessPolicyTitle,
-        deletionPolicy: 'PREVENT',
-      }, parent);
+    this.policy =
+      resolved.existingAccessPolicy !== undefined
+        ? undefined
+        : new accesscontextmanager.AccessPolicy(
+            `${name}-policy`,
+            {
+              parent: pulumi.interpolate`organizations/${args.organizationId}`,
+              title: resolved.accessPolicyTitle,
+              deletionPolicy: 'PREVENT',
+            },
+            parent,
+          );
     const policyName = this.policy ? this.policy.name : pulumi.output(resolved.existingAccessPolicy!);
     this.accessPolicyName = policyName;
     const devicePolicy = resolved.devicePolicy;
-    this.accessLevel = new accesscontextmanager.AccessLevel(`${name}-trusted-networks`, {
-      parent: pulumi.interpolate`accessPolicies/${policyName}`,
-      name: pulumi.interpolate`accessPolicies/${policyName}/accessLevels/guardrails_trusted_networks`,
-      title: 'guardrails trusted networks',
-      description: 'Admin access to Google Cloud only from the organization\'s egress ranges',
-      basic: {
-        combiningFunction: 'OR',
-        conditions: chunk(resolved.trustedCidrs, IP_SUBNETWORKS_PER_CONDITION).map((cidrs) => ({ ipSubnetworks: cidrs, devicePolicy })),
+    this.accessLevel = new accesscontextmanager.AccessLevel(
+      `${name}-trusted-networks`,
+      {
+        parent: pulumi.interpolate`accessPolicies/${policyName}`,
+        name: pulumi.interpolate`accessPolicies/${policyName}/accessLevels/guardrails_trusted_networks`,
+        title: 'guardrails trusted networks',
+        description: "Admin access to Google Cloud only from the organization's egress ranges",
+        basic: {
+          combiningFunction: 'OR',
+          conditions: chunk(resolved.trustedCidrs, IP_SUBNETWORKS_PER_CONDITION).map((cidrs) => ({ ipSubnetworks: cidrs, devicePolicy })),
+        },
+        deletionPolicy: 'PREVENT',
       },
-      deletionPolicy: 'PREVENT',
-    }, parent);
-    this.binding = new accesscontextmanager.GcpUserAccessBinding(`${name}-admin-binding`, {
-      organizationId: args.organizationId,
-      groupKey: args.adminGroupDirectoryId,
-      // Report mode: the level is evaluated and logged, never enforced.
-      ...(enforce ? { accessLevels: this.accessLevel.name } : { dryRunAccessLevels: this.accessLevel.name }),
-    }, parent);
+      parent,
+    );
+    this.binding = new accesscontextmanager.GcpUserAccessBinding(
+      `${name}-admin-binding`,
+      {
+        organizationId: args.organizationId,
+        groupKey: args.adminGroupDirectoryId,
+        // Report mode: the level is evaluated and logged, never enforced.
+        ...(enforce ? { accessLevels: this.accessLevel.name } : { dryRunAccessLevels: this.accessLevel.name }),
+      },
+      parent,
+    );
 
     if (resolved.automation) {
       this.bindAutomation(name, args.organizationId, policyName, resolved.automation);
@@ -326,37 +351,48 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
         resources: resolved.vpcScProjects.map((n) => pulumi.interpolate`projects/${n}`),
         restrictedServices: RESTRICTED_SERVICES,
         accessLevels: [this.accessLevel.name],
-        ingressPolicies: resolved.sinkWriters.length === 0 ? [] : [
-          {
-            ingressFrom: { identities: [...resolved.sinkWriters], sources: [{ accessLevel: '*' }] },
-            ingressTo: { resources: ['*'], operations: [{ serviceName: 'logging.googleapis.com', methodSelectors: [{ method: '*' }] }] },
-          },
-        ],
+        ingressPolicies:
+          resolved.sinkWriters.length === 0
+            ? []
+            : [
+                {
+                  ingressFrom: { identities: [...resolved.sinkWriters], sources: [{ accessLevel: '*' }] },
+                  ingressTo: { resources: ['*'], operations: [{ serviceName: 'logging.googleapis.com', methodSelectors: [{ method: '*' }] }] },
+                },
+              ],
       };
-      new accesscontextmanager.ServicePerimeter(`${name}-perimeter`, {
-        parent: pulumi.interpolate`accessPolicies/${policyName}`,
-        name: pulumi.interpolate`accessPolicies/${policyName}/servicePerimeters/guardrails`,
-        title: 'guardrails',
-        perimeterType: 'PERIMETER_TYPE_REGULAR',
-        ...(enforce ? { status: perimeter } : { spec: perimeter, useExplicitDryRunSpec: true }),
-        deletionPolicy: 'PREVENT',
-      }, parent);
+      new accesscontextmanager.ServicePerimeter(
+        `${name}-perimeter`,
+        {
+          parent: pulumi.interpolate`accessPolicies/${policyName}`,
+          name: pulumi.interpolate`accessPolicies/${policyName}/servicePerimeters/guardrails`,
+          title: 'guardrails',
+          perimeterType: 'PERIMETER_TYPE_REGULAR',
+          ...(enforce ? { status: perimeter } : { spec: perimeter, useExplicitDryRunSpec: true }),
+          deletionPolicy: 'PREVENT',
+        },
+        parent,
+      );
     }
 
-    this.denyPolicy = new iam.DenyPolicy(`${name}-tamper-deny`, {
-      parent: pulumi.interpolate`cloudresourcemanager.googleapis.com%2Forganizations%2F${args.organizationId}`,
-      name: 'guardrails-tamper-protection',
-      displayName: 'cloud-api-guardrails: protect audit sinks, buckets and access controls',
-      rules: TAMPER_RULES.map((rule) => ({
-        description: `${rule.description}: only break-glass and automation identities`,
-        denyRule: {
-          deniedPrincipals: ['principalSet://goog/public:all'],
-          exceptionPrincipals: resolved.exceptionPrincipals,
-          deniedPermissions: [...rule.permissions],
-        },
-      })),
-      deletionPolicy: 'PREVENT',
-    }, parent);
+    this.denyPolicy = new iam.DenyPolicy(
+      `${name}-tamper-deny`,
+      {
+        parent: pulumi.interpolate`cloudresourcemanager.googleapis.com%2Forganizations%2F${args.organizationId}`,
+        name: 'guardrails-tamper-protection',
+        displayName: 'cloud-api-guardrails: protect audit sinks, buckets and access controls',
+        rules: TAMPER_RULES.map((rule) => ({
+          description: `${rule.description}: only break-glass and automation identities`,
+          denyRule: {
+            deniedPrincipals: ['principalSet://goog/public:all'],
+            exceptionPrincipals: resolved.exceptionPrincipals,
+            deniedPermissions: [...rule.permissions],
+          },
+        })),
+        deletionPolicy: 'PREVENT',
+      },
+      parent,
+    );
     this.registerOutputs({
       accessPolicyName: this.accessPolicyName,
       accessLevelName: this.accessLevel.name,
@@ -372,21 +408,28 @@ export class GcpContextAwareAccess extends pulumi.ComponentResource {
    */
   private bindAutomation(name: string, organizationId: pulumi.Input<string>, policyName: pulumi.Output<string>, automation: ResolvedAutomation): void {
     const parent = { parent: this };
-    const level = new accesscontextmanager.AccessLevel(`${name}-automation-networks`, {
-      parent: pulumi.interpolate`accessPolicies/${policyName}`,
-      name: pulumi.interpolate`accessPolicies/${policyName}/accessLevels/guardrails_automation_networks`,
-      title: 'guardrails automation networks',
-      description: 'Automation service accounts call Google Cloud only from the trusted and CI egress ranges',
-      basic: {
-        combiningFunction: 'OR',
-        conditions: chunk(automation.cidrs, IP_SUBNETWORKS_PER_CONDITION).map((cidrs) => ({ ipSubnetworks: cidrs })),
+    const level = new accesscontextmanager.AccessLevel(
+      `${name}-automation-networks`,
+      {
+        parent: pulumi.interpolate`accessPolicies/${policyName}`,
+        name: pulumi.interpolate`accessPolicies/${policyName}/accessLevels/guardrails_automation_networks`,
+        title: 'guardrails automation networks',
+        description: 'Automation service accounts call Google Cloud only from the trusted and CI egress ranges',
+        basic: {
+          combiningFunction: 'OR',
+          conditions: chunk(automation.cidrs, IP_SUBNETWORKS_PER_CONDITION).map((cidrs) => ({ ipSubnetworks: cidrs })),
+        },
+        deletionPolicy: 'PREVENT',
       },
-      deletionPolicy: 'PREVENT',
-    }, parent);
+      parent,
+    );
     const levels = automation.mode === 'enforce' ? { accessLevels: level.name } : { dryRunAccessLevels: level.name };
     const principals = [
       ...automation.serviceAccounts.map((serviceAccount) => ({ id: serviceAccount, principal: { serviceAccount } })),
-      ...automation.projectNumbers.map((serviceAccountProjectNumber) => ({ id: `project-${serviceAccountProjectNumber}`, principal: { serviceAccountProjectNumber } })),
+      ...automation.projectNumbers.map((serviceAccountProjectNumber) => ({
+        id: `project-${serviceAccountProjectNumber}`,
+        principal: { serviceAccountProjectNumber },
+      })),
     ];
     for (const { id, principal } of principals) {
       new accesscontextmanager.GcpUserAccessBinding(`${name}-automation-${id}`, { organizationId, principal, ...levels }, parent);

@@ -55,39 +55,60 @@ export class GcpLogAlerts extends pulumi.ComponentResource {
     const emails = args.emails ?? GCP_LOG_ALERTS_DEFAULTS.emails;
     const webhooks = args.webhooks ?? GCP_LOG_ALERTS_DEFAULTS.webhooks;
     this.channels = [
-      ...emails.map((email, i) => new monitoring.NotificationChannel(`${name}-email-${i}`, {
-        project: args.project,
-        displayName: pulumi.interpolate`guardrails: ${email}`,
-        type: 'email',
-        labels: { email_address: email },
-      }, parent)),
-      ...webhooks.map((url, i) => new monitoring.NotificationChannel(`${name}-webhook-${i}`, {
-        project: args.project,
-        displayName: `guardrails webhook ${i + 1}`,
-        type: 'webhook_tokenauth',
-        labels: { url },
-      }, parent)),
+      ...emails.map(
+        (email, i) =>
+          new monitoring.NotificationChannel(
+            `${name}-email-${i}`,
+            {
+              project: args.project,
+              displayName: pulumi.interpolate`guardrails: ${email}`,
+              type: 'email',
+              labels: { email_address: email },
+            },
+            parent,
+          ),
+      ),
+      ...webhooks.map(
+        (url, i) =>
+          new monitoring.NotificationChannel(
+            `${name}-webhook-${i}`,
+            {
+              project: args.project,
+              displayName: `guardrails webhook ${i + 1}`,
+              type: 'webhook_tokenauth',
+              labels: { url },
+            },
+            parent,
+          ),
+      ),
     ];
-    this.policies = args.rules.map((rule) => new monitoring.AlertPolicy(`${name}-${rule.id}`, {
-      project: args.project,
-      displayName: `guardrails: ${rule.title}`,
-      combiner: 'OR',
-      severity: SEVERITY[rule.level] ?? 'WARNING',
-      conditions: [{ displayName: rule.title, conditionMatchedLog: { filter: rule.query } }],
-      alertStrategy: { notificationRateLimit: { period: '300s' }, autoClose: '1800s' },
-      notificationChannels: this.channels.map((c) => c.id),
-      documentation: {
-        mimeType: 'text/markdown',
-        subject: `guardrails ${rule.level}: ${rule.title}`,
-        content: [
-          `**Rule** \`${rule.id}\` (${rule.level}): ${rule.description}`,
-          '',
-          '**Response**: open the matching entries in Logs Explorer (the rule\'s query is this policy\'s condition), identify the principal and the client (callerSuppliedUserAgent, callerIp), and if the call is not expected, disable the principal\'s keys or sessions and review what it changed.',
-          ...(rule.falsepositives.length ? ['', `**Known false positives**: ${rule.falsepositives.join('; ')}`] : []),
-        ].join('\n'),
-      },
-      userLabels: { guardrails_rule: rule.id.replace(/[^a-z0-9_-]/g, '_').slice(0, 63) },
-    }, parent));
+    this.policies = args.rules.map(
+      (rule) =>
+        new monitoring.AlertPolicy(
+          `${name}-${rule.id}`,
+          {
+            project: args.project,
+            displayName: `guardrails: ${rule.title}`,
+            combiner: 'OR',
+            severity: SEVERITY[rule.level] ?? 'WARNING',
+            conditions: [{ displayName: rule.title, conditionMatchedLog: { filter: rule.query } }],
+            alertStrategy: { notificationRateLimit: { period: '300s' }, autoClose: '1800s' },
+            notificationChannels: this.channels.map((c) => c.id),
+            documentation: {
+              mimeType: 'text/markdown',
+              subject: `guardrails ${rule.level}: ${rule.title}`,
+              content: [
+                `**Rule** \`${rule.id}\` (${rule.level}): ${rule.description}`,
+                '',
+                "**Response**: open the matching entries in Logs Explorer (the rule's query is this policy's condition), identify the principal and the client (callerSuppliedUserAgent, callerIp), and if the call is not expected, disable the principal's keys or sessions and review what it changed.",
+                ...(rule.falsepositives.length ? ['', `**Known false positives**: ${rule.falsepositives.join('; ')}`] : []),
+              ].join('\n'),
+            },
+            userLabels: { guardrails_rule: rule.id.replace(/[^a-z0-9_-]/g, '_').slice(0, 63) },
+          },
+          parent,
+        ),
+    );
     this.registerOutputs({
       channelIds: pulumi.all(this.channels.map((c) => c.id)),
       policyIds: pulumi.all(this.policies.map((p) => p.id)),

@@ -42,7 +42,11 @@ export const CLOUD_API_MITIGATIONS = [
   { id: 'M1026', name: 'Privileged Account Management', attack: 'Least privilege for API access; limit who may use the cloud APIs, and from where.' },
   { id: 'M1038', name: 'Execution Prevention', attack: 'Prevent or restrict the interpreters (cloud shells, CLIs) attackers use.' },
 ] as const;
-export const CLOUD_API_DATA_SOURCE = { id: 'DS0017', name: 'Command: Command Execution', attack: 'Audit logs of cloud API calls: who ran which command, from where.' } as const;
+export const CLOUD_API_DATA_SOURCE = {
+  id: 'DS0017',
+  name: 'Command: Command Execution',
+  attack: 'Audit logs of cloud API calls: who ran which command, from where.',
+} as const;
 
 /** `attack.t1059.009` -> `T1059.009`; tactic tags (`attack.execution`) and other tags -> undefined. */
 export function techniqueOfTag(tag: string): string | undefined {

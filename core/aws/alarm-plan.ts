@@ -69,7 +69,10 @@ export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule
   const notes = [...shadow.notes];
   const realtime = realtimeRules.flatMap((r) => {
     const parts = splitRule(r, maxLength);
-    if (parts.length > 1) notes.push(`EventBridge: rule ${r.rule.id} is deployed as ${parts.length} rules (${r.rule.id}-part1..${parts.length}), each within the ${maxLength}-character event pattern quota`);
+    if (parts.length > 1)
+      notes.push(
+        `EventBridge: rule ${r.rule.id} is deployed as ${parts.length} rules (${r.rule.id}-part1..${parts.length}), each within the ${maxLength}-character event pattern quota`,
+      );
     return parts.map((pattern, i) =>
       parts.length === 1
         ? { ...describe(r), ruleId: r.rule.id, pattern }
@@ -90,16 +93,24 @@ function splitRule(r: CatalogRule, maxLength: number): Record<string, unknown>[]
     throw error;
   }
   const size = JSON.stringify(pattern).length;
-  const fix = maxLength < 4096 ? 'Raise the EventBridge quota "Event pattern size" to 4096 in every account and region and set aws.eventPatternMaxLength: 4096, or aggregate the trusted CIDRs.' : 'Aggregate the trusted CIDRs (fewer, larger ranges), or remove eventbridge from the rule\'s targets.';
+  const fix =
+    maxLength < 4096
+      ? 'Raise the EventBridge quota "Event pattern size" to 4096 in every account and region and set aws.eventPatternMaxLength: 4096, or aggregate the trusted CIDRs.'
+      : "Aggregate the trusted CIDRs (fewer, larger ranges), or remove eventbridge from the rule's targets.";
   let parts: Record<string, unknown>[];
   try {
     parts = splitEventPattern(pattern, maxLength);
   } catch (error) {
-    if (error instanceof UnsplittablePattern) throw new ConfigError(where, `the EventBridge pattern is ${size} characters, over aws.eventPatternMaxLength ${maxLength}, and ${error.message}`, fix);
+    if (error instanceof UnsplittablePattern)
+      throw new ConfigError(where, `the EventBridge pattern is ${size} characters, over aws.eventPatternMaxLength ${maxLength}, and ${error.message}`, fix);
     throw error;
   }
   if (parts.length > EVENT_RULE_PARTS_MAX) {
-    throw new ConfigError(where, `the EventBridge pattern is ${size} characters and would need ${parts.length} rules of at most ${maxLength} characters (the plan allows ${EVENT_RULE_PARTS_MAX})`, fix);
+    throw new ConfigError(
+      where,
+      `the EventBridge pattern is ${size} characters and would need ${parts.length} rules of at most ${maxLength} characters (the plan allows ${EVENT_RULE_PARTS_MAX})`,
+      fix,
+    );
   }
   return parts;
 }
@@ -122,7 +133,8 @@ export function splitEventPattern(pattern: Record<string, unknown>, maxLength: n
   if (length(pattern) <= maxLength) return [pattern];
   const { detail, ...envelope } = pattern as JsonObject;
   const withDetail = (value: Json): JsonObject => ({ ...envelope, detail: value });
-  const branches = isObject(detail) && Array.isArray(detail['$or']) && Object.keys(detail).length === 1 ? (detail['$or'] as JsonObject[]) : [detail as JsonObject];
+  const branches =
+    isObject(detail) && Array.isArray(detail['$or']) && Object.keys(detail).length === 1 ? (detail['$or'] as JsonObject[]) : [detail as JsonObject];
   const fitting = branches.flatMap((branch) => splitBranch(branch, (b) => length(withDetail(b)), maxLength));
   // Pack the branches, in order, into as few patterns as fit.
   const groups: JsonObject[][] = [];

@@ -7,7 +7,11 @@ import type { PolicyStatement } from './policy-document.ts';
 import type { ControlStatement, PerimeterNote, PerimeterSettings } from './perimeter-statements.ts';
 import { exceptPrincipals } from './scp-exemptions.ts';
 
-export function cloudShellStatements(aws: Pick<PerimeterSettings, 'cloudShell' | 'breakGlassRoleArns'>, trusted: TrustedContext, notes: PerimeterNote[]): ControlStatement[] {
+export function cloudShellStatements(
+  aws: Pick<PerimeterSettings, 'cloudShell' | 'breakGlassRoleArns'>,
+  trusted: TrustedContext,
+  notes: PerimeterNote[],
+): ControlStatement[] {
   const exempt = exceptPrincipals(aws.breakGlassRoleArns);
   if (aws.cloudShell === 'allow') {
     notes.push({ control: 'cloudShell', note: 'aws.cloudShell is "allow": CloudShell is only subject to the network perimeter' });

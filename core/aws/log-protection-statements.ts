@@ -31,7 +31,15 @@ export const PROTECTED_ACTIONS = {
     's3:DeleteObjectVersion',
     's3:BypassGovernanceRetention',
   ],
-  logGroup: ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:DeleteRetentionPolicy', 'logs:PutRetentionPolicy', 'logs:DisassociateKmsKey', 'logs:DeleteMetricFilter', 'logs:DeleteSubscriptionFilter'],
+  logGroup: [
+    'logs:DeleteLogGroup',
+    'logs:DeleteLogStream',
+    'logs:DeleteRetentionPolicy',
+    'logs:PutRetentionPolicy',
+    'logs:DisassociateKmsKey',
+    'logs:DeleteMetricFilter',
+    'logs:DeleteSubscriptionFilter',
+  ],
   /** Kit resources found by the protection tag (key, SCPs, alarm topic, rules, alarms). */
   tagged: [
     'kms:ScheduleKeyDeletion',

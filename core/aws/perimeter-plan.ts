@@ -154,7 +154,11 @@ async function buildPlan(settings: PerimeterSettings, trusted: TrustedContext): 
   const [problem] = await checkPolicyVocabulary(policies);
   if (problem) {
     // The kit's own statements are checked in tests; what reaches here came from the caller (tags, ARNs).
-    throw new ConfigError(`SCP ${problem.policy} statement ${problem.sid}`, problem.problem, 'Fix the action or condition named; a Deny with an unknown name denies nothing.');
+    throw new ConfigError(
+      `SCP ${problem.policy} statement ${problem.sid}`,
+      problem.problem,
+      'Fix the action or condition named; a Deny with an unknown name denies nothing.',
+    );
   }
   return { policies, targets: settings.targets, notes, safety: { breakGlassRoleArns: settings.breakGlassRoleArns, modes: settings.modes, trusted } };
 }
@@ -162,7 +166,11 @@ async function buildPlan(settings: PerimeterSettings, trusted: TrustedContext): 
 function checkRoleArns(arns: readonly string[], path: string): void {
   arns.forEach((arn, i) => {
     if (!ID_PATTERNS.roleArnPattern.test(arn)) {
-      throw new ConfigError(`${path}[${i}]`, `${arn} is not an IAM role ARN or ArnLike pattern`, 'Write arn:aws:iam::<account or *>:role/<name>, e.g. arn:aws:iam::*:role/BreakGlass*.');
+      throw new ConfigError(
+        `${path}[${i}]`,
+        `${arn} is not an IAM role ARN or ArnLike pattern`,
+        'Write arn:aws:iam::<account or *>:role/<name>, e.g. arn:aws:iam::*:role/BreakGlass*.',
+      );
     }
     const problem = roleArnProblem(arn, 'aws');
     if (problem) throw new ConfigError(`${path}[${i}]`, problem.problem, problem.fix);
@@ -170,7 +178,8 @@ function checkRoleArns(arns: readonly string[], path: string): void {
 }
 
 function checkAccountId(id: string, path: string): string {
-  if (!ID_PATTERNS.accountId.test(id)) throw new ConfigError(path, `${id} is not a 12-digit AWS account id`, 'Write it as a string of 12 digits, e.g. "111122223333".');
+  if (!ID_PATTERNS.accountId.test(id))
+    throw new ConfigError(path, `${id} is not a 12-digit AWS account id`, 'Write it as a string of 12 digits, e.g. "111122223333".');
   return id;
 }
 
@@ -190,6 +199,6 @@ function trustedContext(trusted: TrustedNetworksProps): TrustedContext {
     return parsed.cidr;
   });
   const awsVpcs = trusted.awsVpcs ?? [];
-  awsVpcs.forEach((vpc, i) => checkRegion(vpc.region, `trusted.awsVpcs[${i}].region`));
+  for (const [i, vpc] of awsVpcs.entries()) checkRegion(vpc.region, `trusted.awsVpcs[${i}].region`);
   return { cidrs: aggregate(cidrs), awsVpcs, awsVpcEndpointIds: [...new Set(trusted.awsVpcEndpointIds ?? [])] };
 }

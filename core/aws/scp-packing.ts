@@ -83,7 +83,11 @@ function firstFitDecreasing(group: readonly ControlStatement[], budget: number):
 function statementTooLarge(statement: PolicyStatement, size: number, budget: number, trusted: TrustedContext): ConfigError {
   const cidrs = (statement.Condition?.['NotIpAddressIfExists']?.['aws:SourceIp'] ?? []) as readonly string[];
   if (cidrs.length === 0) {
-    return new ConfigError('aws.scpSizeBudget', `statement ${statement.Sid} alone is ${size} characters, over the budget of ${budget}`, 'Raise aws.scpSizeBudget (max 10240) or shorten the role ARN lists.');
+    return new ConfigError(
+      'aws.scpSizeBudget',
+      `statement ${statement.Sid} alone is ${size} characters, over the budget of ${budget}`,
+      'Raise aws.scpSizeBudget (max 10240) or shorten the role ARN lists.',
+    );
   }
   // How many CIDRs must go for the perimeter statement to fit: drop from the end until it does.
   let keep = cidrs.length;

@@ -27,21 +27,24 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
   const rule = (id: string, title: string, detection: Parameters<typeof generatedRule>[0]['detection']): Rule =>
     generatedRule(
       {
-      id,
-      title,
-      description: `${title}. The guardrails watch themselves: an attacker with cloud API access turns off logging and alerting first (T1562).`,
-      level: 'critical',
-      tags: ['attack.defense_evasion', 'attack.t1562.008', 'attack.t1059.009'],
-      logsource: { product: 'aws', service: 'cloudtrail' },
-      detection,
-      falsepositives: ['Planned changes to the guardrails by their owners (deploy through the pipeline, not by hand)'],
-      targets: ['eventbridge'],
+        id,
+        title,
+        description: `${title}. The guardrails watch themselves: an attacker with cloud API access turns off logging and alerting first (T1562).`,
+        level: 'critical',
+        tags: ['attack.defense_evasion', 'attack.t1562.008', 'attack.t1059.009'],
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection,
+        falsepositives: ['Planned changes to the guardrails by their owners (deploy through the pipeline, not by hand)'],
+        targets: ['eventbridge'],
       },
       'config names, core/aws/self-protection-rules.ts',
     );
   const rules = [
     rule('guardrails-trail-changed', 'The organization trail was stopped, deleted or reconfigured', {
-      call: { 'eventSource|cased': 'cloudtrail.amazonaws.com', 'eventName|cased': ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'RemoveTags'] },
+      call: {
+        'eventSource|cased': 'cloudtrail.amazonaws.com',
+        'eventName|cased': ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'RemoveTags'],
+      },
       ours: { 'requestParameters.name|cased': [names.trailName, `*:trail/${names.trailName}`] },
       condition: 'call and ours',
     }),
@@ -50,19 +53,47 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
       condition: 'call',
     }),
     rule('guardrails-alerting-changed', 'The guardrails alert topic, alarms, rules or metric filters were changed or deleted', {
-      topic: { 'eventSource|cased': 'sns.amazonaws.com', 'eventName|cased': ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission', 'Unsubscribe'], 'requestParameters.topicArn|cased': topicArn },
+      topic: {
+        'eventSource|cased': 'sns.amazonaws.com',
+        'eventName|cased': ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission', 'Unsubscribe'],
+        'requestParameters.topicArn|cased': topicArn,
+      },
       // The central bus's alert rules; the forwarding rules (guardrails-fwd-*) are watched by the catalog rule
       // aws-guardrails-forwarding-tampering, on EventBridge and on the organization trail's log group.
       // EventBridge API reference: DeleteRule, DisableRule and PutRule take Name; PutTargets and RemoveTargets take Rule.
-      rules: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteRule', 'DisableRule', 'PutRule'], 'requestParameters.name|cased|startswith': ALERT_RULE_PREFIX },
-      targets: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['RemoveTargets', 'PutTargets'], 'requestParameters.rule|cased|startswith': ALERT_RULE_PREFIX },
-      bus: { 'eventSource|cased': 'events.amazonaws.com', 'eventName|cased': ['DeleteEventBus', 'RemovePermission', 'PutPermission'], 'requestParameters.eventBusName|cased': CENTRAL_BUS_NAME },
-      alarms: { 'eventSource|cased': 'monitoring.amazonaws.com', 'eventName|cased': ['DeleteAlarms', 'DisableAlarmActions'], 'requestParameters.alarmNames|cased|startswith': RESOURCE_PREFIX },
-      filters: { 'eventSource|cased': 'logs.amazonaws.com', 'eventName|cased': ['DeleteMetricFilter', 'DeleteLogGroup', 'DeleteSubscriptionFilter'], 'requestParameters.logGroupName|cased': names.logGroupName },
+      rules: {
+        'eventSource|cased': 'events.amazonaws.com',
+        'eventName|cased': ['DeleteRule', 'DisableRule', 'PutRule'],
+        'requestParameters.name|cased|startswith': ALERT_RULE_PREFIX,
+      },
+      targets: {
+        'eventSource|cased': 'events.amazonaws.com',
+        'eventName|cased': ['RemoveTargets', 'PutTargets'],
+        'requestParameters.rule|cased|startswith': ALERT_RULE_PREFIX,
+      },
+      bus: {
+        'eventSource|cased': 'events.amazonaws.com',
+        'eventName|cased': ['DeleteEventBus', 'RemovePermission', 'PutPermission'],
+        'requestParameters.eventBusName|cased': CENTRAL_BUS_NAME,
+      },
+      alarms: {
+        'eventSource|cased': 'monitoring.amazonaws.com',
+        'eventName|cased': ['DeleteAlarms', 'DisableAlarmActions'],
+        'requestParameters.alarmNames|cased|startswith': RESOURCE_PREFIX,
+      },
+      filters: {
+        'eventSource|cased': 'logs.amazonaws.com',
+        'eventName|cased': ['DeleteMetricFilter', 'DeleteLogGroup', 'DeleteSubscriptionFilter'],
+        'requestParameters.logGroupName|cased': names.logGroupName,
+      },
       condition: '1 of them',
     }),
     rule('guardrails-stackset-changed', 'The guardrails forwarding StackSet was changed or its instances removed', {
-      call: { 'eventSource|cased': 'cloudformation.amazonaws.com', 'eventName|cased': ['UpdateStackSet', 'DeleteStackSet', 'DeleteStackInstances', 'UpdateStackInstances'], 'requestParameters.stackSetName|cased|startswith': STACKSET_NAME },
+      call: {
+        'eventSource|cased': 'cloudformation.amazonaws.com',
+        'eventName|cased': ['UpdateStackSet', 'DeleteStackSet', 'DeleteStackInstances', 'UpdateStackInstances'],
+        'requestParameters.stackSetName|cased|startswith': STACKSET_NAME,
+      },
       condition: 'call',
     }),
   ];

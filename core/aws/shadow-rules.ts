@@ -27,7 +27,7 @@ export interface ShadowRules {
 
 export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
   const aws = model.aws;
-  if (!aws || aws.modes.networkPerimeter !== 'report') return { rules: [], notes: [] };
+  if (aws?.modes.networkPerimeter !== 'report') return { rules: [], notes: [] };
   const notes = [
     'shadow mode: the network-perimeter SCP is in report mode; EventBridge rule aws-perimeter-shadow-network alerts on the calls it would deny',
     'shadow mode: principals exempted only by the perimeter-exemption tag still alert (tags are not in CloudTrail)',
@@ -42,7 +42,8 @@ export function perimeterShadowRules(model: GuardrailsModel): ShadowRules {
     {
       id: 'aws-perimeter-shadow-network',
       title: 'Call the network-perimeter SCP would deny (shadow mode)',
-      description: 'An API call from outside the trusted networks by a principal the perimeter SCP does not exempt. The SCP is in report mode, so the call succeeded; in enforce mode it would be denied.',
+      description:
+        'An API call from outside the trusted networks by a principal the perimeter SCP does not exempt. The SCP is in report mode, so the call succeeded; in enforce mode it would be denied.',
       level: 'medium',
       tags: ['attack.execution', 'attack.t1059.009', 'attack.initial_access', 'attack.t1078.004'],
       logsource: { product: 'aws', service: 'cloudtrail' },

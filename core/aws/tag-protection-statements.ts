@@ -29,7 +29,9 @@ export function guardedTagKeys(aws: Pick<AwsModel, 'protectionTag' | 'perimeterE
   return [aws.protectionTag, aws.perimeterExemptionTag, ...(aws.perimeterIncludeTag ? [aws.perimeterIncludeTag] : [])];
 }
 
-export function tagProtectionStatements(aws: Pick<AwsModel, 'partition' | 'breakGlassRoleArns' | 'protectionTag' | 'perimeterExemptionTag' | 'perimeterIncludeTag'>): PolicyStatement[] {
+export function tagProtectionStatements(
+  aws: Pick<AwsModel, 'partition' | 'breakGlassRoleArns' | 'protectionTag' | 'perimeterExemptionTag' | 'perimeterIncludeTag'>,
+): PolicyStatement[] {
   return [
     {
       // Action "*", as aws-samples/data-perimeter-policy-examples' ProtectDataPerimeterTags

@@ -24,7 +24,11 @@ export function activityLogDeploymentProblem(
   names: { readonly deployment: string; readonly managementGroupId: string },
 ): ActivityLogProblem | undefined {
   if (settings.deployment === 'policy' && !settings.managementGroupId) {
-    return { field: 'managementGroupId', problem: `is required when ${names.deployment} is policy`, fix: 'Name the management group that holds the subscriptions, or use perSubscription.' };
+    return {
+      field: 'managementGroupId',
+      problem: `is required when ${names.deployment} is policy`,
+      fix: 'Name the management group that holds the subscriptions, or use perSubscription.',
+    };
   }
   if (settings.deployment === 'perSubscription' && settings.subscriptionCount === 0) {
     return {
@@ -34,7 +38,11 @@ export function activityLogDeploymentProblem(
     };
   }
   if (settings.childManagementGroupCount > 0 && !settings.managementGroupId) {
-    return { field: 'childManagementGroupIds', problem: `needs ${names.managementGroupId}, the group they sit under`, fix: 'Set managementGroupId, or remove childManagementGroupIds.' };
+    return {
+      field: 'childManagementGroupIds',
+      problem: `needs ${names.managementGroupId}, the group they sit under`,
+      fix: 'Set managementGroupId, or remove childManagementGroupIds.',
+    };
   }
   return undefined;
 }

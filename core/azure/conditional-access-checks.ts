@@ -17,7 +17,11 @@ export interface SafetyProblem {
  * (https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access).
  * `names` are how the caller calls the user and group lists.
  */
-export function breakGlassProblem(userCount: number, groupCount: number, names: { readonly users: string; readonly groups: string }): SafetyProblem | undefined {
+export function breakGlassProblem(
+  userCount: number,
+  groupCount: number,
+  names: { readonly users: string; readonly groups: string },
+): SafetyProblem | undefined {
   if (userCount + groupCount > 0) return undefined;
   return {
     problem: `has no ${names.users} or ${names.groups}; every Conditional Access policy must exclude an emergency-access account`,
@@ -29,7 +33,11 @@ export function breakGlassProblem(userCount: number, groupCount: number, names: 
  * Enforced, the block-untrusted policy excludes only the trusted locations: with none, it blocks Azure
  * management from everywhere. `names.trusted` lists the caller's trusted-location fields.
  */
-export function enforceWithoutTrustedLocationProblem(mode: 'report' | 'enforce', trustedCount: number, names: { readonly trusted: string }): SafetyProblem | undefined {
+export function enforceWithoutTrustedLocationProblem(
+  mode: 'report' | 'enforce',
+  trustedCount: number,
+  names: { readonly trusted: string },
+): SafetyProblem | undefined {
   if (mode !== 'enforce' || trustedCount > 0) return undefined;
   return {
     problem: `enforce with no ${names.trusted} would block Azure management from everywhere`,
@@ -43,10 +51,14 @@ export function enforceWithoutTrustedLocationProblem(mode: 'report' | 'enforce',
  * refuse it in enforce mode and may only warn in report mode. `names.workloadIdentities` is the caller's
  * switch for that policy.
  */
-export function workloadIdentityExemptionProblem(enabled: boolean, exemptCount: number, names: { readonly workloadIdentities: string }): SafetyProblem | undefined {
+export function workloadIdentityExemptionProblem(
+  enabled: boolean,
+  exemptCount: number,
+  names: { readonly workloadIdentities: string },
+): SafetyProblem | undefined {
   if (!enabled || exemptCount > 0) return undefined;
   return {
     problem: `is empty while ${names.workloadIdentities} is on, so every service principal of the tenant, the deploying pipeline included, is blocked outside the trusted locations`,
-    fix: 'List the object ids of the service principals that must keep working (CI/CD, this stack\'s deployer), or keep mode: report.',
+    fix: "List the object ids of the service principals that must keep working (CI/CD, this stack's deployer), or keep mode: report.",
   };
 }

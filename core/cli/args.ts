@@ -25,7 +25,13 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
     }
     const [name = '', inline] = arg.slice(2).split(/=(.*)/s, 2);
     const kind = known[name];
-    if (!kind) throw new UsageError(`unknown option --${name} (known: ${Object.keys(known).map((k) => `--${k}`).join(', ')})`, command);
+    if (!kind)
+      throw new UsageError(
+        `unknown option --${name} (known: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+        command,
+      );
     if (kind === 'flag') options[name] = true;
     else {
       const value = inline ?? argv[++i];

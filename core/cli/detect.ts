@@ -151,14 +151,16 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
   progress?.done();
   const top = [...summary.byRule].sort((a, b) => b[1] - a[1]).map(([id, n]) => `  ${terminalSafe(id)}: ${n}`);
   options.err.write(
-    [
+    `${[
       `${summary.events} events in ${summary.files} file(s); ${summary.matched} match(es) of ${options.rules.length} rules`,
       ...(summary.skippedFiles ? [`${summary.skippedFiles} input(s) skipped or partly read (listed above): the result is incomplete`] : []),
       ...(summary.unrecognised ? [`${summary.unrecognised} event(s) not recognised as CloudTrail, Azure or GCP audit logs`] : []),
       ...(summary.events - summary.unrecognised <= 0 ? ['no event recognised: nothing was checked'] : []),
-      ...(summary.malformed ? [`${summary.malformed} malformed line(s) skipped${summary.malformed > MALFORMED_SHOWN ? ` (first ${MALFORMED_SHOWN} shown)` : ''}`] : []),
+      ...(summary.malformed
+        ? [`${summary.malformed} malformed line(s) skipped${summary.malformed > MALFORMED_SHOWN ? ` (first ${MALFORMED_SHOWN} shown)` : ''}`]
+        : []),
       ...top,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   return summary;
 }

@@ -101,7 +101,10 @@ function isCommand(name: string): name is Command {
 }
 
 async function loadAll(options: Options, io: CliIo) {
-  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }] = await Promise.all([import('../config/load.ts'), import('../detection/catalog.ts')]);
+  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }] = await Promise.all([
+    import('../config/load.ts'),
+    import('../detection/catalog.ts'),
+  ]);
   const explicit = typeof options['config'] === 'string' ? options['config'] : undefined;
   const source = resolveConfigPath({ explicit, explicitFlag: '--config', env: io.env[CONFIG_ENV_VAR], cwd: io.cwd, exampleDir: PACKAGE_ROOT });
   if (source.notice) io.err.write(`${source.notice}\n`);
@@ -115,7 +118,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) io.err.write(`error: ${error.message}\n${error.command ? `usage: ${COMMAND_HELP[error.command as Command].split('\n')[0]!.replace(/^usage: /, '')}` : 'run guardrails --help for the commands'}\n`);
+    if (error instanceof UsageError)
+      io.err.write(
+        `error: ${error.message}\n${error.command ? `usage: ${COMMAND_HELP[error.command as Command].split('\n')[0]!.replace(/^usage: /, '')}` : 'run guardrails --help for the commands'}\n`,
+      );
     else if (error instanceof ConfigError || error instanceof RuleError) io.err.write(`error: ${error.message}\n`);
     // cdk-nag findings were already printed in full by the synth; the stack trace adds nothing.
     else if (error instanceof Error && error.name === 'ValidationFailed') io.err.write(`error: ${error.message}\n`);

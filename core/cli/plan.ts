@@ -43,11 +43,21 @@ export interface PlanResult {
 /** The clouds `--cloud all` means: those the config has a section for. */
 export function cloudsToPlan(requested: PlanCloud | 'all', model: GuardrailsModel): PlanCloud[] {
   if (requested !== 'all') {
-    if (!model[requested]) throw new ConfigError(requested, `has no section in ${model.source}, so there is nothing to plan`, `Add a "${requested}:" section (see guardrails.example.yaml), or plan another cloud.`);
+    if (!model[requested])
+      throw new ConfigError(
+        requested,
+        `has no section in ${model.source}, so there is nothing to plan`,
+        `Add a "${requested}:" section (see guardrails.example.yaml), or plan another cloud.`,
+      );
     return [requested];
   }
   const present = PLAN_CLOUDS.filter((c) => model[c]);
-  if (present.length === 0) throw new ConfigError('(top level)', 'has no aws, azure or gcp section, so there is nothing to plan', 'Add at least one cloud section (see guardrails.example.yaml).');
+  if (present.length === 0)
+    throw new ConfigError(
+      '(top level)',
+      'has no aws, azure or gcp section, so there is nothing to plan',
+      'Add at least one cloud section (see guardrails.example.yaml).',
+    );
   return present;
 }
 

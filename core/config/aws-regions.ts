@@ -40,7 +40,9 @@ export function awsRegionProblem(region: string, partition: AwsPartition): { pro
     const supported = (AWS_PARTITIONS as readonly string[]).includes(regionPartition);
     return {
       problem: `${region} is in partition ${regionPartition} but aws.partition is ${partition}`,
-      fix: supported ? `Use a region of ${partition}, or set aws.partition: ${regionPartition}.` : `Use a region of ${partition} (this kit does not support ${regionPartition}).`,
+      fix: supported
+        ? `Use a region of ${partition}, or set aws.partition: ${regionPartition}.`
+        : `Use a region of ${partition} (this kit does not support ${regionPartition}).`,
     };
   }
   return undefined;

@@ -54,7 +54,8 @@ export function loadConfigFile(path: string): GuardrailsModel {
   try {
     // Size from stat before reading, so a huge file is refused without being read.
     const stats = statSync(path);
-    if (stats.isDirectory()) throw new ConfigError(name, `${path} is a directory, not a YAML file`, `Point the config at the guardrails YAML file, e.g. ${DEFAULT_CONFIG_FILE}.`);
+    if (stats.isDirectory())
+      throw new ConfigError(name, `${path} is a directory, not a YAML file`, `Point the config at the guardrails YAML file, e.g. ${DEFAULT_CONFIG_FILE}.`);
     if (stats.size > MAX_CONFIG_BYTES) {
       throw new ConfigError(
         name,
@@ -65,7 +66,7 @@ export function loadConfigFile(path: string): GuardrailsModel {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(name, `cannot be read (${systemErrorText(error)})`, 'Check the path and the file\'s permissions.');
+    throw new ConfigError(name, `cannot be read (${systemErrorText(error)})`, "Check the path and the file's permissions.");
   }
   return parseConfigText(text, name);
 }
@@ -119,7 +120,12 @@ function toData(doc: Document, lineCounter: LineCounter, fileName: string): unkn
     if (!(error instanceof ReferenceError)) throw error;
     const location = `${fileName}:${firstAliasLine(doc, lineCounter)}`;
     if (/excessive alias count/i.test(error.message)) {
-      throw new ConfigError('(yaml)', `too many alias expansions (over ${MAX_ALIAS_COUNT}), the shape of a "billion laughs" file that exhausts memory`, 'Remove the YAML aliases (&anchor/*alias) and write the values out.', location);
+      throw new ConfigError(
+        '(yaml)',
+        `too many alias expansions (over ${MAX_ALIAS_COUNT}), the shape of a "billion laughs" file that exhausts memory`,
+        'Remove the YAML aliases (&anchor/*alias) and write the values out.',
+        location,
+      );
     }
     throw new ConfigError('(yaml)', error.message.replace(/\.$/, ''), 'Fix the YAML aliases (&anchor/*alias).', location);
   }

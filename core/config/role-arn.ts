@@ -45,7 +45,10 @@ export function roleArnProblem(arn: string, partition: AwsPartition): RoleArnPro
   const role = arn.slice(arn.indexOf(':role/') + ':role/'.length);
   const example = `arn:${partition}:iam::*:role/BreakGlass*`;
   if (/^[*?/]*$/.test(role)) {
-    return { problem: `${arn} matches every role, which exempts everyone from every control`, fix: 'Name the roles (a prefix such as role/BreakGlass* is fine).' };
+    return {
+      problem: `${arn} matches every role, which exempts everyone from every control`,
+      fix: 'Name the roles (a prefix such as role/BreakGlass* is fine).',
+    };
   }
   if (arnPartition !== partition) {
     return {
@@ -60,10 +63,12 @@ export function roleArnProblem(arn: string, partition: AwsPartition): RoleArnPro
   const namePrefix = fixed.slice(nameStart);
   const reserved = (where: 'path' | 'name') => {
     const hit = RESERVED.find((r) => r.in === where && canStartWith(where === 'path' ? role : role.slice(nameStart), r.text));
-    return hit && {
-      problem: `${arn} ${wildcard === -1 ? 'is one of' : 'can match'} ${hit.what}, ${hit.why}`,
-      fix: `Exempt only roles your organisation creates and names, e.g. ${example}.`,
-    };
+    return (
+      hit && {
+        problem: `${arn} ${wildcard === -1 ? 'is one of' : 'can match'} ${hit.what}, ${hit.why}`,
+        fix: `Exempt only roles your organisation creates and names, e.g. ${example}.`,
+      }
+    );
   };
   if (wildcard === -1) return reserved('path') ?? reserved('name');
   if (role.includes('/', wildcard)) {
@@ -75,7 +80,10 @@ export function roleArnProblem(arn: string, partition: AwsPartition): RoleArnPro
   const reservedPath = reserved('path');
   if (reservedPath) return reservedPath;
   if (namePrefix.length < MIN_FIXED_ROLE_NAME_PREFIX) {
-    const fixes = namePrefix === '' ? 'fixes none of the role name' : `fixes only "${namePrefix}" (${namePrefix.length} character${namePrefix.length === 1 ? '' : 's'}) of the role name`;
+    const fixes =
+      namePrefix === ''
+        ? 'fixes none of the role name'
+        : `fixes only "${namePrefix}" (${namePrefix.length} character${namePrefix.length === 1 ? '' : 's'}) of the role name`;
     return {
       problem: `${arn} ${fixes} before the first wildcard, so it matches roles nobody meant to exempt`,
       fix: `Start the role name with at least ${MIN_FIXED_ROLE_NAME_PREFIX} fixed characters, e.g. ${example}.`,

@@ -11,9 +11,7 @@ export type Mode = (typeof MODES)[number];
 const mode = z.enum(MODES, { error: 'must be "report" or "enforce"' });
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** AWS's published maximum size of one SCP since May 2026, in characters (whitespace counts). */
 export const SCP_MAX_CHARACTERS = 10_240;
@@ -54,23 +52,20 @@ const accountId = z
   .string({ error: 'must be a 12-digit account id in quotes (YAML reads unquoted digits as a number and drops leading zeros)' })
   .regex(ID_PATTERNS.accountId, { error: 'must be a 12-digit AWS account id, e.g. "111122223333"' });
 
-const roleArnPattern = z
-  .string()
-  .regex(ID_PATTERNS.roleArnPattern, {
-    error: 'must be an IAM role ARN or ArnLike pattern, e.g. arn:aws:iam::*:role/BreakGlass*',
-  });
+const roleArnPattern = z.string().regex(ID_PATTERNS.roleArnPattern, {
+  error: 'must be an IAM role ARN or ArnLike pattern, e.g. arn:aws:iam::*:role/BreakGlass*',
+});
 
-const target = z.string().refine(
-  (v) => ID_PATTERNS.rootId.test(v) || ID_PATTERNS.ouId.test(v) || ID_PATTERNS.accountId.test(v),
-  { error: 'must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id' },
-);
+const target = z.string().refine((v) => ID_PATTERNS.rootId.test(v) || ID_PATTERNS.ouId.test(v) || ID_PATTERNS.accountId.test(v), {
+  error: 'must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id',
+});
 
 const vpc = z.strictObject({
   id: z.string().regex(ID_PATTERNS.vpcId, { error: 'must be a VPC id, e.g. vpc-0123456789abcdef0' }).describe('The VPC id, e.g. vpc-0123456789abcdef0.'),
   region: z
     .string()
     .regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. eu-west-1' })
-    .describe('The VPC\'s region: calls through its endpoints are trusted in this region only.'),
+    .describe("The VPC's region: calls through its endpoints are trusted in this region only."),
 });
 
 const trail = z.strictObject({
@@ -93,9 +88,14 @@ const trail = z.strictObject({
       error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(365)
-    .describe('Retention of the trail\'s CloudWatch Logs group, in days: one of the periods CloudWatch Logs accepts.'),
+    .describe("Retention of the trail's CloudWatch Logs group, in days: one of the periods CloudWatch Logs accepts."),
   archiveAfterDays: z.number().int().min(30).default(90).describe('Days before log objects move to Glacier Instant Retrieval.'),
-  deepArchiveAfterDays: z.number().int().min(90).default(365).describe('Days before log objects move to Glacier Deep Archive; must come after archiveAfterDays.'),
+  deepArchiveAfterDays: z
+    .number()
+    .int()
+    .min(90)
+    .default(365)
+    .describe('Days before log objects move to Glacier Deep Archive; must come after archiveAfterDays.'),
   expireAfterDays: z
     .number()
     .int()
@@ -106,11 +106,11 @@ const trail = z.strictObject({
 });
 
 const controlModes = z.strictObject({
-  networkPerimeter: mode.optional().describe('Mode of the network perimeter SCP statements (calls from outside trustedNetworks, the VPC-region pairing); default: mode.'),
-  cloudShell: mode.optional().describe('Mode of the CloudShell SCP statements (aws.cloudShell); default: mode.'),
-  logProtection: mode
+  networkPerimeter: mode
     .optional()
-    .describe('Mode of the tampering, protected-tag and exempt-role SCP statements; default: mode. The rollout enforces it first.'),
+    .describe('Mode of the network perimeter SCP statements (calls from outside trustedNetworks, the VPC-region pairing); default: mode.'),
+  cloudShell: mode.optional().describe('Mode of the CloudShell SCP statements (aws.cloudShell); default: mode.'),
+  logProtection: mode.optional().describe('Mode of the tampering, protected-tag and exempt-role SCP statements; default: mode. The rollout enforces it first.'),
 });
 
 const aws = z.strictObject({
@@ -119,32 +119,38 @@ const aws = z.strictObject({
     .regex(ID_PATTERNS.organizationId, { error: 'must be an organization id, e.g. o-a1b2c3d4e5' })
     .describe('The AWS Organizations id, e.g. o-a1b2c3d4e5.'),
   managementAccountId: accountId.describe(
-    'The organization\'s management account (12 digits, in quotes). The organization trail, the SCPs and the StackSet administration live there; SCPs never apply to it.',
+    "The organization's management account (12 digits, in quotes). The organization trail, the SCPs and the StackSet administration live there; SCPs never apply to it.",
   ),
   logArchiveAccountId: accountId
     .optional()
     .describe(
-      'Control Tower / SRA log-archive account: holds the trail\'s bucket and key, where SCPs apply. Set it together with securityAccountId; without both, everything stays in the management account.',
+      "Control Tower / SRA log-archive account: holds the trail's bucket and key, where SCPs apply. Set it together with securityAccountId; without both, everything stays in the management account.",
     ),
   securityAccountId: accountId
     .optional()
-    .describe('Security tooling (audit) account: holds the alert topic, the central event bus and the alarm pipeline. Set it together with logArchiveAccountId.'),
+    .describe(
+      'Security tooling (audit) account: holds the alert topic, the central event bus and the alarm pipeline. Set it together with logArchiveAccountId.',
+    ),
   eventPatternMaxLength: z
     .number()
     .int()
     .min(512)
     .max(4096)
     .default(2048)
-    .describe('EventBridge\'s event-pattern size quota in your accounts (default quota 2,048; it can be raised to 4,096). Longer patterns are split into several rules.'),
+    .describe(
+      "EventBridge's event-pattern size quota in your accounts (default quota 2,048; it can be raised to 4,096). Longer patterns are split into several rules.",
+    ),
   partition: z
     .enum(AWS_PARTITIONS, { error: `must be one of ${AWS_PARTITIONS.join(', ')}` })
     .default('aws')
-    .describe('The organisation\'s partition: break-glass and automation ARNs and all regions must be in it, and those of another partition are refused by name. aws-cn and aws-us-gov are refused as not supported yet.'),
+    .describe(
+      "The organisation's partition: break-glass and automation ARNs and all regions must be in it, and those of another partition are refused by name. aws-cn and aws-us-gov are refused as not supported yet.",
+    ),
   homeRegion: z
     .string()
     .regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. us-east-1' })
     .default('us-east-1')
-    .describe('Region of the trail\'s bucket, key and log group, of the alarm pipeline and of the stacks. Must be a region AWS has.'),
+    .describe("Region of the trail's bucket, key and log group, of the alarm pipeline and of the stacks. Must be a region AWS has."),
   targets: z
     .array(target)
     .default([])
@@ -152,18 +158,24 @@ const aws = z.strictObject({
   regions: z
     .array(z.string().regex(ID_PATTERNS.region, { error: 'must be an AWS region code, e.g. eu-west-1' }))
     .default([])
-    .describe('Regions whose CloudTrail events EventBridge rules watch in every member account (us-east-1 is required: IAM, Organizations and sign-in events arrive there).'),
+    .describe(
+      'Regions whose CloudTrail events EventBridge rules watch in every member account (us-east-1 is required: IAM, Organizations and sign-in events arrive there).',
+    ),
   cloudShell: z
     .enum(['block', 'vpcOnly', 'allow'], { error: 'must be block, vpcOnly or allow' })
     .default('vpcOnly')
-    .describe('block: deny cloudshell:*. vpcOnly: deny CloudShell environments outside a VPC or in an untrusted VPC. allow: no CloudShell statement (only the network perimeter applies).'),
+    .describe(
+      'block: deny cloudshell:*. vpcOnly: deny CloudShell environments outside a VPC or in an untrusted VPC. allow: no CloudShell statement (only the network perimeter applies).',
+    ),
   scpSizeBudget: z
     .number()
     .int()
     .min(1024, { error: 'is too small to hold the perimeter statement; use 1024 to 10240' })
     .max(SCP_MAX_CHARACTERS, { error: `is over AWS's limit of ${SCP_MAX_CHARACTERS} characters per SCP` })
     .default(SCP_MAX_CHARACTERS)
-    .describe(`Characters the packer may use per SCP, at most ${SCP_MAX_CHARACTERS} (AWS's limit since May 2026; whitespace counts, so the policies are minified).`),
+    .describe(
+      `Characters the packer may use per SCP, at most ${SCP_MAX_CHARACTERS} (AWS's limit since May 2026; whitespace counts, so the policies are minified).`,
+    ),
   maxPoliciesPerTarget: z
     .number()
     .int()
@@ -269,13 +281,17 @@ export const configSchema = z
           .strictObject({
             members: z
               .array(z.string().regex(ID_PATTERNS.gcpMember, { error: 'must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL' }))
-              .describe('Required and non-empty when gcp is set: user:EMAIL, group:EMAIL or serviceAccount:EMAIL, exempt from the IAM deny policy. Keep them outside the admin group\'s access binding too.'),
+              .describe(
+                "Required and non-empty when gcp is set: user:EMAIL, group:EMAIL or serviceAccount:EMAIL, exempt from the IAM deny policy. Keep them outside the admin group's access binding too.",
+              ),
           })
           .optional()
           .describe('GCP break-glass identities. Required when gcp is set.'),
       })
       .default({})
-      .describe('Emergency identities exempt from every preventive control of their cloud: the way back in when a control misfires. Keep them few, MFA-protected and alarmed on.'),
+      .describe(
+        'Emergency identities exempt from every preventive control of their cloud: the way back in when a control misfires. Keep them few, MFA-protected and alarmed on.',
+      ),
     automation: z
       .strictObject({
         aws: z
@@ -294,7 +310,9 @@ export const configSchema = z
             servicePrincipalObjectIds: z
               .array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be an Entra object id (a GUID)' }))
               .default([])
-              .describe('Object ids of the service principals excluded from the workload-identity Conditional Access policy (azure.workloadIdentityConditionalAccess); enforce mode refuses an empty list there.'),
+              .describe(
+                'Object ids of the service principals excluded from the workload-identity Conditional Access policy (azure.workloadIdentityConditionalAccess); enforce mode refuses an empty list there.',
+              ),
           })
           .optional()
           .describe('Azure automation service principals.'),
@@ -325,7 +343,9 @@ export const configSchema = z
         subscriptionIds: z
           .array(z.string().regex(ID_PATTERNS.guid, { error: 'must be a subscription id (a GUID)' }))
           .default([])
-          .describe('Subscriptions (GUIDs) whose Activity Log goes to the workspace and storage with activityLogDeployment: perSubscription, and that the Activity Log alerts watch.'),
+          .describe(
+            'Subscriptions (GUIDs) whose Activity Log goes to the workspace and storage with activityLogDeployment: perSubscription, and that the Activity Log alerts watch.',
+          ),
         location: z
           .string()
           .regex(ID_PATTERNS.azureLocation, { error: 'must be an Azure region name such as westeurope' })
@@ -337,21 +357,19 @@ export const configSchema = z
           .default('guardrails-logging')
           .describe('Resource group the kit creates for its logging resources.'),
         logRetentionDays: z.number().int().min(30).max(730).default(365).describe('Retention of the Log Analytics workspace, in days.'),
-        immutableDays: z
-          .number()
-          .int()
-          .min(1)
-          .max(146_000)
-          .default(365)
-          .describe('Time-based immutability period of the log storage account, in days.'),
+        immutableDays: z.number().int().min(1).max(146_000).default(365).describe('Time-based immutability period of the log storage account, in days.'),
         activityLogDeployment: z
           .enum(['perSubscription', 'policy'])
           .default('perSubscription')
-          .describe('perSubscription: one diagnostic setting per listed subscription. policy: DeployIfNotExists assignments at managementGroupId, with remediation tasks for existing subscriptions.'),
+          .describe(
+            'perSubscription: one diagnostic setting per listed subscription. policy: DeployIfNotExists assignments at managementGroupId, with remediation tasks for existing subscriptions.',
+          ),
         entraDiagnostics: z
           .boolean()
           .default(true)
-          .describe('Create the Entra diagnostic setting. Only a user with Global or Security Administrator can: a service principal cannot. Run once with true as such a user, and keep it false in pipelines.'),
+          .describe(
+            'Create the Entra diagnostic setting. Only a user with Global or Security Administrator can: a service principal cannot. Run once with true as such a user, and keep it false in pipelines.',
+          ),
         childManagementGroupIds: z
           .array(z.string().regex(ID_PATTERNS.azureManagementGroup, { error: 'must be a management group id (name)' }))
           .default([])
@@ -362,13 +380,13 @@ export const configSchema = z
           .boolean()
           .default(false)
           .describe(
-            'Lock the storage account\'s immutability policy. Irreversible: the retention can then only be extended, and Azure only locks a policy that already exists unlocked (deploy once with false first).',
+            "Lock the storage account's immutability policy. Irreversible: the retention can then only be extended, and Azure only locks a policy that already exists unlocked (deploy once with false first).",
           ),
         workloadIdentityConditionalAccess: z
           .boolean()
           .default(false)
           .describe(
-            'Conditional Access for workload identities: block the tenant\'s service principals outside the trusted locations, except automation.azure.servicePrincipalObjectIds. Needs Microsoft Entra Workload ID Premium licences.',
+            "Conditional Access for workload identities: block the tenant's service principals outside the trusted locations, except automation.azure.servicePrincipalObjectIds. Needs Microsoft Entra Workload ID Premium licences.",
           ),
       })
       .optional()
@@ -387,13 +405,13 @@ export const configSchema = z
           .describe('Project that holds the audit-log bucket, the log-based alerts and their notification channels.'),
         adminGroup: z
           .strictObject({
-            email: z.email({ error: 'must be the group\'s email address' }).describe('The group\'s email address.'),
+            email: z.email({ error: "must be the group's email address" }).describe("The group's email address."),
             directoryId: z
               .string()
-              .regex(/^[a-z0-9]{8,32}$/, { error: 'must be the group\'s directory id (the part after groups/ in gcloud identity groups describe)' })
+              .regex(/^[a-z0-9]{8,32}$/, { error: "must be the group's directory id (the part after groups/ in gcloud identity groups describe)" })
               .optional()
               .describe(
-                'The group\'s Cloud Identity directory id (gcloud identity groups describe EMAIL --format=\'value(name)\', the part after groups/). Required: GcpUserAccessBinding binds a group by its directory id.',
+                "The group's Cloud Identity directory id (gcloud identity groups describe EMAIL --format='value(name)', the part after groups/). Required: GcpUserAccessBinding binds a group by its directory id.",
               ),
           })
           .describe('The group whose members administer GCP: context-aware access binds to it.'),
@@ -406,10 +424,7 @@ export const configSchema = z
           .array(z.string().regex(ID_PATTERNS.gcpService, { error: 'must be a service name such as storage.googleapis.com' }))
           .default([])
           .describe('Services whose Data Access audit logs (DATA_READ, DATA_WRITE) are turned on; ADMIN_READ is on for all services.'),
-        lockLogBucket: z
-          .boolean()
-          .default(false)
-          .describe('Lock the log bucket. Irreversible: its retention can never be lowered and it cannot be deleted.'),
+        lockLogBucket: z.boolean().default(false).describe('Lock the log bucket. Irreversible: its retention can never be lowered and it cannot be deleted.'),
         retentionDays: z.number().int().min(1).max(3650).default(400).describe('Retention of the log bucket, in days.'),
         vpcScProjects: z
           .array(z.string().regex(ID_PATTERNS.gcpProjectNumber, { error: 'must be a project number (digits), not a project id' }))
@@ -446,7 +461,7 @@ export const configSchema = z
           )
           .optional()
           .describe(
-            'The organization\'s current audit configuration, pasted from `gcloud organizations get-iam-policy ORG --format=json` (its auditConfigs list; [] when it has none). IamAuditConfig is authoritative per service, so the kit merges its log types into these instead of replacing them. Required: without it the kit refuses to plan.',
+            "The organization's current audit configuration, pasted from `gcloud organizations get-iam-policy ORG --format=json` (its auditConfigs list; [] when it has none). IamAuditConfig is authoritative per service, so the kit merges its log types into these instead of replacing them. Required: without it the kit refuses to plan.",
           ),
         automationAccess: z
           .strictObject({
@@ -469,7 +484,10 @@ export const configSchema = z
       .describe('GCP (Pulumi): organization audit logging, context-aware access and log-based alerts. Leave it out to deploy nothing on GCP.'),
     notifications: z
       .strictObject({
-        emails: z.array(z.email({ error: 'must be an email address' })).default([]).describe('Email addresses the alerts are sent to.'),
+        emails: z
+          .array(z.email({ error: 'must be an email address' }))
+          .default([])
+          .describe('Email addresses the alerts are sent to.'),
         webhooks: z
           .array(z.url({ protocol: /^https$/, error: 'must be an https:// URL (alerts carry account details; never plain http)' }))
           .default([])

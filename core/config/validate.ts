@@ -2,16 +2,7 @@
  * Cross-field checks and normalisation: turns a schema-valid config into the GuardrailsModel, or throws
  * one ConfigError naming the field and the fix.
  */
-import {
-  aggregate,
-  broadRangeWarning,
-  documentationRange,
-  findOverlaps,
-  isNetwork,
-  parseNetwork,
-  publicEgressProblem,
-  type Network,
-} from '../net/cidr.ts';
+import { aggregate, broadRangeWarning, documentationRange, findOverlaps, isNetwork, parseNetwork, publicEgressProblem, type Network } from '../net/cidr.ts';
 import { enforceWithoutTargetsProblem, enforceWithoutTrustedContextProblem, missingBreakGlassProblem } from '../aws/perimeter-safety.ts';
 import { awsRegionProblem } from './aws-regions.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
@@ -91,15 +82,24 @@ function azureModel(config: ParsedConfig, trusted: TrustedContext, warnings: Con
   const breakGlass = breakGlassProblem(users.length, groups.length, { users: 'userObjectIds', groups: 'groupObjectIds' });
   if (breakGlass) throw new ConfigError('breakGlass.azure', breakGlass.problem, breakGlass.fix);
   const namedLocations = config.trustedNetworks.azure?.namedLocationIds ?? [];
-  const untrusted = enforceWithoutTrustedLocationProblem(config.mode, trusted.cidrs.length + namedLocations.length, { trusted: 'trustedNetworks.cidrs or trustedNetworks.azure.namedLocationIds' });
+  const untrusted = enforceWithoutTrustedLocationProblem(config.mode, trusted.cidrs.length + namedLocations.length, {
+    trusted: 'trustedNetworks.cidrs or trustedNetworks.azure.namedLocationIds',
+  });
   if (untrusted) throw new ConfigError('mode', untrusted.problem, untrusted.fix);
   const deployment = activityLogDeploymentProblem(
-    { deployment: azure.activityLogDeployment, managementGroupId: azure.managementGroupId, subscriptionCount: azure.subscriptionIds.length, childManagementGroupCount: azure.childManagementGroupIds.length },
+    {
+      deployment: azure.activityLogDeployment,
+      managementGroupId: azure.managementGroupId,
+      subscriptionCount: azure.subscriptionIds.length,
+      childManagementGroupCount: azure.childManagementGroupIds.length,
+    },
     { deployment: 'activityLogDeployment', managementGroupId: 'azure.managementGroupId' },
   );
   if (deployment) throw new ConfigError(`azure.${deployment.field}`, deployment.problem, deployment.fix);
   const automation = config.automation.azure?.servicePrincipalObjectIds ?? [];
-  const workload = workloadIdentityExemptionProblem(azure.workloadIdentityConditionalAccess, automation.length, { workloadIdentities: 'azure.workloadIdentityConditionalAccess' });
+  const workload = workloadIdentityExemptionProblem(azure.workloadIdentityConditionalAccess, automation.length, {
+    workloadIdentities: 'azure.workloadIdentityConditionalAccess',
+  });
   if (workload) {
     if (config.mode === 'enforce') throw new ConfigError('automation.azure.servicePrincipalObjectIds', workload.problem, workload.fix);
     warnings.push({ path: 'automation.azure.servicePrincipalObjectIds', message: `${workload.problem}; list the CI/CD principals before enforce` });
@@ -107,7 +107,8 @@ function azureModel(config: ParsedConfig, trusted: TrustedContext, warnings: Con
   if (azure.lockImmutability) {
     warnings.push({
       path: 'azure.lockImmutability',
-      message: 'locks the log storage account\'s immutability policy, which is irreversible: its retention can then only be extended, and the account cannot be deleted while any blob is retained. Azure creates the policy unlocked and only locks an existing one, so deploy once with false first',
+      message:
+        "locks the log storage account's immutability policy, which is irreversible: its retention can then only be extended, and the account cannot be deleted while any blob is retained. Azure creates the policy unlocked and only locks an existing one, so deploy once with false first",
     });
   }
   return {
@@ -128,14 +129,21 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   const breakGlass = breakGlassMembersProblem(members.length);
   if (breakGlass) throw new ConfigError('breakGlass.gcp.members', breakGlass.problem, breakGlass.fix);
   if (!gcp.adminGroup.directoryId) {
-    throw new ConfigError('gcp.adminGroup.directoryId', `is missing for ${gcp.adminGroup.email}; GcpUserAccessBinding binds a group by its directory id, not its email`, `Run: gcloud identity groups describe ${gcp.adminGroup.email} --format='value(name)' and use the part after groups/.`);
+    throw new ConfigError(
+      'gcp.adminGroup.directoryId',
+      `is missing for ${gcp.adminGroup.email}; GcpUserAccessBinding binds a group by its directory id, not its email`,
+      `Run: gcloud identity groups describe ${gcp.adminGroup.email} --format='value(name)' and use the part after groups/.`,
+    );
   }
   const untrusted = enforceWithoutTrustedNetworksProblem(config.mode, trusted.cidrs.length, { trusted: 'trustedNetworks.cidrs' });
   if (untrusted) throw new ConfigError('mode', untrusted.problem, untrusted.fix);
   const noLevel = accessLevelWithoutNetworksProblem(trusted.cidrs.length, { trusted: 'trustedNetworks.cidrs' });
   if (noLevel) throw new ConfigError('trustedNetworks.cidrs', noLevel.problem, noLevel.fix);
   if (gcp.lockLogBucket) {
-    warnings.push({ path: 'gcp.lockLogBucket', message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted' });
+    warnings.push({
+      path: 'gcp.lockLogBucket',
+      message: 'locking the log bucket is irreversible: its retention can never be lowered and it can never be deleted',
+    });
   }
   // IamAuditConfig is authoritative for its service: written blind, allServices [ADMIN_READ] would drop the
   // organization's existing DATA_READ/DATA_WRITE logging. The kit merges instead, so it must see the existing
@@ -183,11 +191,15 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   if (aws.partition !== 'aws') {
     // The partition is known so that ARNs and regions of another one are refused by name; deploying there
     // needs partition-aware ARNs in the stacks and the partition's global-event region, which we have not built.
-    throw new ConfigError('aws.partition', `${aws.partition} is not supported yet: the AWS stacks write arn:aws: ARNs and watch us-east-1 for global events`, 'Use aws (the commercial partition).');
+    throw new ConfigError(
+      'aws.partition',
+      `${aws.partition} is not supported yet: the AWS stacks write arn:aws: ARNs and watch us-east-1 for global events`,
+      'Use aws (the commercial partition).',
+    );
   }
   checkRegion(aws.homeRegion, 'aws.homeRegion', aws.partition);
   checkAccountLayout(aws, warnings);
-  aws.regions.forEach((region, i) => checkRegion(region, `aws.regions[${i}]`, aws.partition));
+  for (const [i, region] of aws.regions.entries()) checkRegion(region, `aws.regions[${i}]`, aws.partition);
   const breakGlass = config.breakGlass.aws?.roleArns ?? [];
   // The same checks refuse the same input to planPerimeterPolicies and PerimeterPolicies used on their own (core/aws/perimeter-safety.ts).
   const noBreakGlass = missingBreakGlassProblem(breakGlass);
@@ -205,7 +217,10 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
   const modes = Object.fromEntries(CONTROLS.map((c) => [c, aws.controls[c] ?? config.mode])) as Record<ControlName, Mode>;
   const modePath = (control: ControlName) => (aws.controls[control] ? `aws.controls.${control}` : 'mode');
 
-  const untrusted = enforceWithoutTrustedContextProblem(modes.networkPerimeter, trusted, { trusted: 'trustedNetworks.cidrs or trustedNetworks.aws.vpcIds/vpcEndpointIds', report: 'mode: report' });
+  const untrusted = enforceWithoutTrustedContextProblem(modes.networkPerimeter, trusted, {
+    trusted: 'trustedNetworks.cidrs or trustedNetworks.aws.vpcIds/vpcEndpointIds',
+    report: 'mode: report',
+  });
   if (untrusted) throw new ConfigError(modePath('networkPerimeter'), untrusted.problem, untrusted.fix);
   const unattached = enforceWithoutTargetsProblem(modes, aws.targets);
   if (unattached) throw new ConfigError('aws.targets', unattached.problem, unattached.fix);
@@ -223,16 +238,32 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
 
   const t = aws.trail;
   if (t.deepArchiveAfterDays <= t.archiveAfterDays) {
-    throw new ConfigError('aws.trail.deepArchiveAfterDays', `(${t.deepArchiveAfterDays}) must come after archiveAfterDays (${t.archiveAfterDays})`, 'Raise deepArchiveAfterDays or lower archiveAfterDays.');
+    throw new ConfigError(
+      'aws.trail.deepArchiveAfterDays',
+      `(${t.deepArchiveAfterDays}) must come after archiveAfterDays (${t.archiveAfterDays})`,
+      'Raise deepArchiveAfterDays or lower archiveAfterDays.',
+    );
   }
   if (t.expireAfterDays !== undefined && t.expireAfterDays < t.objectLockDays) {
-    throw new ConfigError('aws.trail.expireAfterDays', `(${t.expireAfterDays}) is shorter than objectLockDays (${t.objectLockDays}); locked logs cannot expire`, `Set expireAfterDays to ${t.objectLockDays} or more, or remove it.`);
+    throw new ConfigError(
+      'aws.trail.expireAfterDays',
+      `(${t.expireAfterDays}) is shorter than objectLockDays (${t.objectLockDays}); locked logs cannot expire`,
+      `Set expireAfterDays to ${t.objectLockDays} or more, or remove it.`,
+    );
   }
   if (t.expireAfterDays !== undefined && t.expireAfterDays <= t.deepArchiveAfterDays) {
-    throw new ConfigError('aws.trail.expireAfterDays', `(${t.expireAfterDays}) must come after deepArchiveAfterDays (${t.deepArchiveAfterDays})`, 'Raise expireAfterDays or lower the archive days.');
+    throw new ConfigError(
+      'aws.trail.expireAfterDays',
+      `(${t.expireAfterDays}) must come after deepArchiveAfterDays (${t.deepArchiveAfterDays})`,
+      'Raise expireAfterDays or lower the archive days.',
+    );
   }
   if (aws.existingPoliciesPerTarget >= aws.maxPoliciesPerTarget) {
-    throw new ConfigError('aws.existingPoliciesPerTarget', `(${aws.existingPoliciesPerTarget}) leaves no room under maxPoliciesPerTarget (${aws.maxPoliciesPerTarget})`, 'Lower it or detach other SCPs.');
+    throw new ConfigError(
+      'aws.existingPoliciesPerTarget',
+      `(${aws.existingPoliciesPerTarget}) leaves no room under maxPoliciesPerTarget (${aws.maxPoliciesPerTarget})`,
+      'Lower it or detach other SCPs.',
+    );
   }
   if (aws.regions.length > 0 && !aws.regions.includes('us-east-1')) {
     throw new ConfigError('aws.regions', 'does not include us-east-1, where IAM, Organizations and console sign-in events reach EventBridge', 'Add us-east-1.');
@@ -259,8 +290,13 @@ function listed(items: readonly string[]): string {
 function checkAccountLayout(aws: NonNullable<ParsedConfig['aws']>, warnings: ConfigWarning[]): void {
   const { logArchiveAccountId: logArchive, securityAccountId: security, managementAccountId: management } = aws;
   if ((logArchive === undefined) !== (security === undefined)) {
-    const [missing, given] = logArchive === undefined ? ['aws.logArchiveAccountId', 'aws.securityAccountId'] : ['aws.securityAccountId', 'aws.logArchiveAccountId'];
-    throw new ConfigError(missing, `is missing while ${given} is set; the evidence and the alarm pipeline move out of the management account together`, `Set both (the Control Tower Log Archive and Audit accounts), or neither.`);
+    const [missing, given] =
+      logArchive === undefined ? ['aws.logArchiveAccountId', 'aws.securityAccountId'] : ['aws.securityAccountId', 'aws.logArchiveAccountId'];
+    throw new ConfigError(
+      missing,
+      `is missing while ${given} is set; the evidence and the alarm pipeline move out of the management account together`,
+      `Set both (the Control Tower Log Archive and Audit accounts), or neither.`,
+    );
   }
   if (logArchive === undefined) {
     warnings.push({
@@ -270,10 +306,23 @@ function checkAccountLayout(aws: NonNullable<ParsedConfig['aws']>, warnings: Con
     });
     return;
   }
-  for (const [path, id] of [['aws.logArchiveAccountId', logArchive], ['aws.securityAccountId', security!]] as const) {
-    if (id === management) throw new ConfigError(path, `is the management account (${id}), where SCPs never apply`, 'Use the log-archive and security accounts of your landing zone.');
+  for (const [path, id] of [
+    ['aws.logArchiveAccountId', logArchive],
+    ['aws.securityAccountId', security!],
+  ] as const) {
+    if (id === management)
+      throw new ConfigError(
+        path,
+        `is the management account (${id}), where SCPs never apply`,
+        'Use the log-archive and security accounts of your landing zone.',
+      );
   }
-  if (logArchive === security) throw new ConfigError('aws.securityAccountId', `is the log-archive account too (${security})`, 'Keep the evidence and the alarm pipeline in separate accounts, as AWS SRA does.');
+  if (logArchive === security)
+    throw new ConfigError(
+      'aws.securityAccountId',
+      `is the log-archive account too (${security})`,
+      'Keep the evidence and the alarm pipeline in separate accounts, as AWS SRA does.',
+    );
 }
 
 function checkRegion(region: string, path: string, partition: AwsPartition): void {

@@ -58,7 +58,8 @@ export function compileForDeployment(r: CatalogRule, target: Target): CompiledQu
   try {
     return compileRule(r, target);
   } catch (error) {
-    if (error instanceof CompileError) throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
+    if (error instanceof CompileError)
+      throw new ConfigError(`rule ${r.rule.id} (${r.rule.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
     throw error;
   }
 }
@@ -66,7 +67,12 @@ export function compileForDeployment(r: CatalogRule, target: Target): CompiledQu
 /** Compiles a rule to a target; throws CompileError when the target cannot express it. */
 export function compileRule({ rule, expr }: CatalogRule, target: Target): CompiledQuery {
   if (!TARGETS_FOR_PRODUCT[rule.logsource.product].includes(target)) {
-    throw new CompileError(rule.id, target, `${target} does not read ${rule.logsource.product} logs`, `Use ${TARGETS_FOR_PRODUCT[rule.logsource.product].join(' or ')}.`);
+    throw new CompileError(
+      rule.id,
+      target,
+      `${target} does not read ${rule.logsource.product} logs`,
+      `Use ${TARGETS_FOR_PRODUCT[rule.logsource.product].join(' or ')}.`,
+    );
   }
   switch (target) {
     case 'cloudwatch':

@@ -43,31 +43,41 @@ function compileMatch(match: Match): Predicate {
   const fold = match.cased ? (s: string) => s : (s: string) => s.toLowerCase();
   if (match.op === 'cidr') {
     const networks = match.values.map((v) => parseNetwork(String(v))).filter(isNetwork);
-    if (match.all) return (event) => {
-      const values = read(event);
-      return networks.every((n) => inNetworks(values, [n]));
-    };
+    if (match.all)
+      return (event) => {
+        const values = read(event);
+        return networks.every((n) => inNetworks(values, [n]));
+      };
     return (event) => inNetworks(read(event), networks);
   }
   const tests = match.values.map((value) => textTest(match, fold(String(value)), value));
   // Case-insensitive equality against several values is the common case: one Set lookup.
-  const exact = match.op === 'equals' && !match.all && match.values.every((v) => typeof v !== 'string' || !hasWildcard(v)) ? new Set(match.values.map((v) => fold(String(v)))) : undefined;
+  const exact =
+    match.op === 'equals' && !match.all && match.values.every((v) => typeof v !== 'string' || !hasWildcard(v))
+      ? new Set(match.values.map((v) => fold(String(v))))
+      : undefined;
   const folded = (v: unknown): string | undefined => {
     const t = text(v);
     return t === undefined ? undefined : fold(t);
   };
-  if (exact) return (event) => read(event).some((v) => {
-    const f = folded(v);
-    return f !== undefined && exact.has(f);
-  });
-  if (match.all) return (event) => {
-    const values = read(event).map(folded).filter((f): f is string => f !== undefined);
-    return tests.every((test) => values.some(test));
-  };
-  return (event) => read(event).some((v) => {
-    const f = folded(v);
-    return f !== undefined && tests.some((test) => test(f));
-  });
+  if (exact)
+    return (event) =>
+      read(event).some((v) => {
+        const f = folded(v);
+        return f !== undefined && exact.has(f);
+      });
+  if (match.all)
+    return (event) => {
+      const values = read(event)
+        .map(folded)
+        .filter((f): f is string => f !== undefined);
+      return tests.every((test) => values.some(test));
+    };
+  return (event) =>
+    read(event).some((v) => {
+      const f = folded(v);
+      return f !== undefined && tests.some((test) => test(f));
+    });
 }
 
 /** Some value is a valid IP address (a CIDR string or a service name is not) inside one of the networks. */
@@ -88,7 +98,9 @@ function textTest(match: Match, wanted: string, original: Scalar): TextTest {
   switch (match.op) {
     case 'equals':
       if (typeof original === 'string' && hasWildcard(original)) {
-        const source = wildcardParts(wanted).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+        const source = wildcardParts(wanted)
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*');
         const regex = new RegExp(`^${source}$`, 's');
         return (t) => regex.test(t);
       }

@@ -16,11 +16,20 @@ export function expandRule(rule: Rule, placeholders: PlaceholderValues): Expr {
   const selections = new Map<string, Expr>();
   for (const [name, body] of Object.entries(rule.detection)) {
     if (name === 'condition') continue;
-    if (typeof body === 'string') throw new RuleError(rule.file, `detection.${name}`, 'a selection must be a map of fields or a list of maps (keyword lists are not supported)');
+    if (typeof body === 'string')
+      throw new RuleError(rule.file, `detection.${name}`, 'a selection must be a map of fields or a list of maps (keyword lists are not supported)');
     const maps = Array.isArray(body) ? body : [body];
     selections.set(
       name,
-      or(maps.map((map, i) => and(Object.entries(map).map(([key, value]) => fieldMatch(rule, `detection.${name}${Array.isArray(body) ? `[${i}]` : ''}.${key}`, key, value, placeholders))))),
+      or(
+        maps.map((map, i) =>
+          and(
+            Object.entries(map).map(([key, value]) =>
+              fieldMatch(rule, `detection.${name}${Array.isArray(body) ? `[${i}]` : ''}.${key}`, key, value, placeholders),
+            ),
+          ),
+        ),
+      ),
     );
   }
   try {
@@ -52,7 +61,12 @@ function fieldMatch(rule: Rule, where: string, key: string, raw: RawValue | RawV
     if (value === null) throw fail('null can only stand alone (it means "field absent")');
     if (typeof value === 'string') {
       const expanded = expandPlaceholder(value, placeholders);
-      if (!expanded) throw fail(`unknown placeholder ${value} (known: ${Object.keys(placeholders).map((k) => `{{${k}}}`).join(', ')})`);
+      if (!expanded)
+        throw fail(
+          `unknown placeholder ${value} (known: ${Object.keys(placeholders)
+            .map((k) => `{{${k}}}`)
+            .join(', ')})`,
+        );
       values.push(...expanded);
     } else values.push(value);
   }

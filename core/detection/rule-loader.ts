@@ -35,7 +35,9 @@ export function parseRule(text: string, file: string): Rule {
 
 /** Every *.yml under a directory, sorted by path so output is stable. */
 export function loadRules(directory: string): Rule[] {
-  const files = walk(directory).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+  const files = walk(directory)
+    .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+    .sort();
   const rules = files.map((file) => parseRule(readFileSync(file, 'utf8'), relative(process.cwd(), file) || file));
   const seen = new Map<string, string>();
   for (const rule of rules) {

@@ -34,9 +34,7 @@ export const ruleSchema = z.strictObject({
   description: z.string().min(10),
   level: z.enum(LEVELS),
   status: z.enum(['stable', 'test', 'experimental']).default('stable'),
-  tags: z
-    .array(z.string().regex(/^attack\.[a-z0-9_.-]+$/, { error: 'must be an ATT&CK tag such as attack.t1059.009 or attack.execution' }))
-    .min(1),
+  tags: z.array(z.string().regex(/^attack\.[a-z0-9_.-]+$/, { error: 'must be an ATT&CK tag such as attack.t1059.009 or attack.execution' })).min(1),
   logsource: z.strictObject({ product: z.enum(PRODUCTS), service: z.string() }),
   detection: z.record(z.string(), z.union([selection, z.string()])).refine((d) => typeof d['condition'] === 'string', {
     error: 'needs a condition, e.g. "condition: selection and not filter"',

@@ -15,11 +15,18 @@ export interface SafetyProblem {
 /** The deny policy excepts only break-glass and automation: with no break-glass member, nobody gets back in. */
 export function breakGlassMembersProblem(memberCount: number): SafetyProblem | undefined {
   if (memberCount > 0) return undefined;
-  return { problem: 'is empty; the IAM deny policy and access levels need a way back in', fix: 'Add at least one break-glass identity, e.g. user:breakglass@example.com.' };
+  return {
+    problem: 'is empty; the IAM deny policy and access levels need a way back in',
+    fix: 'Add at least one break-glass identity, e.g. user:breakglass@example.com.',
+  };
 }
 
 /** Enforced, the admin access level admits only the trusted networks: with none, it denies every admin. */
-export function enforceWithoutTrustedNetworksProblem(mode: 'report' | 'enforce', trustedCount: number, names: { readonly trusted: string }): SafetyProblem | undefined {
+export function enforceWithoutTrustedNetworksProblem(
+  mode: 'report' | 'enforce',
+  trustedCount: number,
+  names: { readonly trusted: string },
+): SafetyProblem | undefined {
   if (mode !== 'enforce' || trustedCount > 0) return undefined;
   return { problem: `enforce with no ${names.trusted} would make the GCP access level deny every admin`, fix: `Add ${names.trusted}, or keep mode: report.` };
 }

@@ -80,14 +80,14 @@ export function publicEgressProblem(net: Network): CidrProblem | undefined {
   if (net.prefix === 0) {
     return {
       problem: `${net.cidr} trusts the whole Internet, which turns the perimeter off`,
-      fix: 'List only your organisation\'s egress ranges (NAT gateways, VPN, office proxies).',
+      fix: "List only your organisation's egress ranges (NAT gateways, VPN, office proxies).",
     };
   }
   return net.version === 4 ? ipv4EgressProblem(net) : ipv6EgressProblem(net);
 }
 
 const NEVER_MATCHES =
-  'the cloud only ever sees a caller\'s public address, so this range never matches (aws:SourceIp, named locations and access levels see the NAT or proxy address)';
+  "the cloud only ever sees a caller's public address, so this range never matches (aws:SourceIp, named locations and access levels see the NAT or proxy address)";
 
 function ipv4EgressProblem(net: Network): CidrProblem | undefined {
   if (net.prefix < SHORTEST_TRUSTED_PREFIX) {

@@ -129,8 +129,17 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Organization trail',
     kind: 'control',
     cloud: 'aws',
-    summary: 'CloudTrail for every account and region of the organization, with global events, log file validation and Insights, delivering to the evidence store and to a KMS-encrypted CloudWatch Logs group in the management account.',
-    configKeys: ['aws.organizationId', 'aws.managementAccountId', 'aws.homeRegion', 'aws.trail.name', 'aws.trail.logGroupRetentionDays', 'aws.trail.insights', 'aws.protectionTag'],
+    summary:
+      'CloudTrail for every account and region of the organization, with global events, log file validation and Insights, delivering to the evidence store and to a KMS-encrypted CloudWatch Logs group in the management account.',
+    configKeys: [
+      'aws.organizationId',
+      'aws.managementAccountId',
+      'aws.homeRegion',
+      'aws.trail.name',
+      'aws.trail.logGroupRetentionDays',
+      'aws.trail.insights',
+      'aws.protectionTag',
+    ],
     implementation: [ref('constructs/aws/organization-trail.ts', 'OrganizationTrail'), ref('core/aws/trail-names.ts', 'trailResourceNames')],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: ['aws-cloudtrail-tampering', 'aws-cis-cloudtrail-config-changes', 'aws-org-trail-trusted-access-removed', 'guardrails-trail-changed'],
@@ -141,7 +150,8 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Trail evidence store',
     kind: 'control',
     cloud: 'aws',
-    summary: 'The trail\'s KMS key and its Object-Locked, versioned, TLS-only S3 bucket with server access logs and archive tiers, in the log-archive account (the management account in the single-account layout); RETAINed.',
+    summary:
+      "The trail's KMS key and its Object-Locked, versioned, TLS-only S3 bucket with server access logs and archive tiers, in the log-archive account (the management account in the single-account layout); RETAINed.",
     configKeys: [
       'aws.logArchiveAccountId',
       'aws.organizationId',
@@ -163,7 +173,8 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Network perimeter SCP',
     kind: 'control',
     cloud: 'aws',
-    summary: 'Denies API calls from outside the trusted CIDRs, VPCs and VPC endpoints (each VPC only in its region), except VPC data-plane actions, calls AWS services make for you, the Lambda and Glue log delivery, break-glass, automation, the kit\'s roles and tagged principals. In report mode a shadow EventBridge rule alerts on what it would deny.',
+    summary:
+      "Denies API calls from outside the trusted CIDRs, VPCs and VPC endpoints (each VPC only in its region), except VPC data-plane actions, calls AWS services make for you, the Lambda and Glue log delivery, break-glass, automation, the kit's roles and tagged principals. In report mode a shadow EventBridge rule alerts on what it would deny.",
     configKeys: [
       ...SCP_MODE_KEYS,
       'aws.controls.networkPerimeter',
@@ -192,7 +203,8 @@ const AWS: readonly RegistryEntry[] = [
     title: 'CloudShell SCP',
     kind: 'control',
     cloud: 'aws',
-    summary: 'aws.cloudShell block denies cloudshell:*; vpcOnly denies creating environments outside a VPC or in an untrusted VPC; allow leaves CloudShell to the network perimeter.',
+    summary:
+      'aws.cloudShell block denies cloudshell:*; vpcOnly denies creating environments outside a VPC or in an untrusted VPC; allow leaves CloudShell to the network perimeter.',
     configKeys: [...SCP_MODE_KEYS, 'aws.controls.cloudShell', 'aws.cloudShell', 'trustedNetworks.aws.vpcIds'],
     implementation: [ref('core/aws/cloudshell-statements.ts', 'cloudShellStatements'), PERIMETER_POLICIES, PLAN_PERIMETER],
     composedIn: [ADD_MANAGEMENT],
@@ -204,9 +216,15 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Log and guardrail protection SCP',
     kind: 'control',
     cloud: 'aws',
-    summary: 'Denies stopping, deleting or blinding the trail, its buckets and log group and anything tagged with the protection tag, and leaving the organization or disabling SCPs; only break-glass (and the StackSet execution role, for what it deploys) is exempt.',
+    summary:
+      'Denies stopping, deleting or blinding the trail, its buckets and log group and anything tagged with the protection tag, and leaving the organization or disabling SCPs; only break-glass (and the StackSet execution role, for what it deploys) is exempt.',
     configKeys: [...SCP_MODE_KEYS, 'aws.controls.logProtection', 'aws.protectionTag', 'aws.trail.name'],
-    implementation: [ref('core/aws/log-protection-statements.ts', 'logProtectionStatements'), PERIMETER_POLICIES, PLAN_PERIMETER, ref('core/aws/scp-exemptions.ts', 'guardianArns')],
+    implementation: [
+      ref('core/aws/log-protection-statements.ts', 'logProtectionStatements'),
+      PERIMETER_POLICIES,
+      PLAN_PERIMETER,
+      ref('core/aws/scp-exemptions.ts', 'guardianArns'),
+    ],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: SCP_WATCHERS,
     tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.awsSimulation],
@@ -216,9 +234,14 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Exempted-role protection SCP (part of logProtection)',
     kind: 'control',
     cloud: 'aws',
-    summary: 'Only break-glass may create, re-trust, re-permission, tag or delete roles matching the break-glass or automation patterns or the kit\'s own roles, so no one can name a role into an exemption.',
+    summary:
+      "Only break-glass may create, re-trust, re-permission, tag or delete roles matching the break-glass or automation patterns or the kit's own roles, so no one can name a role into an exemption.",
     configKeys: [...SCP_MODE_KEYS, 'aws.controls.logProtection', 'automation.aws.roleArns'],
-    implementation: [ref('core/aws/role-protection-statements.ts', 'roleProtectionStatements'), ref('core/aws/scp-exemptions.ts', 'kitRoleArns'), PERIMETER_POLICIES],
+    implementation: [
+      ref('core/aws/role-protection-statements.ts', 'roleProtectionStatements'),
+      ref('core/aws/scp-exemptions.ts', 'kitRoleArns'),
+      PERIMETER_POLICIES,
+    ],
     composedIn: [ADD_MANAGEMENT],
     watchedBy: SCP_WATCHERS,
     tests: ['test/constructs/aws/perimeter-policies.test.ts', T.scpPlan, T.scpSimulation, T.awsSimulation],
@@ -228,7 +251,8 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Protected-tag SCP (part of logProtection)',
     kind: 'control',
     cloud: 'aws',
-    summary: 'Denies any request whose tag keys include the protection, exemption or include tag (tagging, create-with-tags, session tags), and IAM Identity Center attribute configuration; break-glass and the StackSet execution role are exempt.',
+    summary:
+      'Denies any request whose tag keys include the protection, exemption or include tag (tagging, create-with-tags, session tags), and IAM Identity Center attribute configuration; break-glass and the StackSet execution role are exempt.',
     configKeys: [...SCP_MODE_KEYS, 'aws.controls.logProtection', 'aws.protectionTag', 'aws.perimeterExemptionTag', 'aws.perimeterIncludeTag'],
     implementation: [ref('core/aws/tag-protection-statements.ts', 'tagProtectionStatements'), PERIMETER_POLICIES],
     composedIn: [ADD_MANAGEMENT],
@@ -240,8 +264,16 @@ const AWS: readonly RegistryEntry[] = [
     title: 'Real-time EventBridge rules to the alert topic',
     kind: 'pipeline',
     cloud: 'aws',
-    summary: 'The central event bus (writable by the organization only) in the security account, one rule per real-time rule (split to fit the pattern quota) publishing a readable alert to the KMS-encrypted SNS topic, with dead-letter queues and delivery alarms.',
-    configKeys: ['aws.securityAccountId', 'aws.organizationId', 'aws.homeRegion', 'aws.eventPatternMaxLength', 'notifications.emails', 'notifications.webhooks'],
+    summary:
+      'The central event bus (writable by the organization only) in the security account, one rule per real-time rule (split to fit the pattern quota) publishing a readable alert to the KMS-encrypted SNS topic, with dead-letter queues and delivery alarms.',
+    configKeys: [
+      'aws.securityAccountId',
+      'aws.organizationId',
+      'aws.homeRegion',
+      'aws.eventPatternMaxLength',
+      'notifications.emails',
+      'notifications.webhooks',
+    ],
     implementation: [
       ref('constructs/aws/realtime-rules.ts', 'RealtimeRules'),
       ref('constructs/aws/alarm-topic.ts', 'AlarmTopic'),
@@ -252,14 +284,25 @@ const AWS: readonly RegistryEntry[] = [
     composedIn: [ADD_ALARM_PIPELINE],
     rules: { catalog: { product: 'aws', target: 'eventbridge' }, generated: [SELF_PROTECTION_RULES, SHADOW_RULES] },
     watchedBy: ['guardrails-alerting-changed'],
-    tests: ['test/constructs/aws/alarm-topic.test.ts', 'test/constructs/aws/dead-letter-queue.test.ts', 'test/constructs/aws/realtime-rules.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.selfProtection, T.conformance, T.eventbridgeEvaluator],
+    tests: [
+      'test/constructs/aws/alarm-topic.test.ts',
+      'test/constructs/aws/dead-letter-queue.test.ts',
+      'test/constructs/aws/realtime-rules.test.ts',
+      T.awsAlarmPipeline,
+      T.awsAlarmDelivery,
+      T.alarmPlan,
+      T.selfProtection,
+      T.conformance,
+      T.eventbridgeEvaluator,
+    ],
   },
   {
     id: 'aws-event-forwarding',
     title: 'Event forwarding from every account and region (member StackSet)',
     kind: 'pipeline',
     cloud: 'aws',
-    summary: 'Forwarding rules on each account\'s default bus in every event region send matching CloudTrail events and guardrails alarm state changes to the central bus: in member accounts through a service-managed StackSet on the target OUs, in the management account through its own stacks.',
+    summary:
+      "Forwarding rules on each account's default bus in every event region send matching CloudTrail events and guardrails alarm state changes to the central bus: in member accounts through a service-managed StackSet on the target OUs, in the management account through its own stacks.",
     configKeys: ['aws.regions', 'aws.targets', 'aws.homeRegion', 'aws.protectionTag', 'aws.eventPatternMaxLength'],
     implementation: [
       ref('constructs/aws/event-forwarding.ts', 'EventForwarding'),
@@ -267,23 +310,48 @@ const AWS: readonly RegistryEntry[] = [
       RULE_DELIVERY,
       ref('core/aws/pipeline-names.ts', 'pipelineNames'),
     ],
-    composedIn: [ADD_MANAGEMENT, ADD_MANAGEMENT_FORWARDING, ref('stacks/aws/member-forwarding-stack.ts', 'synthMemberTemplate'), ref('stacks/aws/guardrails-stack.ts', 'ManagementForwardingStack')],
+    composedIn: [
+      ADD_MANAGEMENT,
+      ADD_MANAGEMENT_FORWARDING,
+      ref('stacks/aws/member-forwarding-stack.ts', 'synthMemberTemplate'),
+      ref('stacks/aws/guardrails-stack.ts', 'ManagementForwardingStack'),
+    ],
     rules: { catalog: { product: 'aws', target: 'eventbridge' }, generated: [SELF_PROTECTION_RULES, SHADOW_RULES] },
     watchedBy: ['aws-guardrails-forwarding-tampering', 'guardrails-stackset-changed'],
-    tests: ['test/constructs/aws/dead-letter-queue.test.ts', 'test/constructs/aws/event-forwarding.test.ts', 'test/constructs/aws/member-stackset.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.awsSimulation],
+    tests: [
+      'test/constructs/aws/dead-letter-queue.test.ts',
+      'test/constructs/aws/event-forwarding.test.ts',
+      'test/constructs/aws/member-stackset.test.ts',
+      T.awsAlarmPipeline,
+      T.awsAlarmDelivery,
+      T.awsSimulation,
+    ],
   },
   {
     id: 'aws-metric-alarms',
-    title: 'CloudWatch metric filters and alarms on the trail\'s log group',
+    title: "CloudWatch metric filters and alarms on the trail's log group",
     kind: 'pipeline',
     cloud: 'aws',
-    summary: 'A metric filter (the verbatim CIS text where a rule has one) and an alarm per CloudWatch rule on the organization trail\'s log group in the management account; the alarms reach the topic as forwarded alarm state changes.',
+    summary:
+      "A metric filter (the verbatim CIS text where a rule has one) and an alarm per CloudWatch rule on the organization trail's log group in the management account; the alarms reach the topic as forwarded alarm state changes.",
     configKeys: ['aws.trail.name', 'aws.homeRegion'],
-    implementation: [ref('constructs/aws/metric-alarms.ts', 'MetricAlarms'), PLAN_ALARMS, ref('core/detection/compilers/cloudwatch.ts', 'compileCloudWatchPattern')],
+    implementation: [
+      ref('constructs/aws/metric-alarms.ts', 'MetricAlarms'),
+      PLAN_ALARMS,
+      ref('core/detection/compilers/cloudwatch.ts', 'compileCloudWatchPattern'),
+    ],
     composedIn: [ADD_MANAGEMENT],
     rules: { catalog: { product: 'aws', target: 'cloudwatch' } },
     watchedBy: ['guardrails-alerting-changed'],
-    tests: ['test/constructs/aws/metric-alarms.test.ts', T.awsAlarmPipeline, T.awsAlarmDelivery, T.alarmPlan, T.awsTamperRules, T.conformance, T.cloudwatchEvaluator],
+    tests: [
+      'test/constructs/aws/metric-alarms.test.ts',
+      T.awsAlarmPipeline,
+      T.awsAlarmDelivery,
+      T.alarmPlan,
+      T.awsTamperRules,
+      T.conformance,
+      T.cloudwatchEvaluator,
+    ],
   },
   {
     id: 'aws-cloudtrail',
@@ -310,7 +378,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Log Analytics workspace and immutable log storage',
     kind: 'control',
     cloud: 'azure',
-    summary: 'The workspace the KQL alerts query and a storage account with account-level time-based immutability, versioning, TLS 1.2, no shared key and no public access.',
+    summary:
+      'The workspace the KQL alerts query and a storage account with account-level time-based immutability, versioning, TLS 1.2, no shared key and no public access.',
     configKeys: [...AZURE_STORE_KEYS, 'azure.logRetentionDays', 'azure.immutableDays', 'azure.lockImmutability'],
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/audit-logging.ts', 'storageAccountName')],
     composedIn: [AZURE_PROGRAM],
@@ -322,7 +391,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Subscription Activity Log diagnostic settings',
     kind: 'control',
     cloud: 'azure',
-    summary: 'Every category of each subscription\'s Activity Log to the workspace and the storage account: one setting per listed subscription (perSubscription), or two DeployIfNotExists assignments at the management group with remediation tasks (policy).',
+    summary:
+      "Every category of each subscription's Activity Log to the workspace and the storage account: one setting per listed subscription (perSubscription), or two DeployIfNotExists assignments at the management group with remediation tasks (policy).",
     configKeys: ['azure.subscriptionIds', 'azure.activityLogDeployment', 'azure.managementGroupId', 'azure.location'],
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/audit-logging.ts', 'activityLogToStoragePolicyRule')],
     composedIn: [AZURE_PROGRAM],
@@ -334,7 +404,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Management-group Activity Log diagnostic settings',
     kind: 'control',
     cloud: 'azure',
-    summary: 'The Activity Log of the management group and of its listed children (policy and role changes made above the subscriptions) to the workspace and the storage account.',
+    summary:
+      'The Activity Log of the management group and of its listed children (policy and role changes made above the subscriptions) to the workspace and the storage account.',
     configKeys: ['azure.managementGroupId', 'azure.childManagementGroupIds'],
     implementation: [AZURE_AUDIT_LOGGING],
     composedIn: [AZURE_PROGRAM],
@@ -346,7 +417,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Entra ID diagnostic setting',
     kind: 'control',
     cloud: 'azure',
-    summary: 'Sign-ins of every kind, audit logs and Microsoft Graph activity to the workspace and storage; only a Global or Security Administrator user can create it, so it is a component of its own behind azure.entraDiagnostics.',
+    summary:
+      'Sign-ins of every kind, audit logs and Microsoft Graph activity to the workspace and storage; only a Global or Security Administrator user can create it, so it is a component of its own behind azure.entraDiagnostics.',
     configKeys: ['azure.entraDiagnostics'],
     implementation: [ref('constructs/azure/entra-diagnostics.ts', 'EntraDiagnostics')],
     composedIn: [AZURE_PROGRAM],
@@ -358,9 +430,13 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Diagnostic-settings protection (denyAction policy)',
     kind: 'control',
     cloud: 'azure',
-    summary: 'An Azure Policy denyAction assignment that refuses deleting the kit\'s own diagnostic settings, at the management group or in each subscription, instead of a subscription lock.',
+    summary:
+      "An Azure Policy denyAction assignment that refuses deleting the kit's own diagnostic settings, at the management group or in each subscription, instead of a subscription lock.",
     configKeys: ['azure.managementGroupId', 'azure.subscriptionIds'],
-    implementation: [ref('constructs/azure/diagnostic-settings-protection.ts', 'DiagnosticSettingsProtection'), ref('constructs/azure/diagnostic-settings-protection.ts', 'denyDeleteSettingsRule')],
+    implementation: [
+      ref('constructs/azure/diagnostic-settings-protection.ts', 'DiagnosticSettingsProtection'),
+      ref('constructs/azure/diagnostic-settings-protection.ts', 'denyDeleteSettingsRule'),
+    ],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-policy-assignment-deleted-or-exempted', 'azure-diagnostic-setting-deleted'],
     tests: ['test/constructs/azure/diagnostic-settings-protection.test.ts', T.azureProgram],
@@ -370,7 +446,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'CanNotDelete locks',
     kind: 'control',
     cloud: 'azure',
-    summary: 'CanNotDelete locks on the workspace, the storage account and the alert action group; never on a subscription, resource group or management group.',
+    summary:
+      'CanNotDelete locks on the workspace, the storage account and the alert action group; never on a subscription, resource group or management group.',
     configKeys: [],
     implementation: [AZURE_AUDIT_LOGGING, ref('constructs/azure/alerts.ts', 'AzureAlerts')],
     composedIn: [AZURE_PROGRAM],
@@ -382,11 +459,25 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Conditional Access for users',
     kind: 'control',
     cloud: 'azure',
-    summary: 'Blocks Windows Azure Service Management API outside the trusted named location and requires MFA (and a compliant device if set) inside; blocks privileged directory roles from every resource outside it and the device-code flow everywhere; break-glass excluded; report-only until enforce.',
-    configKeys: ['mode', 'trustedNetworks.cidrs', 'trustedNetworks.azure.namedLocationIds', 'trustedNetworks.azure.compliantDeviceRequired', 'breakGlass.azure.userObjectIds', 'breakGlass.azure.groupObjectIds'],
+    summary:
+      'Blocks Windows Azure Service Management API outside the trusted named location and requires MFA (and a compliant device if set) inside; blocks privileged directory roles from every resource outside it and the device-code flow everywhere; break-glass excluded; report-only until enforce.',
+    configKeys: [
+      'mode',
+      'trustedNetworks.cidrs',
+      'trustedNetworks.azure.namedLocationIds',
+      'trustedNetworks.azure.compliantDeviceRequired',
+      'breakGlass.azure.userObjectIds',
+      'breakGlass.azure.groupObjectIds',
+    ],
     implementation: [CONDITIONAL_ACCESS, ref('constructs/azure/conditional-access.ts', 'maesterEmergencyAccessConfig')],
     composedIn: [AZURE_PROGRAM],
-    watchedBy: ['azure-conditional-access-changed', 'azure-conditional-access-policy-weakened', 'azure-cli-signin-outside-trusted-locations', 'azure-device-code-signin', 'azure-management-single-factor-signin'],
+    watchedBy: [
+      'azure-conditional-access-changed',
+      'azure-conditional-access-policy-weakened',
+      'azure-cli-signin-outside-trusted-locations',
+      'azure-device-code-signin',
+      'azure-management-single-factor-signin',
+    ],
     tests: ['test/constructs/azure/conditional-access.test.ts', T.azureProgram],
   },
   {
@@ -394,8 +485,15 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Conditional Access for workload identities',
     kind: 'control',
     cloud: 'azure',
-    summary: 'Optional: blocks the tenant\'s service principals outside the trusted locations, except the automation service principals (needs Workload ID Premium).',
-    configKeys: ['mode', 'azure.workloadIdentityConditionalAccess', 'automation.azure.servicePrincipalObjectIds', 'trustedNetworks.cidrs', 'trustedNetworks.azure.namedLocationIds'],
+    summary:
+      "Optional: blocks the tenant's service principals outside the trusted locations, except the automation service principals (needs Workload ID Premium).",
+    configKeys: [
+      'mode',
+      'azure.workloadIdentityConditionalAccess',
+      'automation.azure.servicePrincipalObjectIds',
+      'trustedNetworks.cidrs',
+      'trustedNetworks.azure.namedLocationIds',
+    ],
     implementation: [CONDITIONAL_ACCESS],
     composedIn: [AZURE_PROGRAM],
     watchedBy: ['azure-conditional-access-changed', 'azure-conditional-access-policy-weakened'],
@@ -406,7 +504,8 @@ const AZURE: readonly RegistryEntry[] = [
     title: 'Scheduled query alerts and Activity Log alerts',
     kind: 'pipeline',
     cloud: 'azure',
-    summary: 'An action group (locked) from the notifications, a scheduled query rule with engine-compiled KQL for every Azure rule, and Activity Log alerts for the two tamperings that blind the queries (a diagnostic setting or the workspace deleted).',
+    summary:
+      'An action group (locked) from the notifications, a scheduled query rule with engine-compiled KQL for every Azure rule, and Activity Log alerts for the two tamperings that blind the queries (a diagnostic setting or the workspace deleted).',
     configKeys: ['notifications.emails', 'notifications.webhooks', 'azure.location', 'azure.subscriptionIds'],
     implementation: [ref('constructs/azure/alerts.ts', 'AzureAlerts'), ref('core/detection/compilers/kql.ts', 'compileKql')],
     composedIn: [AZURE_PROGRAM],
@@ -416,10 +515,34 @@ const AZURE: readonly RegistryEntry[] = [
   },
   ...(
     [
-      ['azure-activity', 'azureactivity', 'Azure Activity Log (AzureActivity)', 'Subscription and management-group control-plane operations.', ['azure-activity-log-subscriptions', 'azure-activity-log-management-groups']],
-      ['azure-signinlogs', 'signinlogs', 'Entra sign-in logs (SigninLogs)', 'Interactive user sign-ins, with the client app, resource, location and Conditional Access result.', ['azure-entra-diagnostics']],
-      ['azure-auditlogs', 'auditlogs', 'Entra audit logs (AuditLogs)', 'Directory changes: roles, applications, credentials, Conditional Access policies.', ['azure-entra-diagnostics']],
-      ['azure-graphactivity', 'graphactivity', 'Microsoft Graph activity (MicrosoftGraphActivityLogs)', 'Every Microsoft Graph request with its URI, method, client and address.', ['azure-entra-diagnostics']],
+      [
+        'azure-activity',
+        'azureactivity',
+        'Azure Activity Log (AzureActivity)',
+        'Subscription and management-group control-plane operations.',
+        ['azure-activity-log-subscriptions', 'azure-activity-log-management-groups'],
+      ],
+      [
+        'azure-signinlogs',
+        'signinlogs',
+        'Entra sign-in logs (SigninLogs)',
+        'Interactive user sign-ins, with the client app, resource, location and Conditional Access result.',
+        ['azure-entra-diagnostics'],
+      ],
+      [
+        'azure-auditlogs',
+        'auditlogs',
+        'Entra audit logs (AuditLogs)',
+        'Directory changes: roles, applications, credentials, Conditional Access policies.',
+        ['azure-entra-diagnostics'],
+      ],
+      [
+        'azure-graphactivity',
+        'graphactivity',
+        'Microsoft Graph activity (MicrosoftGraphActivityLogs)',
+        'Every Microsoft Graph request with its URI, method, client and address.',
+        ['azure-entra-diagnostics'],
+      ],
     ] as const
   ).map(
     ([id, service, title, what, collectedBy]): RegistryEntry => ({
@@ -446,7 +569,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'Organization audit configuration',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'ADMIN_READ for every service and DATA_READ/DATA_WRITE for the listed ones, merged with the organization\'s existing audit configuration so nothing is ever reduced, and the org policy iam.disableAuditLoggingExemption.',
+    summary:
+      "ADMIN_READ for every service and DATA_READ/DATA_WRITE for the listed ones, merged with the organization's existing audit configuration so nothing is ever reduced, and the org policy iam.disableAuditLoggingExemption.",
     configKeys: ['gcp.organizationId', 'gcp.dataAccessServices', 'gcp.existingAuditConfigs'],
     implementation: [GCP_AUDIT_LOGGING, ref('core/gcp/audit-config.ts', 'mergeAuditConfigs')],
     composedIn: [GCP_PROGRAM],
@@ -458,7 +582,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'Organization log sinks and the lockable log bucket',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'Two organization sinks with includeChildren: one to a retention bucket in the log project (locked with gcp.lockLogBucket), one into the log project itself where the log-based alerts run; writer grants and deletionPolicy PREVENT.',
+    summary:
+      'Two organization sinks with includeChildren: one to a retention bucket in the log project (locked with gcp.lockLogBucket), one into the log project itself where the log-based alerts run; writer grants and deletionPolicy PREVENT.',
     configKeys: ['gcp.organizationId', 'gcp.logProjectId', 'gcp.region', 'gcp.retentionDays', 'gcp.lockLogBucket'],
     implementation: [GCP_AUDIT_LOGGING],
     composedIn: [GCP_PROGRAM],
@@ -470,7 +595,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'Context-aware access for the admin group',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'An access policy and an access level from the trusted networks (and an optional device policy), bound to the admin group with a GcpUserAccessBinding: dry-run in report mode, enforced in enforce mode.',
+    summary:
+      'An access policy and an access level from the trusted networks (and an optional device policy), bound to the admin group with a GcpUserAccessBinding: dry-run in report mode, enforced in enforce mode.',
     configKeys: ['mode', 'trustedNetworks.cidrs', 'gcp.organizationId', 'gcp.adminGroup.directoryId', 'gcp.devicePolicy'],
     implementation: [GCP_ACCESS, ref('constructs/gcp/context-aware-access.ts', 'IP_SUBNETWORKS_PER_CONDITION')],
     composedIn: [GCP_PROGRAM],
@@ -482,8 +608,16 @@ const GCP: readonly RegistryEntry[] = [
     title: 'Context-aware access for automation service accounts',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'Binds the automation service accounts (and every service account of the listed projects) to an IP-only access level over the trusted and CI ranges, dry-run until its mode is enforce.',
-    configKeys: ['gcp.automationAccess', 'gcp.automationAccess.cidrs', 'gcp.automationAccess.projectNumbers', 'gcp.automationAccess.mode', 'automation.gcp.serviceAccounts', 'trustedNetworks.cidrs'],
+    summary:
+      'Binds the automation service accounts (and every service account of the listed projects) to an IP-only access level over the trusted and CI ranges, dry-run until its mode is enforce.',
+    configKeys: [
+      'gcp.automationAccess',
+      'gcp.automationAccess.cidrs',
+      'gcp.automationAccess.projectNumbers',
+      'gcp.automationAccess.mode',
+      'automation.gcp.serviceAccounts',
+      'trustedNetworks.cidrs',
+    ],
     implementation: [GCP_ACCESS],
     composedIn: [GCP_PROGRAM],
     watchedBy: ['gcp-access-context-manager-changed'],
@@ -494,7 +628,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'VPC Service Controls perimeter',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'A service perimeter around the listed projects for the logging, storage, BigQuery, Secret Manager and IAM APIs, letting the sinks\' writers in: a dry-run spec in report mode, enforced in enforce mode.',
+    summary:
+      "A service perimeter around the listed projects for the logging, storage, BigQuery, Secret Manager and IAM APIs, letting the sinks' writers in: a dry-run spec in report mode, enforced in enforce mode.",
     configKeys: ['mode', 'gcp.vpcScProjects'],
     implementation: [GCP_ACCESS, ref('constructs/gcp/context-aware-access.ts', 'RESTRICTED_SERVICES')],
     composedIn: [GCP_PROGRAM],
@@ -506,7 +641,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'IAM deny policy against tampering',
     kind: 'control',
     cloud: 'gcp',
-    summary: 'Denies everyone but break-glass and automation changes to sinks, buckets and exclusions, the access policy, levels, perimeters and bindings, organization policies, and alerting; every permission is on Google\'s deny-supported list.',
+    summary:
+      "Denies everyone but break-glass and automation changes to sinks, buckets and exclusions, the access policy, levels, perimeters and bindings, organization policies, and alerting; every permission is on Google's deny-supported list.",
     configKeys: ['breakGlass.gcp.members', 'automation.gcp.serviceAccounts', 'gcp.organizationId'],
     implementation: [
       GCP_ACCESS,
@@ -523,7 +659,8 @@ const GCP: readonly RegistryEntry[] = [
     title: 'Log-match alert policies',
     kind: 'pipeline',
     cloud: 'gcp',
-    summary: 'Notification channels from the notifications and one rate-limited log-match alert policy per GCP rule in the log project, documented with the rule and the response.',
+    summary:
+      'Notification channels from the notifications and one rate-limited log-match alert policy per GCP rule in the log project, documented with the rule and the response.',
     configKeys: ['gcp.logProjectId', 'notifications.emails', 'notifications.webhooks'],
     implementation: [ref('constructs/gcp/log-alerts.ts', 'GcpLogAlerts'), ref('core/detection/compilers/gcp-logging.ts', 'compileGcpQuery')],
     composedIn: [GCP_PROGRAM],
@@ -555,7 +692,11 @@ export const REGISTRY: readonly RegistryEntry[] = [...AWS, ...AZURE, ...GCP];
  * constructs are followed, in the generated text, by the construct classes the registry lists there.
  */
 export const FOLDERS: readonly { readonly path: string; readonly about: string }[] = [
-  { path: 'bin/', about: 'entry points: `aws.ts` (the CDK app, cdk.json "app"), `pulumi.ts` (the Pulumi program, azure or gcp by stack config), `guardrails.ts` (the `guardrails` CLI)' },
+  {
+    path: 'bin/',
+    about:
+      'entry points: `aws.ts` (the CDK app, cdk.json "app"), `pulumi.ts` (the Pulumi program, azure or gcp by stack config), `guardrails.ts` (the `guardrails` CLI)',
+  },
   { path: 'core/config/', about: 'schema (zod), loader (YAML with line numbers), cross-field validation, JSON Schema' },
   { path: 'core/net/', about: 'CIDR parsing, public-egress checks, aggregation (cidr-tools, ipaddr.js)' },
   { path: 'core/aws/', about: 'SCP statements (one file per family), packing, IAM vocabulary check, alarm plan, trail and pipeline names' },
@@ -574,7 +715,7 @@ export const FOLDERS: readonly { readonly path: string; readonly about: string }
   { path: 'stacks/gcp/', about: 'the GCP Pulumi program (composition only)' },
   { path: 'stacks/pulumi-plan.ts', about: 'runs a Pulumi program under mocks for `guardrails plan`' },
   { path: 'detections/', about: 'the rule catalog, one rule per file under aws/, azure/, gcp/; the format in its `README.md`' },
-  { path: 'examples/', about: 'sample logs for the README\'s detect example (sources in `SOURCES.md`)' },
+  { path: 'examples/', about: "sample logs for the README's detect example (sources in `SOURCES.md`)" },
   { path: 'docs/', about: 'decision records in adr/' },
   { path: 'test/', about: 'mirrors the tree; fixtures (the log corpus included) and helpers; snapshots beside their tests' },
   { path: 'bench/', about: 'benchmarks, each a ratio or count against a baseline from the same run' },

@@ -59,7 +59,12 @@ export function navigatorLayer(rules: readonly LayerRule[], preventive: readonly
         enabled: true,
         metadata: ['aws', 'azure', 'gcp'].map((product) => ({
           name: product,
-          value: tagged.filter((r) => r.product === product).map((r) => r.id).sort().join(', ') || '-',
+          value:
+            tagged
+              .filter((r) => r.product === product)
+              .map((r) => r.id)
+              .sort()
+              .join(', ') || '-',
         })),
       };
     });

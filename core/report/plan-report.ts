@@ -60,14 +60,17 @@ export function renderPlanReport(facts: PlanFacts): string {
     '# Guardrails plan',
     '',
     `Config \`${facts.configFile}\`, default mode **${facts.model.mode}**, cloud-api-guardrails ${facts.version}. Planned: ${clouds || 'nothing'}.`,
-    'Nothing was deployed and no cloud was called: the AWS part is a synthesized cloud assembly, the Azure and GCP parts are offline plans from Pulumi\'s mocks engine (not `pulumi preview`).',
+    "Nothing was deployed and no cloud was called: the AWS part is a synthesized cloud assembly, the Azure and GCP parts are offline plans from Pulumi's mocks engine (not `pulumi preview`).",
     '',
   ];
   if (facts.aws) out.push(...awsSection(facts, facts.aws));
   if (facts.azure) out.push(...azureSection(facts, facts.azure));
   if (facts.gcp) out.push(...gcpSection(facts, facts.gcp));
   out.push(...rolloutChecklist(facts), ...coverage(facts), ...ruleIndex(facts));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------- AWS
@@ -89,7 +92,12 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
   const controlRows = (['networkPerimeter', 'cloudShell', 'logProtection'] as const).map((control) => {
     const policies = aws.perimeter.policies.filter((p) => p.controls.includes(control));
     const mode = model.modes[control];
-    const where = policies.length === 0 ? 'not generated' : mode === 'enforce' ? `attached to ${aws.perimeter.targets.map(code).join(', ')}` : 'created, attached to nothing';
+    const where =
+      policies.length === 0
+        ? 'not generated'
+        : mode === 'enforce'
+          ? `attached to ${aws.perimeter.targets.map(code).join(', ')}`
+          : 'created, attached to nothing';
     const detail = control === 'cloudShell' ? `${CONTROL_TITLES[control]} (\`${model.cloudShell}\`)` : CONTROL_TITLES[control];
     return `| ${detail} | ${mode} | ${policies.map((p) => code(p.name)).join(', ') || '-'} | ${where} | ${exemptions[control]} |`;
   });
@@ -122,7 +130,14 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     '',
     ...ruleTable(awsRules),
     ...(generated.length > 0
-      ? ['', 'Generated from the config (EventBridge):', '', '| Rule | Severity | What it watches |', '| --- | --- | --- |', ...generated.map((r) => `| ${code(r.id)} | ${r.level} | ${cell(r.title)} |`)]
+      ? [
+          '',
+          'Generated from the config (EventBridge):',
+          '',
+          '| Rule | Severity | What it watches |',
+          '| --- | --- | --- |',
+          ...generated.map((r) => `| ${code(r.id)} | ${r.level} | ${cell(r.title)} |`),
+        ]
       : []),
     '',
     '### Not covered',
@@ -139,7 +154,7 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     `  subgraph members["Member accounts, ${model.eventRegions.join(', ')} (StackSet)"]`,
     '    mcall["API call"] --> mfwd["Forwarding rules on the default bus<br/>(read-only calls included)"]',
     '  end',
-    '  subgraph management["Management account, ' + model.homeRegion + '"]',
+    `  subgraph management["Management account, ${model.homeRegion}"]`,
     `    trail["Organization trail ${model.trail.name}"] --> logs["CloudWatch Logs group"]`,
     `    logs --> filters["${aws.alarms.metric.length} metric filters + alarms"]`,
     `    bus["Central event bus"] --> realtime["${aws.alarms.realtime.length} real-time rules"]`,
@@ -167,7 +182,12 @@ function conditionalAccess(plan: PulumiPlanFacts): CaPolicy[] {
     .filter((r) => r.type === 'azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy')
     .map((r) => {
       const users = ((r.inputs['conditions'] as Record<string, unknown> | undefined)?.['users'] ?? {}) as Record<string, string[] | undefined>;
-      return { name: String(r.inputs['displayName']), state: String(r.inputs['state']), excludedUsers: users['excludedUsers'] ?? [], excludedGroups: users['excludedGroups'] ?? [] };
+      return {
+        name: String(r.inputs['displayName']),
+        state: String(r.inputs['state']),
+        excludedUsers: users['excludedUsers'] ?? [],
+        excludedGroups: users['excludedGroups'] ?? [],
+      };
     });
 }
 
@@ -188,7 +208,10 @@ function azureSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
     '',
     '| Policy | Mode | Exempt |',
     '| --- | --- | --- |',
-    ...policies.map((p) => `| ${cell(p.name)} | ${CA_STATES[p.state] ?? p.state} | ${[...p.excludedUsers.map((u) => `user ${code(u)}`), ...p.excludedGroups.map((g) => `group ${code(g)}`)].join(', ') || '**nobody**'} |`),
+    ...policies.map(
+      (p) =>
+        `| ${cell(p.name)} | ${CA_STATES[p.state] ?? p.state} | ${[...p.excludedUsers.map((u) => `user ${code(u)}`), ...p.excludedGroups.map((g) => `group ${code(g)}`)].join(', ') || '**nobody**'} |`,
+    ),
     '',
     '### Audit logging',
     '',
@@ -227,10 +250,14 @@ function gcpSection(facts: PlanFacts, plan: PulumiPlanFacts): string[] {
   const rules = facts.rules.filter((r) => r.logsource.product === 'gcp');
   const deployed = rules.filter((r) => r.targets.includes('gcp'));
   const rows = [
-    binding && `| Access level bound to admin group \`${gcp.adminGroup.email}\`: Google Cloud console and APIs only from trusted ranges | ${binding.inputs['accessLevels'] ? 'enforce' : 'report (dry-run level)'} | members outside the group (keep break-glass accounts out of it) |`,
-    automation.length > 0 && `| IP-only access level bound to ${automation.length} automation service account(s) or project(s): a stolen key works only from trusted or CI ranges | ${automation.every((b) => b.inputs['accessLevels']) ? 'enforce' : 'report (dry-run level)'} | - |`,
-    perimeter && `| VPC Service Controls perimeter around ${gcp.vpcScProjects.length} project(s) | ${perimeter.inputs['useExplicitDryRunSpec'] && !perimeter.inputs['status'] ? 'report (dry-run)' : 'enforce'} | the log sinks' writer identities (ingress rule); callers in the trusted access level |`,
-    deny && `| IAM deny policy on tampering with log sinks, buckets and exclusions, access controls, organization policies and alerting | enforce (a deny policy has no dry run) | ${exempt} |`,
+    binding &&
+      `| Access level bound to admin group \`${gcp.adminGroup.email}\`: Google Cloud console and APIs only from trusted ranges | ${binding.inputs['accessLevels'] ? 'enforce' : 'report (dry-run level)'} | members outside the group (keep break-glass accounts out of it) |`,
+    automation.length > 0 &&
+      `| IP-only access level bound to ${automation.length} automation service account(s) or project(s): a stolen key works only from trusted or CI ranges | ${automation.every((b) => b.inputs['accessLevels']) ? 'enforce' : 'report (dry-run level)'} | - |`,
+    perimeter &&
+      `| VPC Service Controls perimeter around ${gcp.vpcScProjects.length} project(s) | ${perimeter.inputs['useExplicitDryRunSpec'] && !perimeter.inputs['status'] ? 'report (dry-run)' : 'enforce'} | the log sinks' writer identities (ingress rule); callers in the trusted access level |`,
+    deny &&
+      `| IAM deny policy on tampering with log sinks, buckets and exclusions, access controls, organization policies and alerting | enforce (a deny policy has no dry run) | ${exempt} |`,
   ].filter((r): r is string => typeof r === 'string');
   return [
     '## GCP',
@@ -276,8 +303,14 @@ function rolloutChecklist(facts: PlanFacts): string[] {
     `- ${tick(realRanges)} Trusted networks are your real egress ranges, not documentation ranges.`,
     `- ${tick(notified)} Someone receives the alerts (${notificationTargets(m)}); send a test alert to each target.`,
     ...(m.aws ? [`- ${tick(m.aws.breakGlassRoleArns.length > 0)} AWS break-glass roles exist in each account, with MFA, and a test sign-in works.`] : []),
-    ...(m.azure ? [`- ${tick(m.azure.breakGlassUserIds.length + m.azure.breakGlassGroupIds.length > 0)} Azure emergency-access accounts are excluded and were signed in with once.`] : []),
-    ...(m.gcp ? [`- ${tick(m.gcp.breakGlassMembers.length > 0)} GCP break-glass identities are outside \`${m.gcp.adminGroup.email}\` and exempt from the deny policy.`] : []),
+    ...(m.azure
+      ? [
+          `- ${tick(m.azure.breakGlassUserIds.length + m.azure.breakGlassGroupIds.length > 0)} Azure emergency-access accounts are excluded and were signed in with once.`,
+        ]
+      : []),
+    ...(m.gcp
+      ? [`- ${tick(m.gcp.breakGlassMembers.length > 0)} GCP break-glass identities are outside \`${m.gcp.adminGroup.email}\` and exempt from the deny policy.`]
+      : []),
     `- ${tick(false)} Deploy in report mode and run it for at least two weeks: read the AWS shadow alerts (\`aws-perimeter-shadow-network\`), the Conditional Access report-only results and the GCP dry-run violations; add each legitimate caller to \`automation\` or the trusted networks.`,
     `- ${tick(false)} Backtest the catalog on your own logs: \`npx guardrails detect <logs> --fail-on-match\`.`,
     `- ${tick(enforced)} Switch one control at a time to enforce (\`aws.controls.*\`), first on a test OU, then wider.`,
@@ -287,12 +320,18 @@ function rolloutChecklist(facts: PlanFacts): string[] {
 
 function coverage(facts: PlanFacts): string[] {
   const tagged = facts.rules.filter((r) => r.tags.some((t) => techniqueOfTag(t) === CLOUD_API));
-  const byProduct = (product: string) => tagged.filter((r) => r.logsource.product === product).map((r) => code(r.id)).join(', ') || '-';
+  const byProduct = (product: string) =>
+    tagged
+      .filter((r) => r.logsource.product === product)
+      .map((r) => code(r.id))
+      .join(', ') || '-';
   const m = facts.model;
   const rows: Record<string, string[]> = {
     M1026: [
       facts.aws ? `AWS: network-perimeter SCP (${m.aws!.modes.networkPerimeter})` : '',
-      facts.azure ? `Azure: Conditional Access blocks management outside trusted locations and needs MFA inside, blocks privileged role holders from every resource (Graph included) outside them${m.azure?.workloadIdentityConditionalAccess ? ', and blocks service principals outside them' : ''} (${m.mode})` : '',
+      facts.azure
+        ? `Azure: Conditional Access blocks management outside trusted locations and needs MFA inside, blocks privileged role holders from every resource (Graph included) outside them${m.azure?.workloadIdentityConditionalAccess ? ', and blocks service principals outside them' : ''} (${m.mode})`
+        : '',
       facts.gcp ? `GCP: access levels on the admin group and the automation service accounts, IAM deny policy on tampering (${m.mode})` : '',
     ],
     M1038: [
@@ -374,7 +413,10 @@ function notDeployed(rules: readonly Rule[]): string[] {
 }
 
 function techniques(rule: Rule): string {
-  return rule.tags.map(techniqueOfTag).filter((t): t is string => t !== undefined).join(', ');
+  return rule.tags
+    .map(techniqueOfTag)
+    .filter((t): t is string => t !== undefined)
+    .join(', ');
 }
 
 function notificationTargets(model: GuardrailsModel): string {

@@ -19,7 +19,12 @@ export interface MemberTemplate {
   readonly template: Record<string, unknown>;
 }
 
-export function synthMemberTemplate(centralBusArn: string, rules: readonly RealtimeRule[], protectionTag: string, context: Record<string, unknown> = {}): MemberTemplate {
+export function synthMemberTemplate(
+  centralBusArn: string,
+  rules: readonly RealtimeRule[],
+  protectionTag: string,
+  context: Record<string, unknown> = {},
+): MemberTemplate {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'guardrails-member-')), context, autoSynth: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const stack = new Stack(app, MEMBER_STACK_ID, {

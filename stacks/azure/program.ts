@@ -13,11 +13,11 @@ import { EntraDiagnostics } from '../../constructs/azure/entra-diagnostics.ts';
 
 export const AZURE_PLAN_NOTES = [
   'Entra ID diagnostic settings can only be created by a user with Global Administrator or Security Administrator, never by a service principal: run with azure.entraDiagnostics true as such a user once, and false in pipelines.',
-  'Conditional Access policies are Microsoft Graph objects (azuread provider); in report mode they are enabledForReportingButNotEnforced and their results show in the sign-in logs\' Conditional Access (report-only) tab.',
+  "Conditional Access policies are Microsoft Graph objects (azuread provider); in report mode they are enabledForReportingButNotEnforced and their results show in the sign-in logs' Conditional Access (report-only) tab.",
   'In report mode, posture scanners count report-only policies as absent: Maester (MT.1052, MT.1005) and Prowler (entra_require_mfa_for_management_api) report these Conditional Access controls as failing until mode is enforce. Give Maester the break-glass accounts with the stack output maesterConfig (GlobalSettings.EmergencyAccessAccounts of maester-config.json).',
   'Windows Azure Service Management API does not cover Microsoft Graph (Graph PowerShell, az ad, az rest to Graph): privileged directory role holders are therefore blocked from every resource outside the trusted locations, and the device-code flow is blocked for every resource.',
   'The workload-identity policy (azure.workloadIdentityConditionalAccess) needs Microsoft Entra Workload ID Premium licences: without them Entra refuses to create or modify it. It covers single-tenant service principals, not managed identities or multi-tenant apps, and excludes exactly automation.azure.servicePrincipalObjectIds.',
-  'No lock is placed on a subscription (it would stop every deletion in it): CanNotDelete locks sit on the workspace, the storage account and the action group, and an Azure Policy denyAction assignment refuses deletion of the kit\'s diagnostic settings. Remove that assignment first to delete them on purpose.',
+  "No lock is placed on a subscription (it would stop every deletion in it): CanNotDelete locks sit on the workspace, the storage account and the action group, and an Azure Policy denyAction assignment refuses deletion of the kit's diagnostic settings. Remove that assignment first to delete them on purpose.",
   'activityLogDeployment policy: two DeployIfNotExists assignments (workspace: built-in 2465583e-4e78-4c15-b6be-a36cbc7c8b0f; storage: custom definition) with remediation tasks that re-evaluate and fix the subscriptions that already exist; new subscriptions are handled on creation.',
 ];
 
@@ -25,10 +25,7 @@ export const AZURE_PLAN_NOTES = [
 export function azurePlanNotes(model: GuardrailsModel): string[] {
   const az = model.azure;
   if (!az) return [...AZURE_PLAN_NOTES];
-  return [
-    ...AZURE_PLAN_NOTES,
-    `maester-config.json: ${JSON.stringify(maesterEmergencyAccessConfig(az.breakGlassUserIds, az.breakGlassGroupIds))}`,
-  ];
+  return [...AZURE_PLAN_NOTES, `maester-config.json: ${JSON.stringify(maesterEmergencyAccessConfig(az.breakGlassUserIds, az.breakGlassGroupIds))}`];
 }
 
 /** Values the Pulumi entry point exports as stack outputs. */

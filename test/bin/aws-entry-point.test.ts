@@ -37,7 +37,11 @@ describe('bin/aws.ts', () => {
   });
 
   it.each<[string, (c: Editable) => void, RegExp]>([
-    ['an invalid CIDR', (c) => (c.trustedNetworks.cidrs[0] = '203.0.113.0/33'), /^error: guardrails\.yaml:\d+ trustedNetworks\.cidrs\[0\]: "203\.0\.113\.0\/33" has prefix \/33/],
+    [
+      'an invalid CIDR',
+      (c) => (c.trustedNetworks.cidrs[0] = '203.0.113.0/33'),
+      /^error: guardrails\.yaml:\d+ trustedNetworks\.cidrs\[0\]: "203\.0\.113\.0\/33" has prefix \/33/,
+    ],
     [
       'a perimeter that cannot fit one SCP',
       (c) => {

@@ -36,8 +36,17 @@ describe('guardrails detect', () => {
   it('prints one NDJSON line per match with the event position in its file', async () => {
     const { status, stdout, stderr } = guardrails(['detect', join(CORPUS_DIR, 'aws'), '--rules', RULES, '--format', 'ndjson']);
     expect(status).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toContainEqual({ rule: 'test-trail-tampering', title: 'Test rule - CloudTrail stopped or deleted', level: 'critical', file: join(CORPUS_DIR, 'aws/trail_tampering.json'), index: 1 });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual({
+      rule: 'test-trail-tampering',
+      title: 'Test rule - CloudTrail stopped or deleted',
+      level: 'critical',
+      file: join(CORPUS_DIR, 'aws/trail_tampering.json'),
+      index: 1,
+    });
     expect(lines.filter((l) => l['rule'] === 'test-trail-tampering').map((l) => l['index'])).toEqual([0, 1, 2, 3, 5]);
     expect(stderr).toMatch(/\d+ events in 6 file\(s\); 12 match\(es\) of 2 rules/);
   });
@@ -105,7 +114,7 @@ describe('guardrails --help, --version and validate', () => {
     const page = await cli(['plan', '--cloud', 'gcp', '--help']);
     expect(page.status).toBe(0);
     expect(page.stdout).toMatch(/^usage: guardrails plan /);
-    expect((await cli(['detect', '--help'])).stdout).toMatch(/^  3  incomplete: an input could not be read in full/m);
+    expect((await cli(['detect', '--help'])).stdout).toMatch(/^ {2}3 {2}incomplete: an input could not be read in full/m);
     const version = guardrails(['--version']);
     expect(version.stdout.trim()).toBe(`guardrails ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);
     const none = await cli([]);
@@ -116,12 +125,16 @@ describe('guardrails --help, --version and validate', () => {
   it('validates the example and refuses a bad config with one line and exit 2', async () => {
     const ok = await cli(['validate']);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^valid: .*guardrails\.example\.yaml \(aws, azure, gcp; mode report; \d+ rules, \d+ deployments compile; 1 SCP\(s\) within 10240 characters; \d+ AWS alarm rules\)$/m);
+    expect(ok.stdout).toMatch(
+      /^valid: .*guardrails\.example\.yaml \(aws, azure, gcp; mode report; \d+ rules, \d+ deployments compile; 1 SCP\(s\) within 10240 characters; \d+ AWS alarm rules\)$/m,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'guardrails-validate-'));
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(join(root, 'guardrails.example.yaml'), 'utf8').replace('- 192.0.2.0/24', '- 10.0.0.0/8'));
     const bad = await cli(['validate', '--config', join(dir, 'bad.yaml')]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: bad\.yaml:\d+ trustedNetworks\.cidrs\[0\]: 10\.0\.0\.0\/8 is in 10\.0\.0\.0\/8, private/)]);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: bad\.yaml:\d+ trustedNetworks\.cidrs\[0\]: 10\.0\.0\.0\/8 is in 10\.0\.0\.0\/8, private/),
+    ]);
     const missing = await cli(['validate', '--config', join(dir, 'nope.yaml')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^error: --config: .*nope\.yaml does not exist/m);

@@ -54,13 +54,21 @@ describe('guardrails plan --cloud all', () => {
   });
 
   it('report: every control with its mode and who is exempt, and what is not covered', () => {
-    expect(report).toMatch(/\| Network perimeter: .* \| report \| `guardrails-report-1` \| created, attached to nothing \| `arn:aws:iam::\*:role\/BreakGlass\*`, `arn:aws:iam::\*:role\/cdk-hnb659fds-cfn-exec-role-\*`/);
-    expect(report).toMatch(/\| trail log bucket and access-log bucket \| log-archive \| SCP ProtectTrailBuckets \(report mode: created, not attached, so it protects nothing yet\)/);
-    expect(report).toMatch(/\| guardrails: block Azure management outside trusted locations \| report \(report-only\) \| user `00000000-0000-4000-8000-00000000b001` \|/);
+    expect(report).toMatch(
+      /\| Network perimeter: .* \| report \| `guardrails-report-1` \| created, attached to nothing \| `arn:aws:iam::\*:role\/BreakGlass\*`, `arn:aws:iam::\*:role\/cdk-hnb659fds-cfn-exec-role-\*`/,
+    );
+    expect(report).toMatch(
+      /\| trail log bucket and access-log bucket \| log-archive \| SCP ProtectTrailBuckets \(report mode: created, not attached, so it protects nothing yet\)/,
+    );
+    expect(report).toMatch(
+      /\| guardrails: block Azure management outside trusted locations \| report \(report-only\) \| user `00000000-0000-4000-8000-00000000b001` \|/,
+    );
     expect(report).toContain('SCPs never apply to the management account');
-    expect(report).toContain("Cloud Shell itself cannot be disabled through any API");
+    expect(report).toContain('Cloud Shell itself cannot be disabled through any API');
     expect(report).toContain('Entra ID diagnostic settings can only be created by a user');
-    expect(report).toContain('Maester (MT.1052, MT.1005) and Prowler (entra_require_mfa_for_management_api) report these Conditional Access controls as failing');
+    expect(report).toContain(
+      'Maester (MT.1052, MT.1005) and Prowler (entra_require_mfa_for_management_api) report these Conditional Access controls as failing',
+    );
     expect(report).toContain('needs Microsoft Entra Workload ID Premium');
     expect(report.match(/```mermaid\nflowchart LR\n/g)).toHaveLength(3);
     expect(report).toMatch(/\| M1026 Privileged Account Management \|/);
@@ -93,13 +101,16 @@ async function cli(args: string[]) {
 describe('guardrails plan: errors', () => {
   it('names the cloud a config has no section for, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guardrails-plan-bad-'));
-    writeFileSync(join(dir, 'only-aws.yaml'), editedExample((c) => {
-      delete c.azure;
-      delete c.gcp;
-      delete c.breakGlass.azure;
-      delete c.breakGlass.gcp;
-      delete c.automation.gcp;
-    }));
+    writeFileSync(
+      join(dir, 'only-aws.yaml'),
+      editedExample((c) => {
+        delete c.azure;
+        delete c.gcp;
+        delete c.breakGlass.azure;
+        delete c.breakGlass.gcp;
+        delete c.automation.gcp;
+      }),
+    );
     const result = await cli(['plan', '--cloud', 'gcp', '--config', join(dir, 'only-aws.yaml'), '--out', join(dir, 'out')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error: gcp: has no section in .*only-aws\.yaml, so there is nothing to plan\. Add a "gcp:" section/m);

@@ -28,8 +28,13 @@ const template = app.synth().getStackByName(stack.stackName).template as { Resou
 const resources = Object.values(template.Resources);
 const [cfnTrail] = resources.filter((r) => r.Type === 'AWS::CloudTrail::Trail');
 const policies = resources.filter((r) => r.Type === 'AWS::Organizations::Policy');
-if (!cfnTrail || JSON.stringify(cfnTrail.Properties?.['S3BucketName']) !== JSON.stringify({ Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) })) {
-  throw new Error('the organization trail does not deliver to the consumer\'s bucket');
+if (
+  !cfnTrail ||
+  JSON.stringify(cfnTrail.Properties?.['S3BucketName']) !== JSON.stringify({ Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) })
+) {
+  throw new Error("the organization trail does not deliver to the consumer's bucket");
 }
 if (policies.length !== plan.policies.length || policies.length === 0) throw new Error(`expected ${plan.policies.length} SCPs, synthesized ${policies.length}`);
-console.log(`cdk: ${stack.stackName} synthesized with ${resources.length} resources: trail ${trail.trailName} into the consumer's bucket, ${policies.length} SCP(s) (${plan.policies.map((p) => `${p.name} ${p.mode}`).join(', ')})`);
+console.log(
+  `cdk: ${stack.stackName} synthesized with ${resources.length} resources: trail ${trail.trailName} into the consumer's bucket, ${policies.length} SCP(s) (${plan.policies.map((p) => `${p.name} ${p.mode}`).join(', ')})`,
+);

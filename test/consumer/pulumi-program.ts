@@ -59,6 +59,9 @@ for (let idle = 0, seen = -1; idle < 20; idle = registered.length === seen ? idl
 const count = (type: string) => registered.filter((t) => t === type).length;
 const policies = count('azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy');
 const alerts = count('gcp:monitoring/alertPolicy:AlertPolicy');
-if (policies < 4 || count('azuread:index/namedLocation:NamedLocation') !== 1) throw new Error(`Conditional Access: ${policies} policies registered, expected at least 4 and a named location`);
+if (policies < 4 || count('azuread:index/namedLocation:NamedLocation') !== 1)
+  throw new Error(`Conditional Access: ${policies} policies registered, expected at least 4 and a named location`);
 if (gcpRules.length === 0 || alerts !== gcpRules.length) throw new Error(`GCP: ${alerts} alert policies for ${gcpRules.length} catalog rules`);
-console.log(`pulumi: ${registered.length} resources under mocks: ${policies} Conditional Access policies and a named location (azure), ${alerts} log-match alert policies from the shipped catalog (gcp)`);
+console.log(
+  `pulumi: ${registered.length} resources under mocks: ${policies} Conditional Access policies and a named location (azure), ${alerts} log-match alert policies from the shipped catalog (gcp)`,
+);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPackageRoot, packagePath, packageRoot, packageVersion } from '../../core/package-files.ts';
 
-describe('the package\'s own files', () => {
+describe("the package's own files", () => {
   const tree = mkdtempSync(join(tmpdir(), 'guardrails-root-'));
   afterAll(() => rmSync(tree, { recursive: true, force: true }));
 

@@ -45,9 +45,7 @@ export async function synthAws(model: GuardrailsModel): Promise<SynthesizedAws> 
 
 /** Template JSON with what changes between library versions (asset hashes, CDK metadata) blanked. */
 export function normalisedTemplate(template: Template): unknown {
-  const json = JSON.stringify(template.toJSON(), (_key, value: unknown) =>
-    typeof value === 'string' ? value.replace(/[a-f0-9]{64}/g, '<hash>') : value,
-  );
+  const json = JSON.stringify(template.toJSON(), (_key, value: unknown) => (typeof value === 'string' ? value.replace(/[a-f0-9]{64}/g, '<hash>') : value));
   const parsed = JSON.parse(json) as { Resources?: Record<string, { Type: string }>; Parameters?: unknown; Rules?: unknown };
   for (const [id, resource] of Object.entries(parsed.Resources ?? {})) {
     if (resource.Type === 'AWS::CDK::Metadata') delete parsed.Resources![id];

@@ -23,9 +23,11 @@ export function corpusFiles(): CorpusFile[] {
 /** A CloudTrail record as EventBridge delivers it (the envelope AWS documents for CloudTrail events). */
 export function eventBridgeEnvelope(record: Record<string, unknown>): Record<string, unknown> {
   const detailType =
-    record['eventType'] === 'AwsConsoleSignIn' ? 'AWS Console Sign In via CloudTrail'
-    : record['eventType'] === 'AwsServiceEvent' ? 'AWS Service Event via CloudTrail'
-    : 'AWS API Call via CloudTrail';
+    record['eventType'] === 'AwsConsoleSignIn'
+      ? 'AWS Console Sign In via CloudTrail'
+      : record['eventType'] === 'AwsServiceEvent'
+        ? 'AWS Service Event via CloudTrail'
+        : 'AWS API Call via CloudTrail';
   return {
     version: '0',
     id: '00000000-0000-0000-0000-000000000000',

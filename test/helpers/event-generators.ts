@@ -31,7 +31,10 @@ const swapCase = (s: string): string => [...s].map((c) => (c === c.toLowerCase()
 
 /** A concrete text for a Sigma wildcard value: each unescaped `*` becomes `fill`. */
 function fillWildcards(value: string, fill: string): string {
-  return value.replace(/(^|[^\\])\*/g, `$1${fill}`).replace(/(^|[^\\])\*/g, `$1${fill}`).replace(/\\\*/g, '*');
+  return value
+    .replace(/(^|[^\\])\*/g, `$1${fill}`)
+    .replace(/(^|[^\\])\*/g, `$1${fill}`)
+    .replace(/\\\*/g, '*');
 }
 
 function cidrValues(match: Match, wanted: boolean): GeneratedValue[] {
@@ -201,7 +204,9 @@ export function witnesses(expr: Expr, wanted: boolean): Assignment[] {
         const every = (e.kind === 'and') === want;
         if (every) return combine(e.items.map((item) => walk(item, want)));
         const free: Assignment = new Map();
-        const nearMisses = e.items.map((item, i) => combine([walk(item, want), ...e.items.filter((_, j) => j !== i).map((other) => [...walk(other, !want), free])]));
+        const nearMisses = e.items.map((item, i) =>
+          combine([walk(item, want), ...e.items.filter((_, j) => j !== i).map((other) => [...walk(other, !want), free])]),
+        );
         // The deciding child alone too, so an enclosing AND/OR can still combine it with its siblings.
         return interleave([...nearMisses, ...e.items.map((item) => walk(item, want))]);
       }
@@ -218,7 +223,7 @@ export function vocabulary(expr: Expr, fields = new Map<string, Set<GeneratedVal
     set.add('203.0.113.7').add('8.8.8.8').add('not an ip').add(null);
     fields.set(expr.field, set);
   } else if (expr.kind === 'not') vocabulary(expr.item, fields);
-  else expr.items.forEach((item) => vocabulary(item, fields));
+  else for (const item of expr.items) vocabulary(item, fields);
   return fields;
 }
 
@@ -284,7 +289,10 @@ export function steeredEvents(expr: Expr, product: string, fills = 3): Record<st
     for (let i = 0; i < fills; i++) {
       const free = [...pool].filter(([f]) => !a.has(f) && ![...a.keys()].some((g) => g.startsWith(`${f}.`) || f.startsWith(`${g}.`)));
       if (free.length === 0) break;
-      const [fill] = fc.sample(fc.tuple(...free.map(([f, vs]) => fc.tuple(fc.constant(f), fc.option(fc.constantFrom(...vs), { nil: undefined })))), { numRuns: 1, seed: seed++ });
+      const [fill] = fc.sample(fc.tuple(...free.map(([f, vs]) => fc.tuple(fc.constant(f), fc.option(fc.constantFrom(...vs), { nil: undefined })))), {
+        numRuns: 1,
+        seed: seed++,
+      });
       add(new Map([...a, ...(fill as [string, GeneratedValue][])]));
     }
   }
@@ -300,6 +308,13 @@ export function eventArbitrary(expr: Expr, product: string): fc.Arbitrary<Record
   if (steered.length === 0) return random.map((entries) => eventFrom(entries as [string, GeneratedValue][]));
   return fc.oneof(
     random.map((entries) => eventFrom(entries as [string, GeneratedValue][])),
-    fc.tuple(fc.constantFrom(...steered), random).map(([a, entries]) => eventFrom([...(entries as [string, GeneratedValue][]).filter(([f]) => !a.has(f) && ![...a.keys()].some((g) => g.startsWith(`${f}.`) || f.startsWith(`${g}.`))), ...a])),
+    fc
+      .tuple(fc.constantFrom(...steered), random)
+      .map(([a, entries]) =>
+        eventFrom([
+          ...(entries as [string, GeneratedValue][]).filter(([f]) => !a.has(f) && ![...a.keys()].some((g) => g.startsWith(`${f}.`) || f.startsWith(`${g}.`))),
+          ...a,
+        ]),
+      ),
   );
 }

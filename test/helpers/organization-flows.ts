@@ -84,7 +84,12 @@ export function trustedVpcCall(model: Pick<GuardrailsModel, 'trusted'>): Context
 
 /** IAM ArnLike: "*" any run of characters, "?" one (IAM user guide, "ARN condition operators"). */
 export function arnLike(pattern: string, arn: string): boolean {
-  const regex = new RegExp(`^${pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('')
+      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+      .join('')}$`,
+  );
   return regex.test(arn);
 }
 
@@ -194,7 +199,10 @@ export class FlowScope {
   /** A forwarding rule of the member StackSet, in a workload account's home region. */
   get memberRule(): IndexedResource {
     const region = this.aws.homeRegion;
-    const rule = this.org.all('AWS::Events::Rule', (r) => r.stack.account === WORKLOAD_ACCOUNT && r.stack.region === region && targetsOf(r).some((t) => t.RoleArn))[0];
+    const rule = this.org.all(
+      'AWS::Events::Rule',
+      (r) => r.stack.account === WORKLOAD_ACCOUNT && r.stack.region === region && targetsOf(r).some((t) => t.RoleArn),
+    )[0];
     if (!rule) throw new Error(`no StackSet instance in ${WORKLOAD_ACCOUNT} ${region} forwards events (is the StackSet deployed to its OU and region?)`);
     return rule;
   }
@@ -293,7 +301,12 @@ export const FLOWS: readonly Flow[] = [
     group: 'evidence delivery',
     title: 'CloudTrail checks the bucket ACL',
     source: CLOUDTRAIL_BUCKET_POLICY,
-    request: (s) => ({ principal: 'cloudtrail.amazonaws.com', action: 's3:GetBucketAcl', resource: s.trailBucket.arn, context: { 'aws:SourceArn': s.names.trailArn, 'aws:SourceAccount': s.management } }),
+    request: (s) => ({
+      principal: 'cloudtrail.amazonaws.com',
+      action: 's3:GetBucketAcl',
+      resource: s.trailBucket.arn,
+      context: { 'aws:SourceArn': s.names.trailArn, 'aws:SourceAccount': s.management },
+    }),
     expect: allowed('the bucket policy lets this trail check'),
   },
   {
@@ -313,7 +326,12 @@ export const FLOWS: readonly Flow[] = [
     group: 'evidence delivery',
     title: 'CloudTrail assumes its CloudWatch Logs delivery role',
     source: CLOUDTRAIL_LOGS_ROLE,
-    request: (s) => ({ principal: 'cloudtrail.amazonaws.com', action: 'sts:AssumeRole', resource: s.deliveryRole, context: { 'aws:SourceArn': s.names.trailArn, 'aws:SourceAccount': s.management } }),
+    request: (s) => ({
+      principal: 'cloudtrail.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: s.deliveryRole,
+      context: { 'aws:SourceArn': s.names.trailArn, 'aws:SourceAccount': s.management },
+    }),
     expect: allowed('the trust policy names this trail'),
   },
   {
@@ -321,7 +339,12 @@ export const FLOWS: readonly Flow[] = [
     title: "the delivery role puts a member account's events in the trail's log group",
     source: CLOUDTRAIL_LOGS_ROLE,
     // Organization trails write one stream per account and region: <org id>_<account>_CloudTrail_<region>.
-    request: (s) => ({ principal: s.deliveryRole, action: 'logs:PutLogEvents', resource: `${s.logGroupArn}:log-stream:${s.aws.organizationId}_${WORKLOAD_ACCOUNT}_CloudTrail_${HOME}`, context: SERVICE_ROLE_CALL }),
+    request: (s) => ({
+      principal: s.deliveryRole,
+      action: 'logs:PutLogEvents',
+      resource: `${s.logGroupArn}:log-stream:${s.aws.organizationId}_${WORKLOAD_ACCOUNT}_CloudTrail_${HOME}`,
+      context: SERVICE_ROLE_CALL,
+    }),
     expect: allowed('its role policy allows it; SCPs never apply in the management account'),
   },
   {
@@ -329,12 +352,17 @@ export const FLOWS: readonly Flow[] = [
     title: "CloudWatch Logs encrypts the trail's log group with its key",
     source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html',
     limit: 'kms:EncryptionContext keys: evaluated without context validation',
-    request: (s) => ({ principal: `logs.${HOME}.amazonaws.com`, action: 'kms:GenerateDataKey', resource: s.logGroupKeyArn, context: { 'kms:EncryptionContext:aws:logs:arn': s.logGroupArn } }),
+    request: (s) => ({
+      principal: `logs.${HOME}.amazonaws.com`,
+      action: 'kms:GenerateDataKey',
+      resource: s.logGroupKeyArn,
+      context: { 'kms:EncryptionContext:aws:logs:arn': s.logGroupArn },
+    }),
     expect: allowed('the key policy lets CloudWatch Logs encrypt for this log group'),
   },
   {
     group: 'evidence delivery',
-    title: 'S3 server access logging writes the trail bucket\'s access logs',
+    title: "S3 server access logging writes the trail bucket's access logs",
     source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html',
     request: (s) => ({
       principal: 'logging.s3.amazonaws.com',
@@ -350,8 +378,13 @@ export const FLOWS: readonly Flow[] = [
     group: 'alerting',
     title: "a CloudWatch alarm's SNS action publishes to the alert topic",
     source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cross-service-confused-deputy-prevention.html',
-    request: (s) => ({ principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: s.topic.arn, context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account } }),
-    expect: allowed('the topic policy lets the alarm\'s account publish'),
+    request: (s) => ({
+      principal: 'cloudwatch.amazonaws.com',
+      action: 'sns:Publish',
+      resource: s.topic.arn,
+      context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account },
+    }),
+    expect: allowed("the topic policy lets the alarm's account publish"),
   },
   ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).map(
     (action): Flow => ({
@@ -359,7 +392,12 @@ export const FLOWS: readonly Flow[] = [
       title: `a CloudWatch alarm's publish uses the topic key (${action})`,
       source: SNS_ENCRYPTED_TOPICS,
       // AWS documents no different context for CloudWatch's KMS calls: the same keys as its sns:Publish.
-      request: (s) => ({ principal: 'cloudwatch.amazonaws.com', action, resource: s.topicKeyArn, context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account } }),
+      request: (s) => ({
+        principal: 'cloudwatch.amazonaws.com',
+        action,
+        resource: s.topicKeyArn,
+        context: { 'aws:SourceArn': s.alarm.arn, 'aws:SourceAccount': s.alarm.stack.account },
+      }),
       expect: allowed('the key policy lets CloudWatch use the topic key'),
     }),
   ),
@@ -367,8 +405,13 @@ export const FLOWS: readonly Flow[] = [
     group: 'alerting',
     title: 'an EventBridge alert rule publishes to the alert topic',
     source: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions',
-    request: (s) => ({ principal: 'events.amazonaws.com', action: 'sns:Publish', resource: s.topic.arn, context: { 'aws:SourceArn': s.alertRule.arn, 'aws:SourceAccount': s.alertRule.stack.account } }),
-    expect: allowed('the topic policy lets the rule\'s account publish'),
+    request: (s) => ({
+      principal: 'events.amazonaws.com',
+      action: 'sns:Publish',
+      resource: s.topic.arn,
+      context: { 'aws:SourceArn': s.alertRule.arn, 'aws:SourceAccount': s.alertRule.stack.account },
+    }),
+    expect: allowed("the topic policy lets the rule's account publish"),
   },
   ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).map(
     (action): Flow => ({
@@ -384,12 +427,17 @@ export const FLOWS: readonly Flow[] = [
     group: 'alerting',
     title: "EventBridge assumes a member account's forwarding role for its rule",
     source: EVENTBRIDGE_CROSS_ACCOUNT,
-    request: (s) => ({ principal: 'events.amazonaws.com', action: 'sts:AssumeRole', resource: s.memberForwardingRole, context: { 'aws:SourceArn': s.memberRule.arn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } }),
+    request: (s) => ({
+      principal: 'events.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: s.memberForwardingRole,
+      context: { 'aws:SourceArn': s.memberRule.arn, 'aws:SourceAccount': WORKLOAD_ACCOUNT },
+    }),
     expect: allowed('the trust policy lets EventBridge assume it'),
   },
   {
     group: 'alerting',
-    title: 'the member forwarding role puts events on the central bus, from EventBridge\'s addresses',
+    title: "the member forwarding role puts events on the central bus, from EventBridge's addresses",
     source: EVENTBRIDGE_CROSS_ACCOUNT,
     request: (s) => ({ principal: s.memberForwardingRole, action: 'events:PutEvents', resource: s.centralBusArn, context: SERVICE_ROLE_CALL }),
     expect: allowed('role policy and bus policy allow it, and the perimeter exempts the forwarding role'),
@@ -401,13 +449,18 @@ export const FLOWS: readonly Flow[] = [
     request: (s) => {
       const queue = targetsOf(s.memberRule).find((t) => t.DeadLetterConfig?.Arn)?.DeadLetterConfig?.Arn;
       if (!queue) throw new Error(`${s.memberRule.physicalName} has no dead-letter queue: undeliverable alerts are dropped`);
-      return { principal: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queue, context: { 'aws:SourceArn': s.memberRule.arn, 'aws:SourceAccount': WORKLOAD_ACCOUNT } };
+      return {
+        principal: 'events.amazonaws.com',
+        action: 'sqs:SendMessage',
+        resource: queue,
+        context: { 'aws:SourceArn': s.memberRule.arn, 'aws:SourceAccount': WORKLOAD_ACCOUNT },
+      };
     },
     expect: allowed('the queue policy lets the forwarding rules send'),
   },
   {
     group: 'alerting',
-    title: 'the management account\'s forwarding role puts events on the central bus',
+    title: "the management account's forwarding role puts events on the central bus",
     source: EVENTBRIDGE_CROSS_ACCOUNT,
     request: (s) => ({ principal: s.managementForwardingRole, action: 'events:PutEvents', resource: s.centralBusArn, context: SERVICE_ROLE_CALL }),
     expect: allowed('role policy and bus policy allow it; SCPs never apply in the management account'),
@@ -417,11 +470,11 @@ export const FLOWS: readonly Flow[] = [
   ...(
     [
       ['creates the forwarding role, tagged as CloudFormation tags it', 'iam:CreateRole', 'role', true],
-      ['writes the forwarding role\'s policy', 'iam:PutRolePolicy', 'role', false],
+      ["writes the forwarding role's policy", 'iam:PutRolePolicy', 'role', false],
       ['re-tags the forwarding role with the protection tag', 'iam:TagRole', 'role', true],
       ['deletes the forwarding role', 'iam:DeleteRole', 'role', false],
       ['creates a forwarding rule, tagged as CloudFormation tags it', 'events:PutRule', 'rule', true],
-      ['sets the forwarding rule\'s target', 'events:PutTargets', 'rule', false],
+      ["sets the forwarding rule's target", 'events:PutTargets', 'rule', false],
       ['deletes a forwarding rule', 'events:DeleteRule', 'rule', false],
     ] as const
   ).map(
@@ -436,7 +489,11 @@ export const FLOWS: readonly Flow[] = [
           action,
           resource: target.arn,
           identityPolicies: [ADMINISTRATOR_ACCESS],
-          context: { ...SERVICE_ROLE_CALL, ...(tagging ? s.requestTags(target) : {}), ...(action === 'events:PutTargets' ? { 'events:TargetArn': s.centralBusArn } : {}) },
+          context: {
+            ...SERVICE_ROLE_CALL,
+            ...(tagging ? s.requestTags(target) : {}),
+            ...(action === 'events:PutTargets' ? { 'events:TargetArn': s.centralBusArn } : {}),
+          },
         };
       },
       expect: allowed('the StackSet must be able to create, update and delete its own stacks'),
@@ -459,8 +516,20 @@ export const FLOWS: readonly Flow[] = [
   // --- Automation ---------------------------------------------------------------------------------------
   ...(
     [
-      ['deploy role starts a change set from a CI runner', 'deploy-role', 'cloudformation:CreateChangeSet', (a: string) => `arn:aws:cloudformation:${HOME}:${a}:stack/orders-app/00000000-0000-4000-8000-000000000001`, UNTRUSTED_ADDRESS],
-      ['file-publishing role uploads an asset from a CI runner', 'file-publishing-role', 's3:PutObject', (a: string) => `arn:aws:s3:::cdk-hnb659fds-assets-${a}-${HOME}/0a1b2c3d.zip`, UNTRUSTED_ADDRESS],
+      [
+        'deploy role starts a change set from a CI runner',
+        'deploy-role',
+        'cloudformation:CreateChangeSet',
+        (a: string) => `arn:aws:cloudformation:${HOME}:${a}:stack/orders-app/00000000-0000-4000-8000-000000000001`,
+        UNTRUSTED_ADDRESS,
+      ],
+      [
+        'file-publishing role uploads an asset from a CI runner',
+        'file-publishing-role',
+        's3:PutObject',
+        (a: string) => `arn:aws:s3:::cdk-hnb659fds-assets-${a}-${HOME}/0a1b2c3d.zip`,
+        UNTRUSTED_ADDRESS,
+      ],
       ['lookup role reads VPCs from a CI runner', 'lookup-role', 'ec2:DescribeVpcs', () => '*', UNTRUSTED_ADDRESS],
       ['CloudFormation execution role creates a bucket', 'cfn-exec-role', 's3:CreateBucket', () => 'arn:aws:s3:::orders-app-data', AWS_SERVICE_ADDRESS],
     ] as const
@@ -493,7 +562,7 @@ export const FLOWS: readonly Flow[] = [
       identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
       context: { ...SERVICE_ROLE_CALL, 'lambda:SourceFunctionArn': `arn:aws:lambda:${HOME}:${WORKLOAD_ACCOUNT}:function:orders` },
     }),
-    expect: allowed('the service key marks a call of the function\'s own environment'),
+    expect: allowed("the service key marks a call of the function's own environment"),
   },
   {
     group: 'service roles',
@@ -511,7 +580,8 @@ export const FLOWS: readonly Flow[] = [
   {
     group: 'service roles',
     title: "a function's code calls S3 with its role from Lambda's addresses (not in a VPC; lambda:SourceFunctionArn present)",
-    source: 'https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/service_control_policies/service_specific_controls/network_perimeter_lambda_scp.json (AWS data perimeter examples)',
+    source:
+      'https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/service_control_policies/service_specific_controls/network_perimeter_lambda_scp.json (AWS data perimeter examples)',
     request: () => ({
       principal: lambdaRole,
       action: 's3:GetObject',
@@ -531,7 +601,11 @@ export const FLOWS: readonly Flow[] = [
       action: 'logs:PutLogEvents',
       resource: `arn:aws:logs:${HOME}:${WORKLOAD_ACCOUNT}:log-group:/orders/app:log-stream:i-0a1b2c3d4e5f60718`,
       identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
-      context: { ...trustedVpcCall(s.model), 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718`, 'ec2:RoleDelivery': '2.0' },
+      context: {
+        ...trustedVpcCall(s.model),
+        'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718`,
+        'ec2:RoleDelivery': '2.0',
+      },
     }),
     expect: allowed('inside the perimeter'),
   },
@@ -550,15 +624,20 @@ export const FLOWS: readonly Flow[] = [
         action: 'logs:PutLogEvents',
         resource: `arn:aws:logs:${HOME}:${WORKLOAD_ACCOUNT}:log-group:/orders/app:log-stream:i-0a1b2c3d4e5f60718`,
         identityPolicies: granting(['logs:CreateLogStream', 'logs:PutLogEvents']),
-        context: { 'aws:SourceIp': UNTRUSTED_ADDRESS, 'aws:ViaAWSService': 'false', ...(withKey ? { 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718` } : {}) },
+        context: {
+          'aws:SourceIp': UNTRUSTED_ADDRESS,
+          'aws:ViaAWSService': 'false',
+          ...(withKey ? { 'ec2:SourceInstanceARN': `arn:aws:ec2:${HOME}:${WORKLOAD_ACCOUNT}:instance/i-0a1b2c3d4e5f60718` } : {}),
+        },
       }),
       expect: deniedWhenEnforced('network perimeter'),
     }),
   ),
   {
     group: 'service roles',
-    title: 'EC2 infrastructure (aws:ec2-infrastructure) decrypts an encrypted EBS volume\'s data key',
-    source: 'https://github.com/aws-samples/data-perimeter-policy-examples/tree/main/service_control_policies/service_specific_controls (AWS data perimeter examples) ; https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html',
+    title: "EC2 infrastructure (aws:ec2-infrastructure) decrypts an encrypted EBS volume's data key",
+    source:
+      'https://github.com/aws-samples/data-perimeter-policy-examples/tree/main/service_control_policies/service_specific_controls (AWS data perimeter examples) ; https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html',
     limit: 'the KMS grant EBS creates is modelled as an identity Allow (no grants in the simulator)',
     request: () => ({
       principal: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/aws:ec2-infrastructure`,
@@ -572,7 +651,7 @@ export const FLOWS: readonly Flow[] = [
   },
   {
     group: 'service roles',
-    title: 'a service-linked role calls from its service\'s addresses',
+    title: "a service-linked role calls from its service's addresses",
     source: SCP_SCOPE,
     request: () => ({
       principal: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
@@ -595,7 +674,7 @@ export const FLOWS: readonly Flow[] = [
       identityPolicies: [ADMINISTRATOR_ACCESS],
       context: { 'aws:SourceIp': AWS_SERVICE_ADDRESS, 'aws:ViaAWSService': 'true', 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
     }),
-    expect: allowed('the perimeter lets AWS services act on the caller\'s behalf'),
+    expect: allowed("the perimeter lets AWS services act on the caller's behalf"),
   },
 
   // --- People -----------------------------------------------------------------------------------------------
@@ -603,28 +682,52 @@ export const FLOWS: readonly Flow[] = [
     group: 'people',
     title: 'an admin calls the API from a trusted network',
     source: `${GLOBAL_KEYS}#condition-keys-sourceip`,
-    request: (s) => ({ principal: s.admin(WORKLOAD_ACCOUNT), action: 'ec2:DescribeInstances', resource: '*', identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } }),
+    request: (s) => ({
+      principal: s.admin(WORKLOAD_ACCOUNT),
+      action: 'ec2:DescribeInstances',
+      resource: '*',
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': trustedAddress(s.model) },
+    }),
     expect: allowed('inside the perimeter'),
   },
   {
     group: 'people',
     title: "an admin's credentials used from an untrusted address",
     source: `${GLOBAL_KEYS}#condition-keys-sourceip`,
-    request: (s) => ({ principal: s.admin(WORKLOAD_ACCOUNT), action: 'ec2:DescribeInstances', resource: '*', identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': UNTRUSTED_ADDRESS, 'aws:ViaAWSService': 'false' } }),
+    request: (s) => ({
+      principal: s.admin(WORKLOAD_ACCOUNT),
+      action: 'ec2:DescribeInstances',
+      resource: '*',
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': UNTRUSTED_ADDRESS, 'aws:ViaAWSService': 'false' },
+    }),
     expect: deniedWhenEnforced('network perimeter'),
   },
   {
     group: 'people',
     title: 'break-glass calls the API from anywhere',
     source: SCP_SCOPE,
-    request: (s) => ({ principal: s.breakGlass(WORKLOAD_ACCOUNT), action: 'iam:CreateRole', resource: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/incident-responder`, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': UNTRUSTED_ADDRESS } }),
+    request: (s) => ({
+      principal: s.breakGlass(WORKLOAD_ACCOUNT),
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/incident-responder`,
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': UNTRUSTED_ADDRESS },
+    }),
     expect: allowed('break-glass is exempt from every statement'),
   },
   {
     group: 'people',
     title: "break-glass changes the trail bucket's policy from anywhere",
     source: SCP_SCOPE,
-    request: (s) => ({ principal: s.breakGlass(s.trailBucket.stack.account), action: 's3:PutBucketPolicy', resource: s.trailBucket.arn, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': UNTRUSTED_ADDRESS } }),
+    request: (s) => ({
+      principal: s.breakGlass(s.trailBucket.stack.account),
+      action: 's3:PutBucketPolicy',
+      resource: s.trailBucket.arn,
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': UNTRUSTED_ADDRESS },
+    }),
     expect: allowed('break-glass is exempt from every statement'),
   },
 
@@ -633,7 +736,13 @@ export const FLOWS: readonly Flow[] = [
     group: 'exemption abuse',
     title: 'a member admin creates a role named like the break-glass pattern (BreakGlassX)',
     source: `${GLOBAL_KEYS}#condition-keys-principalarn`,
-    request: (s) => ({ principal: s.admin(WORKLOAD_ACCOUNT), action: 'iam:CreateRole', resource: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/BreakGlassX`, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } }),
+    request: (s) => ({
+      principal: s.admin(WORKLOAD_ACCOUNT),
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/BreakGlassX`,
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': trustedAddress(s.model) },
+    }),
     expect: deniedWhenEnforced('squatting protection: only break-glass may create break-glass-named roles'),
   },
   {
@@ -645,7 +754,11 @@ export const FLOWS: readonly Flow[] = [
       action: 'iam:TagRole',
       resource: s.admin(WORKLOAD_ACCOUNT),
       identityPolicies: [ADMINISTRATOR_ACCESS],
-      context: { 'aws:SourceIp': trustedAddress(s.model), 'aws:TagKeys': [s.aws.perimeterExemptionTag], [`aws:RequestTag/${s.aws.perimeterExemptionTag}`]: 'true' },
+      context: {
+        'aws:SourceIp': trustedAddress(s.model),
+        'aws:TagKeys': [s.aws.perimeterExemptionTag],
+        [`aws:RequestTag/${s.aws.perimeterExemptionTag}`]: 'true',
+      },
     }),
     expect: deniedWhenEnforced('tag protection'),
   },
@@ -658,7 +771,11 @@ export const FLOWS: readonly Flow[] = [
       action: 'sts:TagSession',
       resource: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/Operator`,
       identityPolicies: [ADMINISTRATOR_ACCESS],
-      context: { 'aws:SourceIp': trustedAddress(s.model), 'aws:TagKeys': [s.aws.perimeterExemptionTag], [`aws:RequestTag/${s.aws.perimeterExemptionTag}`]: 'true' },
+      context: {
+        'aws:SourceIp': trustedAddress(s.model),
+        'aws:TagKeys': [s.aws.perimeterExemptionTag],
+        [`aws:RequestTag/${s.aws.perimeterExemptionTag}`]: 'true',
+      },
     }),
     expect: deniedWhenEnforced('tag protection'),
   },
@@ -667,7 +784,8 @@ export const FLOWS: readonly Flow[] = [
       group: 'exemption abuse',
       title: `an IAM Identity Center delegated admin maps a user attribute to session tags (${action.split(':')[1]})`,
       source: 'https://docs.aws.amazon.com/singlesignon/latest/userguide/attributesforaccesscontrol.html',
-      limit: 'delegated administration modelled as a call in the admin\'s own account (no delegation in the simulator); the request names no tag keys, so only denying the action stops it',
+      limit:
+        "delegated administration modelled as a call in the admin's own account (no delegation in the simulator); the request names no tag keys, so only denying the action stops it",
       request: (s) => ({
         principal: s.admin(WORKLOAD_ACCOUNT),
         action,
@@ -712,7 +830,12 @@ export const FLOWS: readonly Flow[] = [
   // --- Evidence tampering by the admin of the account holding it --------------------------------------------
   ...(
     [
-      ['deletes a log file version', 's3:DeleteObjectVersion', 'object', 'Object Lock still refuses to delete a locked version (not an IAM decision: not simulated)'],
+      [
+        'deletes a log file version',
+        's3:DeleteObjectVersion',
+        'object',
+        'Object Lock still refuses to delete a locked version (not an IAM decision: not simulated)',
+      ],
       ["replaces the trail bucket's policy", 's3:PutBucketPolicy', 'bucket', undefined],
       ["deletes the trail bucket's policy", 's3:DeleteBucketPolicy', 'bucket', undefined],
       ['shortens the log lifecycle', 's3:PutLifecycleConfiguration', 'bucket', undefined],
@@ -728,10 +851,24 @@ export const FLOWS: readonly Flow[] = [
       source: SCP_SCOPE,
       ...(limit ? { limit } : {}),
       request: (s) => {
-        const resource = kind === 'key' ? s.trailKeyArn : kind === 'bucket' ? s.trailBucket.arn : `${s.trailBucket.arn}/AWSLogs/${s.aws.organizationId}/${WORKLOAD_ACCOUNT}/CloudTrail/${HOME}/2026/05/01/log.json.gz`;
-        return { principal: s.memberAdminFor(resource), action, resource, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } };
+        const resource =
+          kind === 'key'
+            ? s.trailKeyArn
+            : kind === 'bucket'
+              ? s.trailBucket.arn
+              : `${s.trailBucket.arn}/AWSLogs/${s.aws.organizationId}/${WORKLOAD_ACCOUNT}/CloudTrail/${HOME}/2026/05/01/log.json.gz`;
+        return {
+          principal: s.memberAdminFor(resource),
+          action,
+          resource,
+          identityPolicies: [ADMINISTRATOR_ACCESS],
+          context: { 'aws:SourceIp': trustedAddress(s.model) },
+        };
       },
-      expect: byLayout(deniedWhenEnforced('evidence protection SCP in the log-archive account'), denied("the evidence is in the management account, whose policies grant member accounts nothing")),
+      expect: byLayout(
+        deniedWhenEnforced('evidence protection SCP in the log-archive account'),
+        denied('the evidence is in the management account, whose policies grant member accounts nothing'),
+      ),
     }),
   ),
   {
@@ -740,9 +877,18 @@ export const FLOWS: readonly Flow[] = [
     source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-bypass',
     request: (s) => {
       const resource = `${s.trailBucket.arn}/AWSLogs/${s.aws.organizationId}/${WORKLOAD_ACCOUNT}/CloudTrail/${HOME}/2026/05/01/log.json.gz`;
-      return { principal: s.memberAdminFor(resource), action: 's3:BypassGovernanceRetention', resource, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } };
+      return {
+        principal: s.memberAdminFor(resource),
+        action: 's3:BypassGovernanceRetention',
+        resource,
+        identityPolicies: [ADMINISTRATOR_ACCESS],
+        context: { 'aws:SourceIp': trustedAddress(s.model) },
+      };
     },
-    expect: byLayout(denied("the bucket policy denies it to all but break-glass (and the SCP when enforced)"), denied('the evidence is in the management account, whose policies grant member accounts nothing')),
+    expect: byLayout(
+      denied('the bucket policy denies it to all but break-glass (and the SCP when enforced)'),
+      denied('the evidence is in the management account, whose policies grant member accounts nothing'),
+    ),
   },
   ...(
     [
@@ -771,7 +917,13 @@ export const FLOWS: readonly Flow[] = [
     group: 'management account',
     title: 'a management-account admin stops the organization trail',
     source: SCP_SCOPE,
-    request: (s) => ({ principal: s.admin(s.management), action: 'cloudtrail:StopLogging', resource: s.names.trailArn, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } }),
+    request: (s) => ({
+      principal: s.admin(s.management),
+      action: 'cloudtrail:StopLogging',
+      resource: s.names.trailArn,
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': trustedAddress(s.model) },
+    }),
     expect: allowed('SCPs never apply to the management account: detection only (guardrails-trail-changed)'),
   },
   {
@@ -791,7 +943,13 @@ export const FLOWS: readonly Flow[] = [
     group: 'management account',
     title: "a management-account admin replaces the trail bucket's policy",
     source: SCP_SCOPE,
-    request: (s) => ({ principal: s.admin(s.management), action: 's3:PutBucketPolicy', resource: s.trailBucket.arn, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } }),
+    request: (s) => ({
+      principal: s.admin(s.management),
+      action: 's3:PutBucketPolicy',
+      resource: s.trailBucket.arn,
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      context: { 'aws:SourceIp': trustedAddress(s.model) },
+    }),
     expect: byLayout(
       denied('the bucket is in the log-archive account, whose bucket policy grants the management account nothing'),
       allowed('single-account layout: nothing preventive in the management account, detection only'),
@@ -808,7 +966,7 @@ export const FLOWS: readonly Flow[] = [
       identityPolicies: [ADMINISTRATOR_ACCESS],
       context: { 'aws:SourceIp': trustedAddress(s.model) },
     }),
-    expect: byLayout(denied('the bucket is in the log-archive account'), denied("the bucket policy denies it to all but break-glass")),
+    expect: byLayout(denied('the bucket is in the log-archive account'), denied('the bucket policy denies it to all but break-glass')),
   },
 
   // --- The alert pipeline, by the admin of the account holding it ----------------------------------------------
@@ -826,9 +984,18 @@ export const FLOWS: readonly Flow[] = [
       source: SNS_ENCRYPTED_TOPICS,
       request: (s) => {
         const resource = kind === 'topic' ? s.topic.arn : kind === 'rule' ? s.alertRule.arn : s.centralBusArn;
-        return { principal: s.memberAdminFor(resource), action, resource, identityPolicies: [ADMINISTRATOR_ACCESS], context: { 'aws:SourceIp': trustedAddress(s.model) } };
+        return {
+          principal: s.memberAdminFor(resource),
+          action,
+          resource,
+          identityPolicies: [ADMINISTRATOR_ACCESS],
+          context: { 'aws:SourceIp': trustedAddress(s.model) },
+        };
       },
-      expect: byLayout(deniedWhenEnforced('alert pipeline protection SCP in the security account'), denied('the pipeline is in the management account, whose policies grant member accounts nothing')),
+      expect: byLayout(
+        deniedWhenEnforced('alert pipeline protection SCP in the security account'),
+        denied('the pipeline is in the management account, whose policies grant member accounts nothing'),
+      ),
     }),
   ),
 ];

@@ -148,7 +148,8 @@ export class Organization {
   /** The one resource of this type the predicate picks; throws when there is none or several. */
   only(type: string, predicate: (r: IndexedResource) => boolean = () => true): IndexedResource {
     const found = [...this.resources.values()].filter((r) => r.type === type && predicate(r));
-    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => `${r.stack.stackName}/${r.logicalId}`).join(', ') || 'none'}`);
+    if (found.length !== 1)
+      throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => `${r.stack.stackName}/${r.logicalId}`).join(', ') || 'none'}`);
     return found[0]!;
   }
 
@@ -158,7 +159,11 @@ export class Organization {
 
   /** A key ARN from what a property may hold: a key ARN, an alias ARN, an alias name or a key id. */
   keyArn(reference: string, account: string, region: string): string {
-    const aliasArn = reference.startsWith('alias/') ? `arn:${PARTITION}:kms:${region}:${account}:${reference}` : reference.includes(':alias/') ? reference : undefined;
+    const aliasArn = reference.startsWith('alias/')
+      ? `arn:${PARTITION}:kms:${region}:${account}:${reference}`
+      : reference.includes(':alias/')
+        ? reference
+        : undefined;
     if (aliasArn) {
       const key = this.aliases.get(aliasArn);
       if (!key) throw new Error(`no template creates the KMS alias ${aliasArn}`);
@@ -224,7 +229,10 @@ export class Organization {
           arn,
           tags,
           trustPolicy: properties.AssumeRolePolicyDocument as PolicyDocument | undefined,
-          identityPolicies: ((properties.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({ name: p.PolicyName, policy: asDocument(p.PolicyDocument) })),
+          identityPolicies: ((properties.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({
+            name: p.PolicyName,
+            policy: asDocument(p.PolicyDocument),
+          })),
         });
       }
       if (resource.Type === 'AWS::KMS::Key' && properties.KeyPolicy) this.addPolicy(arn, statements(asDocument(properties.KeyPolicy)));
@@ -320,7 +328,19 @@ function busPolicy(props: Record<string, any>, stack: StackInput): [string, unkn
   if (props.Policy) return [arn, statements(asDocument(props.Policy))];
   if (props.Statement) return [arn, [{ Sid: props.StatementId, ...props.Statement }]];
   const principal = props.Principal === '*' ? '*' : { AWS: `arn:${PARTITION}:iam::${props.Principal}:root` };
-  return [arn, [{ Sid: props.StatementId, Effect: 'Allow', Principal: principal, Action: props.Action, Resource: arn, ...(props.Condition ? { Condition: { StringEquals: { [props.Condition.Key]: props.Condition.Value } } } : {}) }]];
+  return [
+    arn,
+    [
+      {
+        Sid: props.StatementId,
+        Effect: 'Allow',
+        Principal: principal,
+        Action: props.Action,
+        Resource: arn,
+        ...(props.Condition ? { Condition: { StringEquals: { [props.Condition.Key]: props.Condition.Value } } } : {}),
+      },
+    ],
+  ];
 }
 
 /** The stack name CloudFormation gives a StackSet's instance: "StackSet-<name>-<uuid>", the uuid its own. */
@@ -335,7 +355,13 @@ export function stackSetInstanceName(stackSetName: string, account: string, regi
  * tagged with the StackSet's tags as CloudFormation propagates them. Instances in several regions of
  * one account share its IAM namespace, so a fixed role name shows up as a duplicate ARN.
  */
-export function stackInputsOf(app: App, stacks: readonly Stack[], memberTemplate: Record<string, unknown>, layout: OrganizationLayout, workloadAccounts: readonly string[] = [WORKLOAD_ACCOUNT]): StackInput[] {
+export function stackInputsOf(
+  app: App,
+  stacks: readonly Stack[],
+  memberTemplate: Record<string, unknown>,
+  layout: OrganizationLayout,
+  workloadAccounts: readonly string[] = [WORKLOAD_ACCOUNT],
+): StackInput[] {
   const assembly = app.synth();
   const inputs: StackInput[] = stacks.map((stack) => ({
     stackName: stack.stackName,

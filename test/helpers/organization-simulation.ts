@@ -110,10 +110,12 @@ export class OrganizationSimulation {
     const role = this.org.roles.get(principal);
     if (role && request.identityPolicies) throw new Error(`${principal} is created by a template: its identity policies come from there`);
     const identityPolicies = isServicePrincipal(principal) ? [] : (role?.identityPolicies ?? request.identityPolicies ?? []);
-    const resourceAccount = request.resourceAccount ?? accountOf(resource) ?? this.org.owner(resource)?.stack.account ?? (resource === '*' ? accountOf(principal) : undefined);
+    const resourceAccount =
+      request.resourceAccount ?? accountOf(resource) ?? this.org.owner(resource)?.stack.account ?? (resource === '*' ? accountOf(principal) : undefined);
     if (!resourceAccount) throw new Error(`${action} on ${resource}: say which account owns the resource`);
     const resourcePolicy = request.resourcePolicy ?? this.org.resourcePolicy(resource, action);
-    if (action.startsWith('kms:') && resource !== '*' && !resourcePolicy) throw new Error(`${action} on ${resource}: a KMS key always has a key policy; give the flow one`);
+    if (action.startsWith('kms:') && resource !== '*' && !resourcePolicy)
+      throw new Error(`${action} on ${resource}: a KMS key always has a key policy; give the flow one`);
     const scps = this.scpsFor(principal);
     const explicit = request.context ?? {};
     const simulation: Simulation = {
@@ -144,7 +146,9 @@ export class OrganizationSimulation {
       // runUnsafeSimulation loads the resource policy without a name, which its analysis needs; a
       // pre-validated policy (iam-policy's ValidatedPolicy shape) carries one. The validated run above
       // has just checked the same document, so it has no errors.
-      const named = resourcePolicy ? { resourcePolicy: { __validated: true, policyDocument: resourcePolicy, metadata: { name: 'resource policy' }, errors: [] } } : {};
+      const named = resourcePolicy
+        ? { resourcePolicy: { __validated: true, policyDocument: resourcePolicy, metadata: { name: 'resource policy' }, errors: [] } }
+        : {};
       const result = runUnsafeSimulation({ ...simulation, ...named }, {});
       return {
         decision: result === 'Allowed' ? 'Allowed' : 'Denied',

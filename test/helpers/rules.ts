@@ -10,9 +10,22 @@ import { exampleModel } from './config.ts';
 
 const values = placeholderValues(exampleModel());
 
-export function inlineRule(detection: Record<string, unknown>, logsource = { product: 'aws', service: 'cloudtrail' }, extra: Record<string, unknown> = {}): Rule {
+export function inlineRule(
+  detection: Record<string, unknown>,
+  logsource = { product: 'aws', service: 'cloudtrail' },
+  extra: Record<string, unknown> = {},
+): Rule {
   const id = typeof extra['id'] === 'string' ? extra['id'] : 'inline-test-rule';
-  const doc = { id, title: 'Inline test rule', description: 'A rule written inside a test.', level: 'low', tags: ['attack.t1059.009'], logsource, detection, ...extra };
+  const doc = {
+    id,
+    title: 'Inline test rule',
+    description: 'A rule written inside a test.',
+    level: 'low',
+    tags: ['attack.t1059.009'],
+    logsource,
+    detection,
+    ...extra,
+  };
   return parseRule(stringify(doc), `${id}.yml`);
 }
 

@@ -16,16 +16,26 @@ export const runsAsRoot = (): boolean => process.getuid?.() === 0;
  * directory, or a copy made with private file modes such as a mutation-testing sandbox, forbids it).
  */
 export const canRunAsNobody = (): boolean =>
-  spawnSync(process.execPath, ['--import', 'tsx', '-e', "for (const f of ['core/config/load.ts', 'test/core/cli/detect-child.ts']) require('node:fs').readFileSync(f)"], {
-    cwd: ROOT,
-    uid: NOBODY,
-    gid: NOBODY,
-    env: { ...process.env, HOME: tmpdir() },
-  }).status === 0;
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', "for (const f of ['core/config/load.ts', 'test/core/cli/detect-child.ts']) require('node:fs').readFileSync(f)"],
+    {
+      cwd: ROOT,
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { ...process.env, HOME: tmpdir() },
+    },
+  ).status === 0;
 
 /** `node --import tsx <args>` as nobody, from the repository root; returns stdout, throws on a non-zero exit. */
 export function tsxAsNobody(args: readonly string[]): string {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, uid: NOBODY, gid: NOBODY, encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    uid: NOBODY,
+    gid: NOBODY,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: tmpdir() },
+  });
   if (result.status !== 0) throw new Error(`child as nobody failed (${result.status}): ${result.stderr}`);
   return result.stdout;
 }

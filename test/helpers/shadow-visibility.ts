@@ -13,7 +13,8 @@ import type { FlowRequest } from './organization-simulation.ts';
 const EVENT_SOURCES: Readonly<Record<string, string>> = { cloudwatch: 'monitoring.amazonaws.com', 'rds-db': 'rds.amazonaws.com' };
 
 /** Actions CloudTrail records only as data events, or not at all. */
-const DATA_EVENTS = /^(s3:(Get|Put|Delete)Object|s3:BypassGovernanceRetention|lambda:Invoke|dynamodb:(Get|Put|Delete|Update)Item|logs:PutLogEvents|xray:PutTraceSegments|sqs:(Send|Receive|Delete)Message|sns:Publish|kms:(GenerateDataKey|Decrypt|Encrypt))/;
+const DATA_EVENTS =
+  /^(s3:(Get|Put|Delete)Object|s3:BypassGovernanceRetention|lambda:Invoke|dynamodb:(Get|Put|Delete|Update)Item|logs:PutLogEvents|xray:PutTraceSegments|sqs:(Send|Receive|Delete)Message|sns:Publish|kms:(GenerateDataKey|Decrypt|Encrypt))/;
 
 export interface Visibility {
   readonly seen: boolean;
@@ -34,13 +35,21 @@ export function cloudTrailRecord(request: FlowRequest): Record<string, unknown> 
     sourceIPAddress: typeof ip === 'string' ? ip : `${service}.amazonaws.com`,
     userAgent: 'aws-cli/2.17.0',
     recipientAccountId: account,
-    userIdentity: { type: 'AssumedRole', arn: request.principal.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/session', sessionContext: { sessionIssuer: { type: 'Role', arn: request.principal, accountId: account } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: `${request.principal.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session`,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: request.principal, accountId: account } },
+    },
     ...(typeof context['aws:SourceVpce'] === 'string' ? { vpcEndpointId: context['aws:SourceVpce'] } : {}),
   };
 }
 
 export function shadowVisibility(request: FlowRequest, shadow: CatalogRule): Visibility {
-  if (DATA_EVENTS.test(request.action)) return { seen: false, why: 'CloudTrail records it only as a data event (or not at all), so EventBridge never sees it unless the trail selects data events' };
+  if (DATA_EVENTS.test(request.action))
+    return {
+      seen: false,
+      why: 'CloudTrail records it only as a data event (or not at all), so EventBridge never sees it unless the trail selects data events',
+    };
   const seen = shadow.matches(cloudTrailRecord(request));
   return seen ? { seen, why: 'the shadow rule matches its CloudTrail record' } : { seen, why: 'its CloudTrail record does not match the shadow rule' };
 }

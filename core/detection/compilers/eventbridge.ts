@@ -49,7 +49,12 @@ export function compileEventPattern(rule: Rule, expr: Expr, maxLength: number = 
   const pattern = { 'detail-type': CLOUDTRAIL_DETAIL_TYPES, detail };
   const size = JSON.stringify(pattern).length;
   if (size > maxLength) {
-    throw new CompileError(rule.id, 'eventbridge', `the pattern is ${size} characters, over EventBridge's ${maxLength}`, 'Aggregate the CIDRs or split the rule; the offline detector has no such limit.');
+    throw new CompileError(
+      rule.id,
+      'eventbridge',
+      `the pattern is ${size} characters, over EventBridge's ${maxLength}`,
+      'Aggregate the CIDRs or split the rule; the offline detector has no such limit.',
+    );
   }
   return pattern;
 }
@@ -141,9 +146,13 @@ function nest(byField: Map<string, Matcher[]>): PatternObject {
     const keys = field.split('.');
     let node = root;
     for (const key of keys.slice(0, -1)) {
-      const child = node[key];
+      let child = node[key];
       if (Array.isArray(child)) throw new Error(`${field} is both a value and an object in one pattern`);
-      node = (node[key] ??= {}) as PatternObject;
+      if (child === undefined) {
+        child = {};
+        node[key] = child;
+      }
+      node = child;
     }
     node[keys[keys.length - 1]!] = matchers;
   }

@@ -24,11 +24,17 @@ export function compileGcpQuery(rule: Rule, expr: Expr): string {
   const regexFor = (m: Match, v: Scalar): string => {
     const text = String(v);
     const body =
-      m.op === 'equals' ? (typeof v === 'string' && hasWildcard(v) ? wildcardRegex(v) : `^${escapeRegex(text)}$`)
-      : m.op === 'contains' ? escapeRegex(text)
-      : m.op === 'startswith' ? `^${escapeRegex(text)}`
-      : m.op === 'endswith' ? `${escapeRegex(text)}$`
-      : text;
+      m.op === 'equals'
+        ? typeof v === 'string' && hasWildcard(v)
+          ? wildcardRegex(v)
+          : `^${escapeRegex(text)}$`
+        : m.op === 'contains'
+          ? escapeRegex(text)
+          : m.op === 'startswith'
+            ? `^${escapeRegex(text)}`
+            : m.op === 'endswith'
+              ? `${escapeRegex(text)}$`
+              : text;
     if (m.op === 're') {
       const problem = re2Problem(text);
       if (problem) throw fail(`regex ${text}: ${problem}`);

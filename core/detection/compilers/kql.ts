@@ -22,7 +22,8 @@ const literal = (value: Scalar): string => JSON.stringify(String(value));
 export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
   const fail = (reason: string) => new CompileError(rule.id, 'kql', reason, `Use a column of ${table.name} (see core/detection/targets/kql-tables.ts).`);
 
-  const access = (base: string, keys: readonly string[]) => `${base}${keys.map((k) => (/^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')}`;
+  const access = (base: string, keys: readonly string[]) =>
+    `${base}${keys.map((k) => (/^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')}`;
 
   const column = (field: string): string => {
     const [head = '', ...rest] = field.split('.');

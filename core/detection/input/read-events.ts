@@ -9,7 +9,7 @@
  * InputProblem and the caller goes on with the next one; the events read before the problem were
  * already delivered.
  */
-import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -76,7 +76,7 @@ export function listInputFiles(paths: readonly string[], callbacks: ListCallback
   const listed = new Map<string, string>();
   const problem = (file: string, text: string) => callbacks.onProblem({ file, problem: text, eventsRead: 0 });
   const visit = (path: string, named: boolean): void => {
-    let stats;
+    let stats: Stats;
     try {
       stats = statSync(path);
     } catch (error) {
@@ -210,11 +210,10 @@ export async function readEvents(file: string, callbacks: ReadCallbacks, limits:
  * most `limit()` bytes of a line that has not ended: a longer line is reported once (onTooLong; false
  * stops the split) and its bytes are dropped as they come, up to its end.
  */
-function lineSplitter(handlers: {
-  limit(): number;
-  onLine(line: string, lineNumber: number, bytes: number): void;
-  onTooLong(lineNumber: number): boolean;
-}): { push(chunk: Buffer): boolean; end(): void } {
+function lineSplitter(handlers: { limit(): number; onLine(line: string, lineNumber: number, bytes: number): void; onTooLong(lineNumber: number): boolean }): {
+  push(chunk: Buffer): boolean;
+  end(): void;
+} {
   const { limit, onLine, onTooLong } = handlers;
   let pending: Buffer[] = [];
   let pendingBytes = 0;

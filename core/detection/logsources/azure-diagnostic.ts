@@ -88,7 +88,8 @@ export function diagnosticService(record: Record_): AzureService | undefined {
   if (category === 'SignInLogs') return 'signinlogs';
   if (category === 'MicrosoftGraphActivityLogs') return 'graphactivity';
   if (ACTIVITY_CATEGORIES.has(category)) return 'azureactivity';
-  if (category === 'AuditLogs' || get(record, 'properties.activityDisplayName') !== undefined || get(record, 'properties.operationType') !== undefined) return 'auditlogs';
+  if (category === 'AuditLogs' || get(record, 'properties.activityDisplayName') !== undefined || get(record, 'properties.operationType') !== undefined)
+    return 'auditlogs';
   return undefined;
 }
 

@@ -23,7 +23,12 @@ export function detectSource(value: unknown): SourcedEvent | undefined {
   const payload = event['protoPayload'];
   const p = payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>) : undefined;
   // Cloud Audit Logs (and GKE audit entries, which share the AuditLog payload without always naming it).
-  if (p && (String(p['@type'] ?? '').includes('AuditLog') || String(event['logName'] ?? '').includes('cloudaudit.googleapis.com') || has(p, 'methodName', 'serviceName'))) {
+  if (
+    p &&
+    (String(p['@type'] ?? '').includes('AuditLog') ||
+      String(event['logName'] ?? '').includes('cloudaudit.googleapis.com') ||
+      has(p, 'methodName', 'serviceName'))
+  ) {
     return { product: 'gcp', service: 'gcp.audit', event };
   }
   const la = logAnalyticsService(event);
@@ -42,7 +47,8 @@ function logAnalyticsService(row: Record<string, unknown>): AzureService | undef
   if (type === 'AzureActivity') return 'azureactivity';
   if (type === 'AuditLogs') return 'auditlogs';
   if (type === 'MicrosoftGraphActivityLogs') return 'graphactivity';
-  if (has(row, 'AppId', 'IPAddress') && (has(row, 'ClientAppUsed') || has(row, 'CreatedDateTime') || has(row, 'AuthenticationRequirement'))) return 'signinlogs';
+  if (has(row, 'AppId', 'IPAddress') && (has(row, 'ClientAppUsed') || has(row, 'CreatedDateTime') || has(row, 'AuthenticationRequirement')))
+    return 'signinlogs';
   if (has(row, 'OperationNameValue') || has(row, 'CategoryValue')) return 'azureactivity';
   if (has(row, 'RequestUri', 'RequestMethod')) return 'graphactivity';
   if (has(row, 'OperationName', 'LoggedByService') || has(row, 'OperationName', 'InitiatedBy')) return 'auditlogs';

@@ -217,7 +217,11 @@ class PatternParser {
     if (/^(true|false|null)$/i.test(bare)) this.fail(`use IS ${bare.toUpperCase()} to test for ${bare.toLowerCase()}`, at);
     // The docs' own unquoted example is `123.123.*`; anything beyond letters, digits, "_", "." and "*" needs quotes.
     if (!/^[A-Za-z0-9_.*]+$/.test(bare)) this.fail(`"${bare}" must be enclosed in double quotes`, at);
-    return this.textOperand(operator, wildcardTest(bare, (message) => this.fail(message, at)), at);
+    return this.textOperand(
+      operator,
+      wildcardTest(bare, (message) => this.fail(message, at)),
+      at,
+    );
   }
 
   private textOperand(operator: ComparisonOperator, test: (value: string) => boolean, at: number): Operand {
@@ -265,9 +269,7 @@ class PatternParser {
 
   private fail(problem: string, at = this.pos): never {
     const near = this.src.slice(at, at + 16);
-    throw new Error(
-      `Invalid CloudWatch filter pattern at position ${at + 1}: ${problem}${near === '' ? ' (at end of pattern)' : ` (near "${near}")`}`,
-    );
+    throw new Error(`Invalid CloudWatch filter pattern at position ${at + 1}: ${problem}${near === '' ? ' (at end of pattern)' : ` (near "${near}")`}`);
   }
 }
 

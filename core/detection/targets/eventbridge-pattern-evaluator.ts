@@ -307,8 +307,7 @@ function numericTest(operand: unknown, jsonPath: string): (leaf: Leaf) => boolea
     if (Math.abs(n) > NUMERIC_LIMIT) fail(`${jsonPath}[${i}]`, `must be between -5.0e9 and +5.0e9`);
     return n;
   };
-  const inRange = (test: (n: number) => boolean) => (leaf: Leaf) =>
-    typeof leaf === 'number' && Math.abs(leaf) <= NUMERIC_LIMIT && test(leaf);
+  const inRange = (test: (n: number) => boolean) => (leaf: Leaf) => typeof leaf === 'number' && Math.abs(leaf) <= NUMERIC_LIMIT && test(leaf);
   const [first, , second] = operand;
   if (operand.length === 2) {
     const n = bound(1);
@@ -389,7 +388,7 @@ function flatten(event: unknown): Field[] {
   const visit = (node: unknown, path: readonly string[], elements: ReadonlyMap<number, number>): void => {
     if (Array.isArray(node)) {
       const id = arrays++;
-      node.forEach((element: unknown, i) => visit(element, path, new Map([...elements, [id, i]])));
+      for (const [i, element] of (node as unknown[]).entries()) visit(element, path, new Map([...elements, [id, i]]));
     } else if (isJsonObject(node)) {
       for (const [key, child] of Object.entries(node)) visit(child, [...path, key], elements);
     } else if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean' || node === null) {

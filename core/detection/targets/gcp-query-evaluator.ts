@@ -286,7 +286,10 @@ class QueryParser {
       this.fail('expected a comparison operator (= != < <= > >= : =~ !~)');
     }
     this.pos += operator.length;
-    const field = compilePath(segments.map((s) => s.text), (message) => this.fail(message, start));
+    const field = compilePath(
+      segments.map((s) => s.text),
+      (message) => this.fail(message, start),
+    );
     this.skipSpace();
     if (operator === ':' && this.src[this.pos] === '*') {
       this.pos++;
@@ -443,10 +446,10 @@ class QueryParser {
         out += c;
         continue;
       }
-      const escape = this.src[this.pos];
-      const replacement = escape === undefined ? undefined : STRING_ESCAPES[escape];
+      const escaped = this.src[this.pos];
+      const replacement = escaped === undefined ? undefined : STRING_ESCAPES[escaped];
       if (replacement === undefined) {
-        this.fail(`unsupported escape "\\${escape ?? ''}" in a string; write "\\\\" for a backslash`, this.pos - 1);
+        this.fail(`unsupported escape "\\${escaped ?? ''}" in a string; write "\\\\" for a backslash`, this.pos - 1);
       }
       out += replacement;
       this.pos++;
@@ -662,7 +665,12 @@ function compareCodePoints(a: string, b: string): number {
  * full case mapping up then down (which folds ß to ss and ς to σ, but also ı to i).
  */
 function normalize(text: string): string {
-  return text.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').toUpperCase().toLowerCase().normalize('NFKC');
+  return text
+    .normalize('NFKC')
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFKC');
 }
 
 /** The log ID of `projects/P/logs/ID` (and organizations, folders, billingAccounts), URL-decoded. */
@@ -707,7 +715,7 @@ function parseDuration(text: string): bigint | undefined {
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return undefined;
   const unit = DURATION_UNITS[match[4]!]!;
   const fractionDigits = match[3] ?? '';
-  const scaled = BigInt((match[2] ?? '') + fractionDigits || '0') * unit / 10n ** BigInt(fractionDigits.length);
+  const scaled = (BigInt((match[2] ?? '') + fractionDigits || '0') * unit) / 10n ** BigInt(fractionDigits.length);
   return match[1] === '-' ? -scaled : scaled;
 }
 

@@ -71,7 +71,9 @@ function getAnalyzer(): Analyzer {
   const kusto = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
 
   const tables = Object.entries(KQL_TABLES).map(([name, columns]) => {
-    const schema = `(${Object.entries(columns).map(([column, type]) => `${column}:${type}`).join(', ')})`;
+    const schema = `(${Object.entries(columns)
+      .map(([column, type]) => `${column}:${type}`)
+      .join(', ')})`;
     return new kusto.Symbols.TableSymbol.$ctor7(name, schema, null);
   });
   const database = new kusto.Symbols.DatabaseSymbol.ctor('LogAnalytics', tables);

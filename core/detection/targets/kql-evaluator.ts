@@ -62,7 +62,10 @@ export function toKqlRow(columns: Readonly<Record<string, KqlColumnType>>, json:
     const raw = json[name];
     switch (type) {
       case 'string':
-        row.set(name, str(raw === undefined || raw === null ? '' : typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw)));
+        row.set(
+          name,
+          str(raw === undefined || raw === null ? '' : typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw)),
+        );
         break;
       case 'dynamic':
         row.set(name, dyn(raw));
@@ -215,9 +218,7 @@ interface Query {
 }
 
 /** Binary string operators of the string-operators page (negated forms included). */
-const STRING_OPS = new Set(
-  ['has', 'contains', 'startswith', 'endswith'].flatMap((o) => [o, `${o}_cs`, `!${o}`, `!${o}_cs`]),
-);
+const STRING_OPS = new Set(['has', 'contains', 'startswith', 'endswith'].flatMap((o) => [o, `${o}_cs`, `!${o}`, `!${o}_cs`]));
 
 class Parser {
   private pos = 0;
@@ -696,7 +697,10 @@ function evalExpr(e: Expr, row: Scope): KqlValue {
       return bool(e.op === '<' ? a < b : e.op === '>' ? a > b : e.op === '<=' ? a <= b : a >= b);
     }
     case 'call':
-      return call(e.fn, e.args.map((a) => evalExpr(a, row)));
+      return call(
+        e.fn,
+        e.args.map((a) => evalExpr(a, row)),
+      );
   }
 }
 
@@ -777,11 +781,14 @@ function runOps(ops: readonly Operator[], input: readonly KqlRow[]): KqlRow[] {
           if (value.t !== 'dynamic') throw new Error('KQL: mv-apply expands dynamic values only');
           const v = value.v;
           const items: unknown[] =
-            v === null ? [null]
-            : Array.isArray(v) ? v
-            : typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([k, x]) => ({ [k]: x }))
-            // Silent in the reference: a scalar expands to itself, as one record.
-            : [v];
+            v === null
+              ? [null]
+              : Array.isArray(v)
+                ? v
+                : typeof v === 'object'
+                  ? Object.entries(v as Record<string, unknown>).map(([k, x]) => ({ [k]: x }))
+                  : // Silent in the reference: a scalar expands to itself, as one record.
+                    [v];
           // The subtable loses the expanded column (it is replaced by the item); the source row's columns
           // come back around the subquery's output. Kusto.Language (kql-check) binds a second mv-apply
           // over the same column, so the column is not removed from the operator's output.
@@ -807,11 +814,17 @@ export function runKql(query: string, tables: Readonly<Record<string, KqlTableIn
   const q = parseKql(query);
   const table = tables[q.table];
   if (!table) throw new Error(`KQL: unknown table ${q.table}`);
-  return runOps(q.ops, table.rows.map((r) => toKqlRow(table.columns, r)));
+  return runOps(
+    q.ops,
+    table.rows.map((r) => toKqlRow(table.columns, r)),
+  );
 }
 
 /** A predicate: does the query return the row (a one-row table of `table`'s schema)? */
-export function compileKqlQuery(query: string, schemas: Readonly<Record<string, Readonly<Record<string, KqlColumnType>>>>): (row: Record<string, unknown>) => boolean {
+export function compileKqlQuery(
+  query: string,
+  schemas: Readonly<Record<string, Readonly<Record<string, KqlColumnType>>>>,
+): (row: Record<string, unknown>) => boolean {
   const q = parseKql(query);
   const columns = schemas[q.table];
   if (!columns) throw new Error(`KQL: unknown table ${q.table}`);

@@ -39,11 +39,22 @@ function checkedApp(): App {
 const app = checkedApp();
 const securityStack = new Stack(app, 'Security', { env: { account: security, region: aws.homeRegion } });
 const alarmTopic = new AlarmTopic(securityStack, 'AlarmTopic', { topicName: ALERT_TOPIC_NAME, ...model.notifications, protectionTag: aws.protectionTag });
-new RealtimeRules(securityStack, 'RealtimeRules', { busName: CENTRAL_BUS_NAME, organizationId: aws.organizationId, topic: alarmTopic.topic, rules: alarms.realtime, protectionTag: aws.protectionTag });
+new RealtimeRules(securityStack, 'RealtimeRules', {
+  busName: CENTRAL_BUS_NAME,
+  organizationId: aws.organizationId,
+  topic: alarmTopic.topic,
+  rules: alarms.realtime,
+  protectionTag: aws.protectionTag,
+});
 
 const managementStacks = ['us-east-1', 'eu-west-1'].map((region) => {
   const stack = new Stack(app, `Management-${region}`, { env: { account: management, region } });
-  new EventForwarding(stack, 'Forwarding', { centralBusArn: names.centralBusArn, rules: alarms.realtime, roleRegion: 'us-east-1', protectionTag: aws.protectionTag });
+  new EventForwarding(stack, 'Forwarding', {
+    centralBusArn: names.centralBusArn,
+    rules: alarms.realtime,
+    roleRegion: 'us-east-1',
+    protectionTag: aws.protectionTag,
+  });
   if (region === aws.homeRegion) {
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'TrailLogGroup', '/guardrails/guardrails-org-trail');
     new MetricAlarms(stack, 'MetricAlarms', { logGroup, rules: alarms.metric });
@@ -53,7 +64,12 @@ const managementStacks = ['us-east-1', 'eu-west-1'].map((region) => {
 
 const memberApp = checkedApp();
 const memberStack = new Stack(memberApp, 'Member', { synthesizer: new BootstraplessSynthesizer() });
-new EventForwarding(memberStack, 'Forwarding', { centralBusArn: names.centralBusArn, rules: alarms.realtime, roleRegion: 'us-east-1', protectionTag: aws.protectionTag });
+new EventForwarding(memberStack, 'Forwarding', {
+  centralBusArn: names.centralBusArn,
+  rules: alarms.realtime,
+  roleRegion: 'us-east-1',
+  protectionTag: aws.protectionTag,
+});
 
 // Synthesis runs the cdk-nag packs: it throws on any unacknowledged finding.
 const central = Template.fromStack(securityStack);
@@ -80,7 +96,7 @@ function alarmEvent(alarmName: string, state = 'ALARM', account = '444455556666'
 }
 
 describe('alert topic (security account)', () => {
-  it('lets EventBridge use the key with no aws:Source* condition, and scopes CloudWatch to this account\'s alarms', () => {
+  it("lets EventBridge use the key with no aws:Source* condition, and scopes CloudWatch to this account's alarms", () => {
     const key = statements(central, 'AWS::KMS::Key', 'KeyPolicy');
     const eventBridge = key.find((s) => s['Sid'] === 'AllowEventBridgeToEncrypt')!;
     expect(eventBridge).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] });
@@ -89,16 +105,22 @@ describe('alert topic (security account)', () => {
     expect(cloudWatch).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': security } } });
   });
 
-  it('lets only this account\'s alarms and rules publish, over TLS', () => {
+  it("lets only this account's alarms and rules publish, over TLS", () => {
     const topic = statements(central, 'AWS::SNS::TopicPolicy', 'PolicyDocument');
     expect(topic.find((s) => s['Sid'] === 'AllowCloudWatchAlarmsToPublish')).toMatchObject({
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
-      Condition: { StringEquals: { 'aws:SourceAccount': security }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':cloudwatch:us-east-1:333344445555:alarm:*'])] } } },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': security },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':cloudwatch:us-east-1:333344445555:alarm:*'])] } },
+      },
     });
     expect(topic.find((s) => s['Sid'] === 'AllowEventBridgeRulesToPublish')).toMatchObject({
       Principal: { Service: 'events.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': security }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':events:us-east-1:333344445555:rule/*'])] } } },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': security },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':events:us-east-1:333344445555:rule/*'])] } },
+      },
     });
     expect(JSON.stringify(topic)).toContain('"aws:SecureTransport":"false"');
   });
@@ -112,7 +134,9 @@ describe('central rules (security account)', () => {
     expect(rules).toHaveLength(alarms.realtime.length + 1);
     for (const r of rules) {
       expect(r.Properties['State'], r.Properties['Name']).toBe(r === relay ? 'ENABLED' : 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-      expect(r.Properties['Targets']).toEqual([expect.objectContaining({ Id: 'alert-topic', DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryQueue/), 'Arn'] } } })]);
+      expect(r.Properties['Targets']).toEqual([
+        expect.objectContaining({ Id: 'alert-topic', DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeliveryQueue/), 'Arn'] } } }),
+      ]);
       expect(r.Properties['Targets'][0].RoleArn, 'SNS targets take no role').toBeUndefined();
     }
   });
@@ -124,17 +148,28 @@ describe('central rules (security account)', () => {
     expect(send['Condition']['ArnEquals']['aws:SourceArn']).toHaveLength(rules.length);
   });
 
-  it('alarms to the topic on every rule\'s failed deliveries (custom-bus dimensions) and on the queue depth', () => {
+  it("alarms to the topic on every rule's failed deliveries (custom-bus dimensions) and on the queue depth", () => {
     const alarmsByName = new Map(resources(central, 'AWS::CloudWatch::Alarm').map((a) => [a.Properties['AlarmName'] as string, a.Properties]));
     expect(alarmsByName.size).toBe(rules.length + 1);
     for (const r of rules) {
       const alarm = alarmsByName.get(`${r.Properties['Name']}-failed`)!;
       expect(alarm['AlarmActions'], r.Properties['Name']).toHaveLength(1);
-      const metrics = (alarm['Metrics'] as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      const metrics = (alarm['Metrics'] as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[]).flatMap((m) =>
+        m.MetricStat ? [m.MetricStat.Metric] : [],
+      );
       expect(metrics.map((m) => m.MetricName).sort()).toEqual(['FailedInvocations', 'InvocationsFailedToBeSentToDlq']);
-      for (const m of metrics) expect(m.Dimensions).toEqual([{ Name: 'EventBusName', Value: 'guardrails-central' }, { Name: 'RuleName', Value: r.Properties['Name'] }]);
+      for (const m of metrics)
+        expect(m.Dimensions).toEqual([
+          { Name: 'EventBusName', Value: 'guardrails-central' },
+          { Name: 'RuleName', Value: r.Properties['Name'] },
+        ]);
     }
-    expect(alarmsByName.get('guardrails-alert-dead-letters')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarmsByName.get('guardrails-alert-dead-letters')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('publishes forwarded guardrails alarms that enter ALARM, except its own (they notify the topic directly)', () => {
@@ -161,7 +196,9 @@ describe('forwarding (management account per region, member template)', () => {
       expect(rules.map((r) => r.Properties['Name'])).toEqual([...alarms.realtime.map((r) => eventRuleName('guardrails-fwd-', r.id)), 'guardrails-fwd-alarms']);
       for (const r of rules) {
         expect(r.Properties['State']).toBe(r.Properties['Name'] === 'guardrails-fwd-alarms' ? 'ENABLED' : 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-        expect(r.Properties['Targets']).toEqual([expect.objectContaining({ Arn: names.centralBusArn, RoleArn: expect.anything(), DeadLetterConfig: expect.anything() })]);
+        expect(r.Properties['Targets']).toEqual([
+          expect.objectContaining({ Arn: names.centralBusArn, RoleArn: expect.anything(), DeadLetterConfig: expect.anything() }),
+        ]);
       }
       const send = statements(t, 'AWS::SQS::QueuePolicy', 'PolicyDocument').find((s) => s['Action'] === 'sqs:SendMessage')!;
       expect(send['Condition']['ArnEquals']['aws:SourceArn']).toHaveLength(rules.length);
@@ -182,14 +219,16 @@ describe('forwarding (management account per region, member template)', () => {
     expect(matchesEventPattern(pattern, alarmEvent('guardrails-fwd-dead-letters', 'INSUFFICIENT_DATA'))).toBe(false);
   });
 
-  it('creates the fixed-name role once per account: in its region\'s stack, or under a region condition in the StackSet template', () => {
+  it("creates the fixed-name role once per account: in its region's stack, or under a region condition in the StackSet template", () => {
     managementUsEast1.hasResourceProperties('AWS::IAM::Role', {
       RoleName: FORWARDING_ROLE_NAME,
       AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
       Policies: [{ PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: names.centralBusArn }] } }],
     });
     expect(resources(managementEuWest1, 'AWS::IAM::Role')).toHaveLength(0);
-    expect(JSON.stringify(resources(managementEuWest1, 'AWS::Events::Rule')[0]!.Properties['Targets'][0].RoleArn)).toContain(`:iam::${management}:role/${FORWARDING_ROLE_NAME}`);
+    expect(JSON.stringify(resources(managementEuWest1, 'AWS::Events::Rule')[0]!.Properties['Targets'][0].RoleArn)).toContain(
+      `:iam::${management}:role/${FORWARDING_ROLE_NAME}`,
+    );
 
     const [role] = resources(member, 'AWS::IAM::Role');
     expect(role!.Properties['RoleName']).toBe(FORWARDING_ROLE_NAME);
@@ -215,7 +254,9 @@ describe('forwarding (management account per region, member template)', () => {
 
 describe('metric alarms (management account)', () => {
   it('have no alarm action, leaving delivery to the forwarded alarm state changes', () => {
-    const metricAlarms = resources(managementUsEast1, 'AWS::CloudWatch::Alarm').filter((a) => !(a.Properties['AlarmName'] as string).startsWith('guardrails-fwd-'));
+    const metricAlarms = resources(managementUsEast1, 'AWS::CloudWatch::Alarm').filter(
+      (a) => !(a.Properties['AlarmName'] as string).startsWith('guardrails-fwd-'),
+    );
     expect(metricAlarms.map((a) => a.Properties['AlarmName']).sort()).toEqual(alarms.metric.map((m) => `guardrails-${m.id}`).sort());
     for (const a of metricAlarms) expect(a.Properties['AlarmActions']).toBeUndefined();
   });

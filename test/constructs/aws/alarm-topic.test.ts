@@ -16,7 +16,8 @@ const ENV = { account: '333344445555', region: 'eu-west-1' };
 
 type Resource = { Properties: Record<string, any> };
 const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
-const sids = (t: Template, type: string, key: string) => resources(t, type).flatMap((r) => (r.Properties[key].Statement as Record<string, any>[]).map((s) => s.Sid as string | undefined));
+const sids = (t: Template, type: string, key: string) =>
+  resources(t, type).flatMap((r) => (r.Properties[key].Statement as Record<string, any>[]).map((s) => s.Sid as string | undefined));
 
 describe('AlarmTopic with no props', () => {
   const app = new App();
@@ -38,7 +39,9 @@ describe('AlarmTopic with no props', () => {
   });
 
   it("lets this account's alarms and rules publish and encrypt, and nobody publish without TLS", () => {
-    expect(sids(t, 'AWS::SNS::TopicPolicy', 'PolicyDocument')).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToPublish', 'AllowEventBridgeRulesToPublish']));
+    expect(sids(t, 'AWS::SNS::TopicPolicy', 'PolicyDocument')).toEqual(
+      expect.arrayContaining(['AllowCloudWatchAlarmsToPublish', 'AllowEventBridgeRulesToPublish']),
+    );
     expect(sids(t, 'AWS::KMS::Key', 'KeyPolicy')).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToEncrypt', 'AllowEventBridgeToEncrypt']));
     t.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -58,7 +61,7 @@ describe('AlarmTopic with props', () => {
     ]);
   });
 
-  it('adds its statements to a topic and key of the consumer\'s, creating neither and tagging neither', () => {
+  it("adds its statements to a topic and key of the consumer's, creating neither and tagging neither", () => {
     const stack = new Stack(new App(), 'Owned', { env: ENV });
     const masterKey = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
     const topic = new sns.Topic(stack, 'MyTopic', { masterKey });
@@ -69,13 +72,15 @@ describe('AlarmTopic with props', () => {
     expect(resources(t, 'AWS::SNS::Topic')).toHaveLength(1);
     expect(resources(t, 'AWS::KMS::Key')).toHaveLength(1);
     expect(resources(t, 'AWS::SNS::Topic')[0]!.Properties['Tags']).toBeUndefined();
-    expect(sids(t, 'AWS::SNS::TopicPolicy', 'PolicyDocument')).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToPublish', 'AllowEventBridgeRulesToPublish']));
+    expect(sids(t, 'AWS::SNS::TopicPolicy', 'PolicyDocument')).toEqual(
+      expect.arrayContaining(['AllowCloudWatchAlarmsToPublish', 'AllowEventBridgeRulesToPublish']),
+    );
     expect(sids(t, 'AWS::KMS::Key', 'KeyPolicy')).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToEncrypt', 'AllowEventBridgeToEncrypt']));
     expect(resources(t, 'AWS::SNS::Subscription')[0]!.Properties['TopicArn']).toEqual({ Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) });
     expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('imported'))).toHaveLength(0);
   });
 
-  it('creates nothing but subscriptions for an imported topic, and says its policy is its owner\'s to write', () => {
+  it("creates nothing but subscriptions for an imported topic, and says its policy is its owner's to write", () => {
     const stack = new Stack(new App(), 'Imported', { env: ENV });
     const topicArn = 'arn:aws:sns:eu-west-1:333344445555:existing-alerts';
     new AlarmTopic(stack, 'Alerts', { topic: sns.Topic.fromTopicArn(stack, 'Existing', topicArn), emails: ['soc@example.com'] });

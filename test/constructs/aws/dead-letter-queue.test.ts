@@ -17,7 +17,11 @@ type Resource = { Properties: Record<string, any> };
 const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
 
 function watched(stack: Stack, delivery: RuleDelivery, name: string) {
-  const rule = new events.CfnRule(stack, name, { name, eventPattern: { source: ['aws.iam'] }, targets: [{ id: 't', arn: 'arn:aws:sns:eu-west-1:444455556666:x', deadLetterConfig: delivery.deadLetterConfig }] });
+  const rule = new events.CfnRule(stack, name, {
+    name,
+    eventPattern: { source: ['aws.iam'] },
+    targets: [{ id: 't', arn: 'arn:aws:sns:eu-west-1:444455556666:x', deadLetterConfig: delivery.deadLetterConfig }],
+  });
   delivery.watch([{ rule, name }]);
   return rule;
 }
@@ -29,18 +33,28 @@ describe('RuleDelivery with only a queue name', () => {
   const t = Template.fromStack(stack);
 
   it('creates an encrypted, retained-14-days, tagged queue that only the watched rule may send to', () => {
-    t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'acme-dead-letters', SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600, Tags: [{ Key: 'guardrails:protected', Value: 'true' }] });
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'acme-dead-letters',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+      Tags: [{ Key: 'guardrails:protected', Value: 'true' }],
+    });
     const statements = resources(t, 'AWS::SQS::QueuePolicy').flatMap((p) => p.Properties['PolicyDocument'].Statement as Record<string, any>[]);
-    expect(statements.find((s) => s.Sid === 'EventBridgeRulesSendUndeliveredEvents')?.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': [{ 'Fn::GetAtt': [stack.getLogicalId(rule), 'Arn'] }] } });
+    expect(statements.find((s) => s.Sid === 'EventBridgeRulesSendUndeliveredEvents')?.Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': [{ 'Fn::GetAtt': [stack.getLogicalId(rule), 'Arn'] }] },
+    });
     expect(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:SecureTransport'))).toBe(true);
   });
 
-  it('alarms on the queue\'s depth and the rule\'s failures, on the default bus, with no action', () => {
+  it("alarms on the queue's depth and the rule's failures, on the default bus, with no action", () => {
     const alarms = resources(t, 'AWS::CloudWatch::Alarm');
     expect(alarms.map((a) => a.Properties['AlarmName'])).toEqual(['acme-dead-letters', 'acme-rule-failed']);
     for (const a of alarms) expect(a.Properties['AlarmActions']).toBeUndefined();
     const failed = alarms[1]!.Properties['Metrics'] as Record<string, any>[];
-    expect(failed.filter((m) => m['MetricStat']).map((m) => m['MetricStat'].Metric.Dimensions)).toEqual([[{ Name: 'RuleName', Value: 'acme-rule' }], [{ Name: 'RuleName', Value: 'acme-rule' }]]);
+    expect(failed.filter((m) => m['MetricStat']).map((m) => m['MetricStat'].Metric.Dimensions)).toEqual([
+      [{ Name: 'RuleName', Value: 'acme-rule' }],
+      [{ Name: 'RuleName', Value: 'acme-rule' }],
+    ]);
   });
 });
 

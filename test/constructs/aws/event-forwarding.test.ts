@@ -14,7 +14,13 @@ import type { RealtimeRule } from '../../../constructs/aws/realtime-rules.ts';
 
 const ENV = { account: '444455556666', region: 'us-east-1' };
 const BUS = 'arn:aws:events:us-east-1:333344445555:event-bus/guardrails-central';
-const RULE: RealtimeRule = { id: 'aws-iam-access-key-created', ruleId: 'aws-iam-access-key-created', title: 'Access key created', level: 'medium', pattern: { source: ['aws.iam'], detail: { eventName: ['CreateAccessKey'] } } };
+const RULE: RealtimeRule = {
+  id: 'aws-iam-access-key-created',
+  ruleId: 'aws-iam-access-key-created',
+  title: 'Access key created',
+  level: 'medium',
+  pattern: { source: ['aws.iam'], detail: { eventName: ['CreateAccessKey'] } },
+};
 
 type Resource = { Properties: Record<string, any> };
 const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
@@ -40,14 +46,15 @@ describe('EventForwarding with the required props', () => {
       ['guardrails-fwd-aws-iam-access-key-created', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'],
       ['guardrails-fwd-alarms', 'ENABLED'],
     ]);
-    for (const r of rules) expect(r.Properties['Targets'][0]).toMatchObject({ Arn: BUS, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } });
+    for (const r of rules)
+      expect(r.Properties['Targets'][0]).toMatchObject({ Arn: BUS, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } });
     for (const a of resources(t, 'AWS::CloudWatch::Alarm')) expect(a.Properties['AlarmActions']).toBeUndefined();
     t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-fwd-dead-letters', Tags: [{ Key: 'guardrails:protected', Value: 'true' }] });
   });
 });
 
 describe('EventForwarding with props', () => {
-  it('uses a role of the consumer\'s, creating none', () => {
+  it("uses a role of the consumer's, creating none", () => {
     const stack = new Stack(new App(), 'Byo', { env: ENV });
     const role = iam.Role.fromRoleArn(stack, 'Mine', 'arn:aws:iam::444455556666:role/my-forwarder', { mutable: false });
     new EventForwarding(stack, 'Forwarding', { centralBusArn: BUS, rules: [], role, protectionTag: 'acme:protected' });

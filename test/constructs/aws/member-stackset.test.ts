@@ -29,14 +29,26 @@ describe('MemberStackSet', () => {
 
   it('takes a name and tag, and warns that without targets no member account forwards anything', () => {
     const stack = new Stack(new App(), 'Untargeted', { env: ENV });
-    new MemberStackSet(stack, 'Members', { templateBody: BODY, organizationalUnitIds: [], regions: ['us-east-1'], stackSetName: 'acme-forwarding', protectionTag: 'acme:protected' });
+    new MemberStackSet(stack, 'Members', {
+      templateBody: BODY,
+      organizationalUnitIds: [],
+      regions: ['us-east-1'],
+      stackSetName: 'acme-forwarding',
+      protectionTag: 'acme:protected',
+    });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::CloudFormation::StackSet', { StackSetName: 'acme-forwarding', StackInstancesGroup: Match.absent(), Tags: [{ Key: 'acme:protected', Value: 'true' }] });
+    t.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      StackSetName: 'acme-forwarding',
+      StackInstancesGroup: Match.absent(),
+      Tags: [{ Key: 'acme:protected', Value: 'true' }],
+    });
     Annotations.fromStack(stack).hasWarning('/Untargeted/Members', Match.stringLikeRegexp('no stack instances'));
   });
 
   it('refuses a template over the TemplateBody limit', () => {
     const stack = new Stack(new App(), 'TooBig', { env: ENV });
-    expect(() => new MemberStackSet(stack, 'Members', { templateBody: 'x'.repeat(51_201), organizationalUnitIds: [], regions: ['us-east-1'] })).toThrow(/51201 bytes, over the 51200/);
+    expect(() => new MemberStackSet(stack, 'Members', { templateBody: 'x'.repeat(51_201), organizationalUnitIds: [], regions: ['us-east-1'] })).toThrow(
+      /51201 bytes, over the 51200/,
+    );
   });
 });

@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { MetricAlarms, type MetricAlarmRule } from '../../../constructs/aws/metric-alarms.ts';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
-const RULE: MetricAlarmRule = { id: 'aws-root-usage', title: 'Root user activity', level: 'high', pattern: '{ $.userIdentity.type = "Root" }', patternSource: 'compiled' };
+const RULE: MetricAlarmRule = {
+  id: 'aws-root-usage',
+  title: 'Root user activity',
+  level: 'high',
+  pattern: '{ $.userIdentity.type = "Root" }',
+  patternSource: 'compiled',
+};
 
 type Resource = { Properties: Record<string, any> };
 const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
@@ -32,13 +38,23 @@ describe('MetricAlarms', () => {
       MetricTransformations: [{ MetricNamespace: 'CloudApiGuardrails', MetricName: 'aws-root-usage', MetricValue: '1' }],
     });
     const [alarm] = resources(t, 'AWS::CloudWatch::Alarm');
-    expect(alarm!.Properties).toMatchObject({ AlarmName: 'guardrails-aws-root-usage', Namespace: 'CloudApiGuardrails', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm!.Properties).toMatchObject({
+      AlarmName: 'guardrails-aws-root-usage',
+      Namespace: 'CloudApiGuardrails',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
     expect(alarm!.Properties['AlarmActions']).toBeUndefined();
   });
 
   it('notifies a topic given, in the namespace given', () => {
     const { stack, logGroup } = stackWithLogGroup('Notified');
-    new MetricAlarms(stack, 'Alarms', { logGroup, rules: [RULE], namespace: 'Acme', topic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111122223333:alerts') });
+    new MetricAlarms(stack, 'Alarms', {
+      logGroup,
+      rules: [RULE],
+      namespace: 'Acme',
+      topic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111122223333:alerts'),
+    });
     const [alarm] = resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm');
     expect(alarm!.Properties).toMatchObject({ Namespace: 'Acme', AlarmActions: ['arn:aws:sns:us-east-1:111122223333:alerts'] });
   });
@@ -46,6 +62,8 @@ describe('MetricAlarms', () => {
   it('refuses more rules than a log group has metric filters', () => {
     const { stack, logGroup } = stackWithLogGroup('TooMany');
     const rules = Array.from({ length: 101 }, (_, i) => ({ ...RULE, id: `rule-${i}` }));
-    expect(() => new MetricAlarms(stack, 'Alarms', { logGroup, rules })).toThrow('101 CloudWatch rules exceed the 100 metric filters a log group allows; move some rules to EventBridge');
+    expect(() => new MetricAlarms(stack, 'Alarms', { logGroup, rules })).toThrow(
+      '101 CloudWatch rules exceed the 100 metric filters a log group allows; move some rules to EventBridge',
+    );
   });
 });

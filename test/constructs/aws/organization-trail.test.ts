@@ -63,7 +63,10 @@ describe('OrganizationTrail with only a bucket', () => {
     }
     expect(statement(t, 'AWS::KMS::Key', 'KeyPolicy', 'AllowCloudTrailToEncryptLogs')).toMatchObject({
       Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN }, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' } },
+      Condition: {
+        StringEquals: { 'aws:SourceArn': TRAIL_ARN },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' },
+      },
     });
   });
 
@@ -102,7 +105,7 @@ describe('OrganizationTrail with only a bucket', () => {
 });
 
 describe('OrganizationTrail with props', () => {
-  it('uses the bucket\'s own key rather than creating one, and grants it to CloudTrail', () => {
+  it("uses the bucket's own key rather than creating one, and grants it to CloudTrail", () => {
     const stack = new Stack(new App(), 'BucketKey', { env: ENV });
     const bucket = new s3.Bucket(stack, 'AuditBucket', { encryption: s3.BucketEncryption.KMS, enforceSSL: true });
     const trail = new OrganizationTrail(stack, 'Trail', { bucket });
@@ -112,7 +115,7 @@ describe('OrganizationTrail with props', () => {
     expect(statement(t, 'AWS::KMS::Key', 'KeyPolicy', 'AllowCloudTrailToEncryptLogs')).toBeDefined();
   });
 
-  it('creates no key and no log group when given its own (imported), and says the imported policies are the owner\'s to write', () => {
+  it("creates no key and no log group when given its own (imported), and says the imported policies are the owner's to write", () => {
     const stack = new Stack(new App(), 'Byo', { env: ENV });
     const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-org-trail-logs');
     const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:222233334444:alias/my-org-trail');
@@ -123,13 +126,28 @@ describe('OrganizationTrail with props', () => {
     expect(resources(t, 'AWS::Logs::LogGroup')).toHaveLength(0);
     expect(resources(t, 'AWS::S3::BucketPolicy')).toHaveLength(0);
     const cfn = only(t, 'AWS::CloudTrail::Trail').Properties;
-    expect(cfn).toMatchObject({ TrailName: 'my-org-trail', S3BucketName: 'my-org-trail-logs', KMSKeyId: 'arn:aws:kms:eu-west-1:222233334444:alias/my-org-trail', Tags: [{ Key: 'acme:protected', Value: 'true' }] });
+    expect(cfn).toMatchObject({
+      TrailName: 'my-org-trail',
+      S3BucketName: 'my-org-trail-logs',
+      KMSKeyId: 'arn:aws:kms:eu-west-1:222233334444:alias/my-org-trail',
+      Tags: [{ Key: 'acme:protected', Value: 'true' }],
+    });
     expect(cfn['InsightSelectors']).toBeUndefined();
     expect(JSON.stringify(cfn['CloudWatchLogsLogGroupArn'])).toContain(':log-group:/my/org-trail:*');
     t.hasResourceProperties('AWS::IAM::Role', {
-      Policies: [{ PolicyName: 'DeliverToLogGroup', PolicyDocument: { Statement: [Match.objectLike({ Resource: 'arn:aws:logs:eu-west-1:111122223333:log-group:/my/org-trail:log-stream:*' })] } }],
+      Policies: [
+        {
+          PolicyName: 'DeliverToLogGroup',
+          PolicyDocument: { Statement: [Match.objectLike({ Resource: 'arn:aws:logs:eu-west-1:111122223333:log-group:/my/org-trail:log-stream:*' })] },
+        },
+      ],
     });
-    Annotations.fromStack(stack).hasInfo('/Byo/Trail', Match.stringLikeRegexp('^Imported, so not granted here: for CloudTrail to deliver arn:aws:cloudtrail:eu-west-1:111122223333:trail/my-org-trail, the bucket policy must .*, and the key policy must'));
+    Annotations.fromStack(stack).hasInfo(
+      '/Byo/Trail',
+      Match.stringLikeRegexp(
+        '^Imported, so not granted here: for CloudTrail to deliver arn:aws:cloudtrail:eu-west-1:111122223333:trail/my-org-trail, the bucket policy must .*, and the key policy must',
+      ),
+    );
   });
 
   it('keeps the log group its retention and names the organization in the bucket policy', () => {

@@ -37,7 +37,12 @@ async function refusal(run: () => unknown): Promise<string> {
 const reason = (message: string) => message.slice(message.indexOf(': ') + 2);
 
 const reportPlan = await planPerimeterPolicies({ ...MINIMAL, trusted: TRUSTED });
-const enforcePlan = await planPerimeterPolicies({ ...MINIMAL, trusted: TRUSTED, modes: { networkPerimeter: 'enforce', logProtection: 'enforce' }, targets: ['ou-ab12-34cd56ef'] });
+const enforcePlan = await planPerimeterPolicies({
+  ...MINIMAL,
+  trusted: TRUSTED,
+  modes: { networkPerimeter: 'enforce', logProtection: 'enforce' },
+  targets: ['ou-ab12-34cd56ef'],
+});
 
 function synth(plan: PerimeterPlan, id: string): Template {
   const stack = new Stack(new App(), id, { env: ENV });
@@ -68,7 +73,9 @@ describe('PerimeterPolicies with a plan from planPerimeterPolicies', () => {
   it('protects the trail the plan names, and exempts break-glass', () => {
     const statements = reportPlan.policies.flatMap((p) => p.document.Statement);
     expect(statements.find((s) => s.Sid === 'ProtectOrganizationTrail')?.Resource).toBe('arn:aws:cloudtrail:*:111122223333:trail/guardrails-org-trail');
-    expect(statements.find((s) => s.Sid === 'DenyApiCallsFromOutsideTrustedNetworks')?.Condition?.['NotIpAddressIfExists']).toEqual({ 'aws:SourceIp': ['198.51.100.0/24'] });
+    expect(statements.find((s) => s.Sid === 'DenyApiCallsFromOutsideTrustedNetworks')?.Condition?.['NotIpAddressIfExists']).toEqual({
+      'aws:SourceIp': ['198.51.100.0/24'],
+    });
     expect(reportPlan.safety).toEqual({
       breakGlassRoleArns: MINIMAL.breakGlassRoleArns,
       modes: { networkPerimeter: 'report', cloudShell: 'report', logProtection: 'report' },
@@ -80,7 +87,9 @@ describe('PerimeterPolicies with a plan from planPerimeterPolicies', () => {
 describe('planPerimeterPolicies refuses what the config refuses, naming its props', () => {
   it('no break-glass role', async () => {
     const message = await refusal(() => planPerimeterPolicies({ ...MINIMAL, breakGlassRoleArns: [] }));
-    expect(message).toBe('breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires. Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.');
+    expect(message).toBe(
+      'breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires. Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.',
+    );
     expect(configErrorOf(() => exampleModel((c) => (c.breakGlass.aws.roleArns = [])))).toContain(`breakGlass.aws.roleArns: ${reason(message)}`);
   });
 
@@ -100,13 +109,19 @@ describe('planPerimeterPolicies refuses what the config refuses, naming its prop
 
   it('enforce with nothing to attach to', async () => {
     const message = await refusal(() => planPerimeterPolicies({ ...MINIMAL, modes: { logProtection: 'enforce' } }));
-    expect(message).toBe('targets: is empty while logProtection is in enforce mode, so the SCPs would be attached nowhere. List the root (r-xxxx), OUs or accounts to attach them to.');
+    expect(message).toBe(
+      'targets: is empty while logProtection is in enforce mode, so the SCPs would be attached nowhere. List the root (r-xxxx), OUs or accounts to attach them to.',
+    );
   });
 
   it('a public-egress range that trusts everyone, and a role pattern that matches every role', async () => {
     expect(await refusal(() => planPerimeterPolicies({ ...MINIMAL, trusted: { cidrs: ['198.51.100.0/24', '0.0.0.0/0'] } }))).toMatch(/^trusted\.cidrs\[1\]: /);
-    expect(await refusal(() => planPerimeterPolicies({ ...MINIMAL, automationRoleArns: ['arn:aws:iam::*:role/*'] }))).toMatch(/^automationRoleArns\[0\]: arn:aws:iam::\*:role\/\* matches every role/);
-    expect(await refusal(() => planPerimeterPolicies({ ...MINIMAL, managementAccountId: '1111' }))).toMatch(/^managementAccountId: 1111 is not a 12-digit AWS account id/);
+    expect(await refusal(() => planPerimeterPolicies({ ...MINIMAL, automationRoleArns: ['arn:aws:iam::*:role/*'] }))).toMatch(
+      /^automationRoleArns\[0\]: arn:aws:iam::\*:role\/\* matches every role/,
+    );
+    expect(await refusal(() => planPerimeterPolicies({ ...MINIMAL, managementAccountId: '1111' }))).toMatch(
+      /^managementAccountId: 1111 is not a 12-digit AWS account id/,
+    );
   });
 });
 
@@ -118,14 +133,20 @@ describe('PerimeterPolicies checks the plan it is given again', () => {
     expect(await refused(unchecked)).toMatch(/^Refused\/Perimeter props\.plan\.safety: is missing, .* Build the plan with planPerimeterPolicies/);
   });
 
-  it('refuses a plan without break-glass, with the config\'s reason', async () => {
+  it("refuses a plan without break-glass, with the config's reason", async () => {
     const message = await refused({ ...reportPlan, safety: { ...reportPlan.safety!, breakGlassRoleArns: [] } });
-    expect(message).toMatch(/^Refused\/Perimeter props\.plan\.safety\.breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires\. /);
+    expect(message).toMatch(
+      /^Refused\/Perimeter props\.plan\.safety\.breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires\. /,
+    );
   });
 
   it('refuses an enforced network perimeter with nothing trusted, and enforce with no target', async () => {
     const untrusted = { ...enforcePlan, safety: { ...enforcePlan.safety!, trusted: { cidrs: [], awsVpcs: [], awsVpcEndpointIds: [] } } };
-    expect(await refused(untrusted)).toMatch(/^Refused\/Perimeter props\.plan\.safety\.modes\.networkPerimeter: enforce with no trusted context would deny every API call from everywhere\. /);
-    expect(await refused({ ...enforcePlan, targets: [] })).toMatch(/^Refused\/Perimeter props\.plan\.targets: is empty while networkPerimeter, logProtection are in enforce mode/);
+    expect(await refused(untrusted)).toMatch(
+      /^Refused\/Perimeter props\.plan\.safety\.modes\.networkPerimeter: enforce with no trusted context would deny every API call from everywhere\. /,
+    );
+    expect(await refused({ ...enforcePlan, targets: [] })).toMatch(
+      /^Refused\/Perimeter props\.plan\.targets: is empty while networkPerimeter, logProtection are in enforce mode/,
+    );
   });
 });

@@ -51,9 +51,13 @@ describe('RealtimeRules with the required props', () => {
     expect(central.rules).toHaveLength(1);
   });
 
-  it('alarms on every rule\'s failed deliveries and on the dead-letter queue, notifying the topic, tagged guardrails:protected', () => {
+  it("alarms on every rule's failed deliveries and on the dead-letter queue, notifying the topic, tagged guardrails:protected", () => {
     const alarms = resources(t, 'AWS::CloudWatch::Alarm');
-    expect(alarms.map((a) => a.Properties['AlarmName']).sort()).toEqual(['guardrails-alert-alarms-failed', 'guardrails-alert-aws-cloudshell-environment-created-failed', 'guardrails-alert-dead-letters']);
+    expect(alarms.map((a) => a.Properties['AlarmName']).sort()).toEqual([
+      'guardrails-alert-alarms-failed',
+      'guardrails-alert-aws-cloudshell-environment-created-failed',
+      'guardrails-alert-dead-letters',
+    ]);
     for (const a of alarms) expect(a.Properties['AlarmActions']).toEqual([TOPIC_ARN]);
     t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-alert-dead-letters', Tags: [{ Key: 'guardrails:protected', Value: 'true' }] });
   });
@@ -62,7 +66,13 @@ describe('RealtimeRules with the required props', () => {
 describe('RealtimeRules with props', () => {
   it('names its bus and tags with the props given', () => {
     const stack = new Stack(new App(), 'Named', { env: ENV });
-    new RealtimeRules(stack, 'Central', { organizationId: 'o-a1b2c3d4e5', topic: sns.Topic.fromTopicArn(stack, 'Topic', TOPIC_ARN), rules: [], busName: 'acme-central', protectionTag: 'acme:protected' });
+    new RealtimeRules(stack, 'Central', {
+      organizationId: 'o-a1b2c3d4e5',
+      topic: sns.Topic.fromTopicArn(stack, 'Topic', TOPIC_ARN),
+      rules: [],
+      busName: 'acme-central',
+      protectionTag: 'acme:protected',
+    });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Events::EventBus', { Name: 'acme-central' });
     t.hasResourceProperties('AWS::SQS::Queue', { Tags: [{ Key: 'acme:protected', Value: 'true' }] });

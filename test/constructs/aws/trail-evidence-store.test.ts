@@ -36,7 +36,10 @@ describe('TrailEvidenceStore with only the organization and break-glass', () => 
 
   it('locks log objects in COMPLIANCE mode for a year (no SCP protects a bucket in the management account), archives at 90 and 365 days, never expires them', () => {
     const bucket = bucketNamed(t, 'guardrails-org-trail-111122223333-eu-west-1')!;
-    expect(bucket.Properties['ObjectLockConfiguration']).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } });
+    expect(bucket.Properties['ObjectLockConfiguration']).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+    });
     const [rule] = bucket.Properties['LifecycleConfiguration'].Rules as Record<string, any>[];
     expect(rule!['Transitions']).toEqual([
       { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
@@ -64,7 +67,12 @@ describe('TrailEvidenceStore with only the organization and break-glass', () => 
 describe('TrailEvidenceStore with props', () => {
   it('defaults to GOVERNANCE in a log-archive account (the SCPs deny the bypass there)', () => {
     const stack = new Stack(new App(), 'LogArchive', { env: { account: '222233334444', region: 'eu-west-1' } });
-    new TrailEvidenceStore(stack, 'Store', { organizationId: ORG, breakGlassRoleArns: BREAK_GLASS, managementAccountId: '111122223333', expireAfterDays: 3650 });
+    new TrailEvidenceStore(stack, 'Store', {
+      organizationId: ORG,
+      breakGlassRoleArns: BREAK_GLASS,
+      managementAccountId: '111122223333',
+      expireAfterDays: 3650,
+    });
     const t = Template.fromStack(stack);
     const bucket = bucketNamed(t, 'guardrails-org-trail-222233334444-eu-west-1')!;
     expect(bucket.Properties['ObjectLockConfiguration'].Rule.DefaultRetention.Mode).toBe('GOVERNANCE');
@@ -75,10 +83,12 @@ describe('TrailEvidenceStore with props', () => {
     });
   });
 
-  it('refuses an empty break-glass list with the config\'s one-line reason, naming the prop', () => {
+  it("refuses an empty break-glass list with the config's one-line reason, naming the prop", () => {
     const stack = new Stack(new App(), 'NoWayBack', { env: ENV });
     const message = configErrorOf(() => new TrailEvidenceStore(stack, 'Store', { organizationId: ORG, breakGlassRoleArns: [] }));
-    expect(message).toBe('NoWayBack/Store props.breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires. Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.');
+    expect(message).toBe(
+      'NoWayBack/Store props.breakGlassRoleArns: is empty; every preventive control needs a way back in when it misfires. Add at least one break-glass role, e.g. arn:aws:iam::*:role/BreakGlass*.',
+    );
     const config = configErrorOf(() => exampleModel((c) => (c.breakGlass.aws.roleArns = [])));
     // The same check, and so the same reason and fix, as the config's (core/aws/perimeter-safety.ts).
     expect(config).toMatch(/^guardrails\.yaml:\d+ breakGlass\.aws\.roleArns: /);
@@ -95,7 +105,7 @@ describe('TrailEvidenceStore and OrganizationTrail in one stack (the single-acco
   // Synthesis runs the cdk-nag packs: it throws on any unacknowledged finding.
   const t = Template.fromStack(stack);
 
-  it('encrypts with the store\'s key and writes CloudTrail\'s statements once', () => {
+  it("encrypts with the store's key and writes CloudTrail's statements once", () => {
     expect(trail.encryptionKey).toBe(store.key);
     expect(resources(t, 'AWS::KMS::Key')).toHaveLength(2); // the store's and the log group's
     const sids = statements(t, 'AWS::S3::BucketPolicy', 'PolicyDocument').map((s) => s.Sid);

@@ -12,17 +12,31 @@ import { planUnderMocks } from '../../../stacks/pulumi-plan.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
-const RULE: KqlAlertRule = { id: 'cli-outside', title: 'Azure CLI sign-in from outside', level: 'high', query: 'SigninLogs | where AppId == "04b07795-8ddb-461a-bbee-02f9e1bf7b46"' };
+const RULE: KqlAlertRule = {
+  id: 'cli-outside',
+  title: 'Azure CLI sign-in from outside',
+  level: 'high',
+  query: 'SigninLogs | where AppId == "04b07795-8ddb-461a-bbee-02f9e1bf7b46"',
+};
 const SUBSCRIPTION = '00000000-0000-4000-8000-0000000000a1';
 
 describe('AzureAlerts used on its own', () => {
   it('needs a resource group, a workspace and rules: a locked action group and one query rule each, nothing from the Activity Log', async () => {
     let alerts: AzureAlerts | undefined;
-    const planned = await plan(() => (alerts = new AzureAlerts('alerts', { resourceGroupName: 'soc', workspaceId: '/subscriptions/s/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc', rules: [RULE] })));
+    const planned = await plan(
+      () =>
+        (alerts = new AzureAlerts('alerts', {
+          resourceGroupName: 'soc',
+          workspaceId: '/subscriptions/s/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc',
+          rules: [RULE],
+        })),
+    );
     expect(inputsOfType(planned, ':ActionGroup')).toEqual([expect.objectContaining({ resourceGroupName: 'soc', emailReceivers: [], webhookReceivers: [] })]);
-    expect(inputsOfType(planned, ':ManagementLockByScope')).toEqual([expect.objectContaining({ scope: '<computed: id of alerts-action-group>', level: 'CanNotDelete' })]);
+    expect(inputsOfType(planned, ':ManagementLockByScope')).toEqual([
+      expect.objectContaining({ scope: '<computed: id of alerts-action-group>', level: 'CanNotDelete' }),
+    ]);
     expect(inputsOfType(planned, ':ScheduledQueryRule')).toEqual([
       expect.objectContaining({
         ruleName: 'guardrails-cli-outside',
@@ -34,16 +48,26 @@ describe('AzureAlerts used on its own', () => {
     ]);
     expect(inputsOfType(planned, ':ActivityLogAlert')).toEqual([]);
     expect(alerts!.queryRules).toHaveLength(1);
-    expect(await valueOf(alerts!.actionGroup.id)).toBe('<computed: id of alerts-action-group>');
+    expect(await resolved(alerts!.actionGroup.id)).toBe('<computed: id of alerts-action-group>');
   });
 
-  it('takes the workspace and resource group from other resources, notifies the receivers, and watches the subscriptions\' Activity Log', async () => {
+  it("takes the workspace and resource group from other resources, notifies the receivers, and watches the subscriptions' Activity Log", async () => {
     const planned = await plan(() => {
       const group = new resources.ResourceGroup('soc', { resourceGroupName: 'soc', location: 'northeurope' });
       const workspace = new operationalinsights.Workspace('soc', { resourceGroupName: group.name });
-      new AzureAlerts('alerts', { resourceGroupName: group.name, location: group.location, workspaceId: workspace.id, subscriptionIds: [SUBSCRIPTION], emails: ['soc@example.com'], webhooks: ['https://hooks.example.com/a'], rules: [RULE] });
+      new AzureAlerts('alerts', {
+        resourceGroupName: group.name,
+        location: group.location,
+        workspaceId: workspace.id,
+        subscriptionIds: [SUBSCRIPTION],
+        emails: ['soc@example.com'],
+        webhooks: ['https://hooks.example.com/a'],
+        rules: [RULE],
+      });
     });
-    expect(inputsOfType(planned, ':ScheduledQueryRule')).toEqual([expect.objectContaining({ resourceGroupName: 'soc', location: 'northeurope', scopes: ['<computed: id of soc>'] })]);
+    expect(inputsOfType(planned, ':ScheduledQueryRule')).toEqual([
+      expect.objectContaining({ resourceGroupName: 'soc', location: 'northeurope', scopes: ['<computed: id of soc>'] }),
+    ]);
     expect(inputsOfType(planned, ':ActionGroup')).toEqual([
       expect.objectContaining({
         emailReceivers: [{ name: 'email-0', emailAddress: 'soc@example.com', useCommonAlertSchema: true }],

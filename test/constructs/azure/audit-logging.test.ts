@@ -7,14 +7,20 @@ import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
 import * as resources from '@pulumi/azure-native/resources';
 import type * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { ACTIVITY_LOG_CATEGORIES, AZURE_AUDIT_LOGGING_DEFAULTS, AzureAuditLogging, storageAccountName, type AzureAuditLoggingArgs } from '../../../constructs/azure/audit-logging.ts';
+import {
+  ACTIVITY_LOG_CATEGORIES,
+  AZURE_AUDIT_LOGGING_DEFAULTS,
+  AzureAuditLogging,
+  storageAccountName,
+  type AzureAuditLoggingArgs,
+} from '../../../constructs/azure/audit-logging.ts';
 import { configSchema } from '../../../core/config/schema.ts';
 import { planUnderMocks } from '../../../stacks/pulumi-plan.ts';
 import { configErrorOf } from '../../helpers/config.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 /** The one-line refusal, after checking that nothing at all was registered. */
 async function refusal(construct: () => unknown): Promise<string> {
   let message = '';
@@ -32,18 +38,34 @@ describe('AzureAuditLogging used on its own', () => {
     let logging: AzureAuditLogging | undefined;
     const planned = await plan(() => (logging = new AzureAuditLogging('audit', { tenantId: TENANT, subscriptionIds: [SUBSCRIPTION] })));
     expect(inputsOfType(planned, ':ResourceGroup')).toEqual([{ resourceGroupName: 'guardrails-logging', location: 'westeurope' }]);
-    expect(inputsOfType(planned, ':Workspace')).toEqual([expect.objectContaining({ workspaceName: 'guardrails-audit', retentionInDays: 365, resourceGroupName: 'guardrails-logging' })]);
-    expect(inputsOfType(planned, ':StorageAccount')).toEqual([
-      expect.objectContaining({ accountName: storageAccountName(TENANT), immutableStorageWithVersioning: { enabled: true, immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 365, state: 'Unlocked', allowProtectedAppendWrites: true } } }),
+    expect(inputsOfType(planned, ':Workspace')).toEqual([
+      expect.objectContaining({ workspaceName: 'guardrails-audit', retentionInDays: 365, resourceGroupName: 'guardrails-logging' }),
     ]);
-    expect(inputsOfType(planned, ':ManagementLockByScope').map((l) => l['scope']).sort()).toEqual(['<computed: id of audit-storage>', '<computed: id of audit-workspace>']);
+    expect(inputsOfType(planned, ':StorageAccount')).toEqual([
+      expect.objectContaining({
+        accountName: storageAccountName(TENANT),
+        immutableStorageWithVersioning: {
+          enabled: true,
+          immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 365, state: 'Unlocked', allowProtectedAppendWrites: true },
+        },
+      }),
+    ]);
+    expect(
+      inputsOfType(planned, ':ManagementLockByScope')
+        .map((l) => l['scope'])
+        .sort(),
+    ).toEqual(['<computed: id of audit-storage>', '<computed: id of audit-workspace>']);
     expect(inputsOfType(planned, ':SubscriptionDiagnosticSetting')).toEqual([
-      expect.objectContaining({ workspaceId: '<computed: id of audit-workspace>', storageAccountId: '<computed: id of audit-storage>', logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) }),
+      expect.objectContaining({
+        workspaceId: '<computed: id of audit-workspace>',
+        storageAccountId: '<computed: id of audit-storage>',
+        logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      }),
     ]);
     expect(inputsOfType(planned, ':ManagementGroupDiagnosticSetting')).toEqual([]);
-    expect(await valueOf(logging!.workspaceId)).toBe('<computed: id of audit-workspace>');
-    expect(await valueOf(logging!.storageAccountId)).toBe('<computed: id of audit-storage>');
-    expect(await valueOf(logging!.resourceGroupName)).toBe('guardrails-logging');
+    expect(await resolved(logging!.workspaceId)).toBe('<computed: id of audit-workspace>');
+    expect(await resolved(logging!.storageAccountId)).toBe('<computed: id of audit-storage>');
+    expect(await resolved(logging!.resourceGroupName)).toBe('guardrails-logging');
   });
 
   it('sends the logs to a workspace and storage account of yours, creating and locking neither (and needs no tenant id)', async () => {
@@ -58,43 +80,64 @@ describe('AzureAuditLogging used on its own', () => {
         subscriptionIds: [SUBSCRIPTION],
       });
     });
-    expect(planned.filter((r) => r.name.startsWith('audit-')).map((r) => r.type).sort()).toEqual([
-      'azure-native:monitor:SubscriptionDiagnosticSetting',
-      'pulumi:providers:azure-native',
+    expect(
+      planned
+        .filter((r) => r.name.startsWith('audit-'))
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(['azure-native:monitor:SubscriptionDiagnosticSetting', 'pulumi:providers:azure-native']);
+    expect(inputsOfType(planned, ':SubscriptionDiagnosticSetting')).toEqual([
+      expect.objectContaining({ workspaceId: '<computed: id of their-workspace>', storageAccountId: THEIR_STORAGE }),
     ]);
-    expect(inputsOfType(planned, ':SubscriptionDiagnosticSetting')).toEqual([expect.objectContaining({ workspaceId: '<computed: id of their-workspace>', storageAccountId: THEIR_STORAGE })]);
     expect(inputsOfType(planned, ':ManagementLockByScope')).toEqual([]);
     expect(logging!.workspace).toBeUndefined();
     expect(logging!.storage).toBeUndefined();
-    expect(await valueOf(logging!.resourceGroupName)).toBe('theirs');
+    expect(await resolved(logging!.resourceGroupName)).toBe('theirs');
   });
 
   it('creates what is not brought in your resource group, tuned by args', async () => {
-    const planned = await plan(() => new AzureAuditLogging('audit', {
-      tenantId: TENANT,
-      location: 'northeurope',
-      resourceGroup: { existing: { name: 'theirs' } },
-      workspace: { args: { retentionInDays: 730 } },
-      storageAccount: { args: { accountName: 'contosoauditlogs', immutableDays: 2555, lockImmutability: true } },
-      subscriptionIds: [SUBSCRIPTION],
-    }));
+    const planned = await plan(
+      () =>
+        new AzureAuditLogging('audit', {
+          tenantId: TENANT,
+          location: 'northeurope',
+          resourceGroup: { existing: { name: 'theirs' } },
+          workspace: { args: { retentionInDays: 730 } },
+          storageAccount: { args: { accountName: 'contosoauditlogs', immutableDays: 2555, lockImmutability: true } },
+          subscriptionIds: [SUBSCRIPTION],
+        }),
+    );
     expect(inputsOfType(planned, ':ResourceGroup')).toEqual([]);
-    expect(inputsOfType(planned, ':Workspace')).toEqual([expect.objectContaining({ resourceGroupName: 'theirs', location: 'northeurope', retentionInDays: 730 })]);
+    expect(inputsOfType(planned, ':Workspace')).toEqual([
+      expect.objectContaining({ resourceGroupName: 'theirs', location: 'northeurope', retentionInDays: 730 }),
+    ]);
     expect(inputsOfType(planned, ':StorageAccount')).toEqual([
-      expect.objectContaining({ accountName: 'contosoauditlogs', resourceGroupName: 'theirs', immutableStorageWithVersioning: { enabled: true, immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 2555, state: 'Locked', allowProtectedAppendWrites: true } } }),
+      expect.objectContaining({
+        accountName: 'contosoauditlogs',
+        resourceGroupName: 'theirs',
+        immutableStorageWithVersioning: {
+          enabled: true,
+          immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 2555, state: 'Locked', allowProtectedAppendWrites: true },
+        },
+      }),
     ]);
   });
 
   it('assigns the DeployIfNotExists policies at a management group with your workspace', async () => {
-    const planned = await plan(() => new AzureAuditLogging('audit', {
-      tenantId: TENANT,
-      workspace: { existing: { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc` } },
-      deployment: 'policy',
-      managementGroupId: 'contoso-root',
-    }));
-    expect(inputsOfType(planned, ':PolicyAssignment').map((a) => a['parameters'])).toContainEqual(expect.objectContaining({
-      logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc` },
-    }));
+    const planned = await plan(
+      () =>
+        new AzureAuditLogging('audit', {
+          tenantId: TENANT,
+          workspace: { existing: { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc` } },
+          deployment: 'policy',
+          managementGroupId: 'contoso-root',
+        }),
+    );
+    expect(inputsOfType(planned, ':PolicyAssignment').map((a) => a['parameters'])).toContainEqual(
+      expect.objectContaining({
+        logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc` },
+      }),
+    );
     expect(inputsOfType(planned, ':SubscriptionDiagnosticSetting')).toEqual([]);
     expect(inputsOfType(planned, ':ManagementGroupDiagnosticSetting').map((s) => s['managementGroupId'])).toEqual(['contoso-root']);
   });
@@ -110,7 +153,9 @@ describe('AzureAuditLogging refuses', () => {
   });
 
   it('a workspace given by its customerId instead of its resource id', async () => {
-    expect(await refused({ tenantId: TENANT, subscriptionIds: [SUBSCRIPTION], workspace: { existing: { id: '11111111-2222-3333-4444-555555555555' } } })).toMatch(
+    expect(
+      await refused({ tenantId: TENANT, subscriptionIds: [SUBSCRIPTION], workspace: { existing: { id: '11111111-2222-3333-4444-555555555555' } } }),
+    ).toMatch(
       /^AzureAuditLogging 'audit' args\.workspace\.existing\.id: "11111111-2222-3333-4444-555555555555" is not a Log Analytics workspace resource id\. .*customerId GUID is not accepted\.$/,
     );
   });
@@ -119,7 +164,9 @@ describe('AzureAuditLogging refuses', () => {
     expect(await refused({ subscriptionIds: [SUBSCRIPTION] })).toBe(
       "AzureAuditLogging 'audit' args.tenantId: is missing, and it names the storage account the component creates. Pass tenantId, or storageAccount.args.accountName, or your own account as storageAccount.existing.",
     );
-    expect(await refused({ subscriptionIds: [SUBSCRIPTION], storageAccount: { args: { accountName: 'Audit-Logs' } } })).toMatch(/^AzureAuditLogging 'audit' args\.storageAccount\.args\.accountName: gives the storage account name "Audit-Logs"/);
+    expect(await refused({ subscriptionIds: [SUBSCRIPTION], storageAccount: { args: { accountName: 'Audit-Logs' } } })).toMatch(
+      /^AzureAuditLogging 'audit' args\.storageAccount\.args\.accountName: gives the storage account name "Audit-Logs"/,
+    );
   });
 
   it('what the config refuses: policy without a management group, nothing to send, children without their parent', async () => {
@@ -136,11 +183,27 @@ describe('AzureAuditLogging refuses', () => {
 });
 
 describe('AzureAuditLogging defaults', () => {
-  it('are the config\'s defaults for the same settings', () => {
+  it("are the config's defaults for the same settings", () => {
     const az = configSchema.parse({ azure: { tenantId: TENANT } }).azure!;
     const d = AZURE_AUDIT_LOGGING_DEFAULTS;
-    expect([d.location, d.resourceGroupName, d.retentionInDays, d.immutableDays, d.lockImmutability, d.subscriptionIds, d.deployment, d.childManagementGroupIds]).toEqual([
-      az.location, az.resourceGroupName, az.logRetentionDays, az.immutableDays, az.lockImmutability, az.subscriptionIds, az.activityLogDeployment, az.childManagementGroupIds,
+    expect([
+      d.location,
+      d.resourceGroupName,
+      d.retentionInDays,
+      d.immutableDays,
+      d.lockImmutability,
+      d.subscriptionIds,
+      d.deployment,
+      d.childManagementGroupIds,
+    ]).toEqual([
+      az.location,
+      az.resourceGroupName,
+      az.logRetentionDays,
+      az.immutableDays,
+      az.lockImmutability,
+      az.subscriptionIds,
+      az.activityLogDeployment,
+      az.childManagementGroupIds,
     ]);
   });
 });

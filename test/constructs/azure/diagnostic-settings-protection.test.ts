@@ -13,18 +13,18 @@ import { configErrorOf } from '../../helpers/config.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const protectedNames = (rule: unknown) => (rule as { if: { allOf: [unknown, { in: string[] }] } }).if.allOf[1].in;
 
 describe('DiagnosticSettingsProtection used on its own', () => {
-  it('protects the kit\'s Activity Log settings in each subscription by default', async () => {
+  it("protects the kit's Activity Log settings in each subscription by default", async () => {
     let protection: DiagnosticSettingsProtection | undefined;
     const planned = await plan(() => (protection = new DiagnosticSettingsProtection('keep', { subscriptionIds: ['s1', 's2'] })));
     const definitions = inputsOfType(planned, 'authorization:PolicyDefinition');
     expect(definitions).toHaveLength(2);
     expect(protectedNames(definitions[0]!['policyRule'])).toEqual([SETTING_NAMES.activityLog, SETTING_NAMES.activityLogStorage, SETTING_NAMES.managementGroup]);
     expect(inputsOfType(planned, ':PolicyAssignment').map((a) => a['scope'])).toEqual(['/subscriptions/s1', '/subscriptions/s2']);
-    expect(await valueOf(protection!.assignmentIds)).toEqual(['<computed: id of keep-assignment-s1>', '<computed: id of keep-assignment-s2>']);
+    expect(await resolved(protection!.assignmentIds)).toEqual(['<computed: id of keep-assignment-s1>', '<computed: id of keep-assignment-s2>']);
   });
 
   it('assigns once at a management group taken from another resource, for the setting names given', async () => {
@@ -41,7 +41,10 @@ describe('DiagnosticSettingsProtection used on its own', () => {
   it('refuses to assign the policy nowhere, or to protect nothing', async () => {
     let messages: string[] = [];
     const planned = await plan(() => {
-      messages = [configErrorOf(() => new DiagnosticSettingsProtection('keep', {})), configErrorOf(() => new DiagnosticSettingsProtection('keep', { subscriptionIds: ['s1'], settingNames: [] }))];
+      messages = [
+        configErrorOf(() => new DiagnosticSettingsProtection('keep', {})),
+        configErrorOf(() => new DiagnosticSettingsProtection('keep', { subscriptionIds: ['s1'], settingNames: [] })),
+      ];
     });
     expect(planned).toEqual([]);
     expect(messages).toEqual([

@@ -10,13 +10,16 @@ import { planUnderMocks } from '../../../stacks/pulumi-plan.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 describe('EntraDiagnostics used on its own', () => {
-  it('sends every Entra log category to the workspace and storage it is given, here AzureAuditLogging\'s outputs', async () => {
+  it("sends every Entra log category to the workspace and storage it is given, here AzureAuditLogging's outputs", async () => {
     let entra: EntraDiagnostics | undefined;
     const planned = await plan(() => {
-      const logging = new AzureAuditLogging('audit', { tenantId: '00000000-0000-4000-8000-000000000001', subscriptionIds: ['00000000-0000-4000-8000-0000000000a1'] });
+      const logging = new AzureAuditLogging('audit', {
+        tenantId: '00000000-0000-4000-8000-000000000001',
+        subscriptionIds: ['00000000-0000-4000-8000-0000000000a1'],
+      });
       entra = new EntraDiagnostics('entra', { workspaceId: logging.workspaceId, storageAccountId: logging.storageAccountId });
     });
     expect(inputsOfType(planned, 'aadiam:DiagnosticSetting')).toEqual([
@@ -27,6 +30,6 @@ describe('EntraDiagnostics used on its own', () => {
         logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
       },
     ]);
-    expect(await valueOf(entra!.setting.id)).toBe('<computed: id of entra-setting>');
+    expect(await resolved(entra!.setting.id)).toBe('<computed: id of entra-setting>');
   });
 });

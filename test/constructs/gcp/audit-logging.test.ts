@@ -13,7 +13,7 @@ import { configErrorOf } from '../../helpers/config.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 /** The one-line refusal, after checking that nothing at all was registered. */
 async function refusal(construct: () => unknown): Promise<string> {
   let message = '';
@@ -30,8 +30,12 @@ describe('GcpAuditLogging used on its own', () => {
     let logging: GcpAuditLogging | undefined;
     const planned = await plan(() => (logging = new GcpAuditLogging('audit', minimal)));
     expect(inputsOfType(planned, ':IamAuditConfig')).toEqual([{ orgId: ORG, service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }] }]);
-    expect(inputsOfType(planned, 'orgpolicy/policy:Policy')).toEqual([expect.objectContaining({ name: `organizations/${ORG}/policies/iam.disableAuditLoggingExemption`, parent: `organizations/${ORG}` })]);
-    expect(inputsOfType(planned, ':ProjectBucketConfig')).toEqual([expect.objectContaining({ project: 'acme-logs', location: 'global', bucketId: 'guardrails-audit', retentionDays: 400, locked: false })]);
+    expect(inputsOfType(planned, 'orgpolicy/policy:Policy')).toEqual([
+      expect.objectContaining({ name: `organizations/${ORG}/policies/iam.disableAuditLoggingExemption`, parent: `organizations/${ORG}` }),
+    ]);
+    expect(inputsOfType(planned, ':ProjectBucketConfig')).toEqual([
+      expect.objectContaining({ project: 'acme-logs', location: 'global', bucketId: 'guardrails-audit', retentionDays: 400, locked: false }),
+    ]);
     expect(inputsOfType(planned, ':OrganizationSink').map((s) => [s['destination'], s['filter']])).toEqual([
       ['logging.googleapis.com/projects/acme-logs/locations/global/buckets/guardrails-audit', AUDIT_LOG_FILTER],
       ['logging.googleapis.com/projects/acme-logs', AUDIT_LOG_FILTER],
@@ -40,8 +44,8 @@ describe('GcpAuditLogging used on its own', () => {
       ['acme-logs', 'roles/logging.bucketWriter'],
       ['acme-logs', 'roles/logging.logWriter'],
     ]);
-    expect(await valueOf(logging!.bucketName)).toBe('projects/acme-logs/locations/global/buckets/guardrails-audit');
-    expect(await valueOf(pulumi.all(logging!.sinkWriterIdentities))).toEqual([
+    expect(await resolved(logging!.bucketName)).toBe('projects/acme-logs/locations/global/buckets/guardrails-audit');
+    expect(await resolved(pulumi.all(logging!.sinkWriterIdentities))).toEqual([
       'serviceAccount:<computed: writer identity of audit-to-bucket>',
       'serviceAccount:<computed: writer identity of audit-to-project>',
     ]);
@@ -64,20 +68,25 @@ describe('GcpAuditLogging used on its own', () => {
       'logging.googleapis.com/projects/acme-archive/locations/eu/buckets/audit-7y',
       'logging.googleapis.com/projects/acme-alerts',
     ]);
-    expect(inputsOfType(planned, ':IAMMember')).toContainEqual(expect.objectContaining({
-      project: 'acme-archive',
-      role: 'roles/logging.bucketWriter',
-      condition: { title: 'guardrails audit bucket only', expression: 'resource.name.endsWith("locations/eu/buckets/audit-7y")' },
-    }));
+    expect(inputsOfType(planned, ':IAMMember')).toContainEqual(
+      expect.objectContaining({
+        project: 'acme-archive',
+        role: 'roles/logging.bucketWriter',
+        condition: { title: 'guardrails audit bucket only', expression: 'resource.name.endsWith("locations/eu/buckets/audit-7y")' },
+      }),
+    );
   });
 
   it('merges its log types into the existing audit configuration and tunes the bucket it creates', async () => {
-    const planned = await plan(() => new GcpAuditLogging('audit', {
-      ...minimal,
-      existingAuditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_WRITE', exemptedMembers: ['user:quiet@example.com'] }] }],
-      dataAccessServices: ['storage.googleapis.com'],
-      bucket: { args: { location: 'eu', retentionDays: 3650, locked: true } },
-    }));
+    const planned = await plan(
+      () =>
+        new GcpAuditLogging('audit', {
+          ...minimal,
+          existingAuditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_WRITE', exemptedMembers: ['user:quiet@example.com'] }] }],
+          dataAccessServices: ['storage.googleapis.com'],
+          bucket: { args: { location: 'eu', retentionDays: 3650, locked: true } },
+        }),
+    );
     expect(inputsOfType(planned, ':IamAuditConfig')).toEqual([
       { orgId: ORG, service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_WRITE' }] },
       { orgId: ORG, service: 'storage.googleapis.com', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] },
@@ -95,7 +104,11 @@ describe('GcpAuditLogging refuses', () => {
   });
 
   it('both bringing a bucket and tuning one, or a bucket that is not named as a log bucket', async () => {
-    expect(await refusal(() => new GcpAuditLogging('audit', { ...minimal, bucket: { existing: { name: 'projects/p/locations/global/buckets/b' }, args: { locked: true } } }))).toBe(
+    expect(
+      await refusal(
+        () => new GcpAuditLogging('audit', { ...minimal, bucket: { existing: { name: 'projects/p/locations/global/buckets/b' }, args: { locked: true } } }),
+      ),
+    ).toBe(
       "GcpAuditLogging 'audit' args.bucket: has both existing and args. Pass existing to use yours, or args to tune the one the component creates, not both.",
     );
     expect(await refusal(() => new GcpAuditLogging('audit', { ...minimal, bucket: { existing: { name: 'audit-7y' } } }))).toBe(
@@ -105,7 +118,7 @@ describe('GcpAuditLogging refuses', () => {
 });
 
 describe('GcpAuditLogging defaults', () => {
-  it('are the config\'s defaults for the same settings', () => {
+  it("are the config's defaults for the same settings", () => {
     const gcp = configSchema.parse({ gcp: { organizationId: ORG, logProjectId: 'acme-logs', adminGroup: { email: 'admins@example.com' } } }).gcp!;
     const d = GCP_AUDIT_LOGGING_DEFAULTS;
     expect([d.dataAccessServices, d.location, d.retentionDays, d.locked]).toEqual([gcp.dataAccessServices, gcp.region, gcp.retentionDays, gcp.lockLogBucket]);

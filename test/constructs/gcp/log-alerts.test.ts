@@ -11,7 +11,7 @@ import { planUnderMocks } from '../../../stacks/pulumi-plan.ts';
 import { inputsOfType } from '../../helpers/pulumi-plan.ts';
 
 const plan = (program: () => void) => planUnderMocks('guardrails-components', 'test', program);
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 const RULE: LogAlertRule = {
   id: 'gcloud-in-cloud-shell',
@@ -37,7 +37,7 @@ describe('GcpLogAlerts used on its own', () => {
         userLabels: { guardrails_rule: 'gcloud-in-cloud-shell' },
       }),
     ]);
-    expect(await valueOf(pulumi.all(alerts!.policies.map((p) => p.id)))).toEqual(['<computed: id of alerts-gcloud-in-cloud-shell>']);
+    expect(await resolved(pulumi.all(alerts!.policies.map((p) => p.id)))).toEqual(['<computed: id of alerts-gcloud-in-cloud-shell>']);
   });
 
   it('takes the project from another resource and notifies the email and webhook channels it creates', async () => {
@@ -49,6 +49,9 @@ describe('GcpLogAlerts used on its own', () => {
       { project: 'acme-logs', displayName: 'guardrails: soc@example.com', type: 'email', labels: { email_address: 'soc@example.com' } },
       { project: 'acme-logs', displayName: 'guardrails webhook 1', type: 'webhook_tokenauth', labels: { url: 'https://hooks.example.com/a' } },
     ]);
-    expect(inputsOfType(planned, ':AlertPolicy')[0]).toMatchObject({ project: 'acme-logs', notificationChannels: ['<computed: id of alerts-email-0>', '<computed: id of alerts-webhook-0>'] });
+    expect(inputsOfType(planned, ':AlertPolicy')[0]).toMatchObject({
+      project: 'acme-logs',
+      notificationChannels: ['<computed: id of alerts-email-0>', '<computed: id of alerts-webhook-0>'],
+    });
   });
 });

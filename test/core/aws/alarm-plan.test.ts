@@ -45,7 +45,10 @@ function generatedEvents(model: GuardrailsModel): Record<string, unknown>[] {
     { userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/BreakGlassAdmin' } } } },
   ];
   // Every address plain, and each with one of the variants in turn (the variants do not depend on the address).
-  return addresses.flatMap((sourceIPAddress, i) => [{ ...base, sourceIPAddress }, { ...base, sourceIPAddress, ...variants[1 + (i % 3)] }]);
+  return addresses.flatMap((sourceIPAddress, i) => [
+    { ...base, sourceIPAddress },
+    { ...base, sourceIPAddress, ...variants[1 + (i % 3)] },
+  ]);
 }
 
 /** The plan's parts of each split rule, grouped by rule. */
@@ -60,7 +63,12 @@ describe('alarm plan', () => {
     const model = exampleModel();
     const catalog = loadCatalog(model).filter((r) => r.rule.logsource.product === 'aws');
     const plan = planAlarms(model, loadCatalog(model));
-    expect(plan.metric.map((m) => m.id).sort()).toEqual(catalog.filter((r) => r.rule.targets.includes('cloudwatch')).map((r) => r.rule.id).sort());
+    expect(plan.metric.map((m) => m.id).sort()).toEqual(
+      catalog
+        .filter((r) => r.rule.targets.includes('cloudwatch'))
+        .map((r) => r.rule.id)
+        .sort(),
+    );
     const realtime = plan.realtime.map((r) => r.ruleId);
     for (const r of catalog.filter((x) => x.rule.targets.includes('eventbridge'))) expect(realtime).toContain(r.rule.id);
     expect(realtime).toContain('aws-perimeter-shadow-network');
@@ -92,7 +100,9 @@ describe('alarm plan', () => {
     for (const [ruleId, parts] of split) {
       expect(parts.map((p) => p.id)).toEqual(parts.map((_, i) => `${ruleId}-part${i + 1}`));
       expect(parts[0]!.title).toMatch(/\(part 1 of \d\)$/);
-      expect(plan.notes).toContain(`EventBridge: rule ${ruleId} is deployed as ${parts.length} rules (${ruleId}-part1..${parts.length}), each within the 2048-character event pattern quota`);
+      expect(plan.notes).toContain(
+        `EventBridge: rule ${ruleId} is deployed as ${parts.length} rules (${ruleId}-part1..${parts.length}), each within the 2048-character event pattern quota`,
+      );
     }
     const raised = exampleModel((c) => (c.aws.eventPatternMaxLength = 4096));
     expect(splitRules(planAlarms(raised, loadCatalog(raised)).realtime).size).toBe(0);
@@ -101,9 +111,12 @@ describe('alarm plan', () => {
   describe('the union of the parts matches exactly the events the whole pattern matches', () => {
     const configs: [string, (c: Editable) => void][] = [
       ['the example (quota 2,048)', () => {}],
-      ['scattered trusted /24s and IPv6 /48s (several parts)', (c) => {
-        c.trustedNetworks.cidrs = [...Array.from({ length: 5 }, (_, i) => `${40 + 17 * i}.${i * 3}.7.0/24`), '2001:db8:1::/48', '2a05:d000:42::/48'];
-      }],
+      [
+        'scattered trusted /24s and IPv6 /48s (several parts)',
+        (c) => {
+          c.trustedNetworks.cidrs = [...Array.from({ length: 5 }, (_, i) => `${40 + 17 * i}.${i * 3}.7.0/24`), '2001:db8:1::/48', '2a05:d000:42::/48'];
+        },
+      ],
     ];
 
     it.each(configs)('%s', (_name, edit) => {
@@ -133,14 +146,25 @@ describe('alarm plan', () => {
 
   it('splits $or branches and, inside a branch, its longest value list, and leaves anything-but lists whole', () => {
     const branch = (n: number) => ({ eventName: [`Call${n}`], sourceIPAddress: Array.from({ length: 20 }, (_, i) => ({ cidr: `10.${n}.${i}.0/24` })) });
-    const pattern = { 'detail-type': ['AWS API Call via CloudTrail'], detail: { $or: [branch(1), branch(2), { eventName: [{ 'anything-but': Array.from({ length: 30 }, (_, i) => `Other${i}`) }] }] } };
+    const pattern = {
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { $or: [branch(1), branch(2), { eventName: [{ 'anything-but': Array.from({ length: 30 }, (_, i) => `Other${i}`) }] }] },
+    };
     const parts = splitEventPattern(pattern, 600);
     for (const part of parts) expect(() => validateEventPattern(part, 600)).not.toThrow();
     const probe = (eventName: string, ip: string) => ({ 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName, sourceIPAddress: ip } });
-    for (const event of [probe('Call1', '10.1.19.9'), probe('Call2', '10.2.0.1'), probe('Call1', '10.2.0.1'), probe('Other3', '8.8.8.8'), probe('Other99', '8.8.8.8')]) {
+    for (const event of [
+      probe('Call1', '10.1.19.9'),
+      probe('Call2', '10.2.0.1'),
+      probe('Call1', '10.2.0.1'),
+      probe('Other3', '8.8.8.8'),
+      probe('Other99', '8.8.8.8'),
+    ]) {
       expect(parts.some((p) => matchesEventPattern(p, event))).toBe(matchesEventPattern(pattern, event));
     }
-    expect(() => splitEventPattern({ detail: { eventName: [{ 'anything-but': Array.from({ length: 60 }, (_, i) => `Other${i}`) }] } }, 512)).toThrow(/no field has two values/);
+    expect(() => splitEventPattern({ detail: { eventName: [{ 'anything-but': Array.from({ length: 60 }, (_, i) => `Other${i}`) }] } }, 512)).toThrow(
+      /no field has two values/,
+    );
   });
 
   it('turns a pattern no split can fit into one config error naming the rule and the quota to raise', () => {
@@ -150,24 +174,32 @@ describe('alarm plan', () => {
       const model = exampleModel((c) => (c.automation.aws.roleArns = arns));
       planAlarms(model, loadCatalog(model));
     });
-    expect(message).toMatch(/^rule aws-perimeter-shadow-network \(.*\): the EventBridge pattern is \d+ characters, over aws\.eventPatternMaxLength 2048, and no field has two values to spread over several rules\. Raise the EventBridge quota "Event pattern size" to 4096 in every account and region and set aws\.eventPatternMaxLength: 4096/);
+    expect(message).toMatch(
+      /^rule aws-perimeter-shadow-network \(.*\): the EventBridge pattern is \d+ characters, over aws\.eventPatternMaxLength 2048, and no field has two values to spread over several rules\. Raise the EventBridge quota "Event pattern size" to 4096 in every account and region and set aws\.eventPatternMaxLength: 4096/,
+    );
   });
 
   it('refuses more parts than the plan allows, with the fix for the configured quota', () => {
     // Scattered /32s do not aggregate: the "outside the trusted networks" complement runs to thousands of CIDRs.
     const scattered = (c: Editable) => (c.trustedNetworks.cidrs = Array.from({ length: 60 }, (_, i) => `${20 + i}.1.2.3/32`));
     expect(configErrorOf(() => planAlarms(exampleModel(scattered), loadCatalog(exampleModel(scattered))))).toMatch(
-      new RegExp(`^rule aws-[a-z-]+ \\(.*\\): the EventBridge pattern is \\d+ characters and would need \\d+ rules of at most 2048 characters \\(the plan allows ${EVENT_RULE_PARTS_MAX}\\)\\. Raise the EventBridge quota`),
+      new RegExp(
+        `^rule aws-[a-z-]+ \\(.*\\): the EventBridge pattern is \\d+ characters and would need \\d+ rules of at most 2048 characters \\(the plan allows ${EVENT_RULE_PARTS_MAX}\\)\\. Raise the EventBridge quota`,
+      ),
     );
     const at4096 = (c: Editable) => {
       scattered(c);
       c.aws.eventPatternMaxLength = 4096;
     };
-    expect(configErrorOf(() => planAlarms(exampleModel(at4096), loadCatalog(exampleModel(at4096))))).toMatch(/would need \d+ rules of at most 4096 characters .*\. Aggregate the trusted CIDRs/);
+    expect(configErrorOf(() => planAlarms(exampleModel(at4096), loadCatalog(exampleModel(at4096))))).toMatch(
+      /would need \d+ rules of at most 4096 characters .*\. Aggregate the trusted CIDRs/,
+    );
   });
 
   it('requires us-east-1 among the event regions', () => {
-    expect(() => exampleModel((c) => (c.aws.regions = ['eu-west-1']))).toThrow(/aws\.regions: does not include us-east-1, where IAM, Organizations and console sign-in events reach EventBridge\. Add us-east-1\./);
+    expect(() => exampleModel((c) => (c.aws.regions = ['eu-west-1']))).toThrow(
+      /aws\.regions: does not include us-east-1, where IAM, Organizations and console sign-in events reach EventBridge\. Add us-east-1\./,
+    );
     expect(exampleModel((c) => delete c.aws.regions).aws?.eventRegions).toEqual(['us-east-1']);
   });
 });

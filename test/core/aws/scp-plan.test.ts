@@ -48,8 +48,21 @@ describe('perimeter statements', () => {
     });
     // The examples' current network_perimeter_sourcevpc_scp.json NotAction list, verbatim.
     expect(VPC_DATA_PLANE_ACTIONS).toEqual([
-      'es:ES*', 'dax:GetItem', 'dax:BatchGetItem', 'dax:Query', 'dax:Scan', 'dax:PutItem', 'dax:UpdateItem', 'dax:DeleteItem', 'dax:BatchWriteItem', 'dax:ConditionCheckItem',
-      'neptune-db:*', 'kafka-cluster:*', 'elasticfilesystem:client*', 'rds-db:connect', 's3-outposts:*',
+      'es:ES*',
+      'dax:GetItem',
+      'dax:BatchGetItem',
+      'dax:Query',
+      'dax:Scan',
+      'dax:PutItem',
+      'dax:UpdateItem',
+      'dax:DeleteItem',
+      'dax:BatchWriteItem',
+      'dax:ConditionCheckItem',
+      'neptune-db:*',
+      'kafka-cluster:*',
+      'elasticfilesystem:client*',
+      'rds-db:connect',
+      's3-outposts:*',
     ]);
   });
 
@@ -62,7 +75,11 @@ describe('perimeter statements', () => {
 
   it('scope the perimeter to tagged principals and code sessions with aws.perimeterIncludeTag', async () => {
     const byDefault = await planPerimeter(exampleModel());
-    expect(allStatements(byDefault).map((s) => s.Sid).filter((sid) => sid.includes('Credentials'))).toEqual([]);
+    expect(
+      allStatements(byDefault)
+        .map((s) => s.Sid)
+        .filter((sid) => sid.includes('Credentials')),
+    ).toEqual([]);
     expect(byDefault.notes.map((n) => n.note)).toContainEqual(expect.stringMatching(/^deny by default: service roles/));
 
     const optIn = await planPerimeter(exampleModel((c) => (c.aws.perimeterIncludeTag = 'dp:include:network')));
@@ -74,7 +91,11 @@ describe('perimeter statements', () => {
     expect(sessions.map((s) => [s.Sid, s.Condition?.['Null'], s.NotAction?.slice(VPC_DATA_PLANE_ACTIONS.length)])).toEqual([
       ['DenyLambdaCredentialsFromOutsideTrustedNetworks', { 'lambda:SourceFunctionArn': 'false' }, [...SERVICE_DELIVERY_ACTIONS]],
       ['DenyEc2CredentialsFromOutsideTrustedNetworks', { 'ec2:SourceInstanceARN': 'false' }, []],
-      ['DenyGlueCredentialsFromOutsideTrustedNetworks', { 'glue:CredentialIssuingService': 'false' }, ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']],
+      [
+        'DenyGlueCredentialsFromOutsideTrustedNetworks',
+        { 'glue:CredentialIssuingService': 'false' },
+        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      ],
     ]);
     for (const s of sessions) expect(s.Condition?.['StringEquals'], s.Sid).toBeUndefined();
     expect(optIn.notes.map((n) => n.note)).toContainEqual(expect.stringMatching(/only principals tagged dp:include:network=true/));
@@ -131,7 +152,9 @@ describe('perimeter statements', () => {
 
   it('follows aws.cloudShell', async () => {
     const sids = async (cloudShell: string) =>
-      allStatements(await planPerimeter(exampleModel((c) => (c.aws.cloudShell = cloudShell)))).map((s) => s.Sid).filter((sid) => sid.includes('CloudShell'));
+      allStatements(await planPerimeter(exampleModel((c) => (c.aws.cloudShell = cloudShell))))
+        .map((s) => s.Sid)
+        .filter((sid) => sid.includes('CloudShell'));
     expect(await sids('block')).toEqual(['DenyCloudShell']);
     expect(await sids('vpcOnly')).toEqual(['DenyCloudShellOutsideVpc', 'DenyCloudShellInUntrustedVpc']);
     expect(await sids('allow')).toEqual([]);
@@ -175,7 +198,9 @@ describe('packing', () => {
   });
 
   it('fails when enforced policies exceed the per-target quota', async () => {
-    const error = await planPerimeter(enforceModel((c) => Object.assign(c.aws, { scpSizeBudget: 1400, existingPoliciesPerTarget: 8 }))).catch((e: unknown) => e);
+    const error = await planPerimeter(enforceModel((c) => Object.assign(c.aws, { scpSizeBudget: 1400, existingPoliciesPerTarget: 8 }))).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/aws\.scpSizeBudget: the enforced statements need \d+ SCPs per target, but only 2 fit/);
   });
@@ -195,7 +220,13 @@ describe('packing', () => {
 
 describe('IAM vocabulary', () => {
   it('every action the kit uses exists in the IAM reference', async () => {
-    const lists = { ...PROTECTED_ACTIONS, dataPlane: VPC_DATA_PLANE_ACTIONS, delivery: SERVICE_DELIVERY_ACTIONS, roles: ROLE_CHANGE_ACTIONS, identityCenter: IDENTITY_CENTER_ATTRIBUTE_ACTIONS };
+    const lists = {
+      ...PROTECTED_ACTIONS,
+      dataPlane: VPC_DATA_PLANE_ACTIONS,
+      delivery: SERVICE_DELIVERY_ACTIONS,
+      roles: ROLE_CHANGE_ACTIONS,
+      identityCenter: IDENTITY_CENTER_ATTRIBUTE_ACTIONS,
+    };
     const document: PolicyDocument = {
       Version: '2012-10-17',
       Statement: Object.entries(lists).map(([group, actions]) => ({ Sid: group, Effect: 'Deny' as const, Action: [...actions] as string[], Resource: '*' })),
@@ -218,7 +249,13 @@ describe('IAM vocabulary', () => {
       Statement: [
         { Sid: 'Typo', Effect: 'Deny', NotAction: ['dax:GetItems', 'rds-db:connect'], Resource: '*' },
         // lambda:SourceFunctionArn is in the credentials' context, not any one action's: no per-action report.
-        { Sid: 'Session', Effect: 'Deny', Action: ['logs:PutLogEvents'], Resource: '*', Condition: { Null: { 'lambda:SourceFunctionArn': 'true', 'ec2:SourceInstanceARN': 'true' } } },
+        {
+          Sid: 'Session',
+          Effect: 'Deny',
+          Action: ['logs:PutLogEvents'],
+          Resource: '*',
+          Condition: { Null: { 'lambda:SourceFunctionArn': 'true', 'ec2:SourceInstanceARN': 'true' } },
+        },
         // A real service key still has to be carried by the action.
         { Sid: 'Service', Effect: 'Deny', Action: ['logs:PutLogEvents'], Resource: '*', Condition: { Null: { 'cloudshell:VpcIds': 'true' } } },
       ],

@@ -23,7 +23,12 @@ import {
   type Context,
 } from '../../helpers/perimeter-requests.ts';
 
-const matrix = { 'network, CloudShell and tamper protection': cases, workloads: workloadCases, 'exemptions that cannot be squatted': exemptionCases, 'protected tags': tagCases };
+const matrix = {
+  'network, CloudShell and tamper protection': cases,
+  workloads: workloadCases,
+  'exemptions that cannot be squatted': exemptionCases,
+  'protected tags': tagCases,
+};
 
 describe('SCPs in enforce mode', async () => {
   const plan = await planPerimeter(enforceModel());
@@ -37,7 +42,9 @@ describe('SCPs in enforce mode', async () => {
   }
 
   it('let break-glass do everything they deny to others', async () => {
-    const denied = Object.values(matrix).flat().filter((c) => c.expected === 'Denied');
+    const denied = Object.values(matrix)
+      .flat()
+      .filter((c) => c.expected === 'Denied');
     expect(denied.length).toBeGreaterThan(30);
     for (const c of denied) {
       expect(await decide(plan, { ...c, principal: BREAK_GLASS }), c.name).toBe('Allowed');
@@ -49,7 +56,9 @@ describe('SCPs in report mode', async () => {
   const plan = await planPerimeter(exampleModel());
 
   it('deny nothing, because nothing is attached', async () => {
-    for (const c of Object.values(matrix).flat().filter((x) => x.expected === 'Denied')) {
+    for (const c of Object.values(matrix)
+      .flat()
+      .filter((x) => x.expected === 'Denied')) {
       expect(await decide(plan, c), c.name).toBe('Allowed');
     }
   });
@@ -76,7 +85,14 @@ describe('SCPs with cloudShell: block', async () => {
     ['from a trusted IP', undefined, { 'aws:SourceIp': TRUSTED_IP }, 'Denied'],
     ['by break-glass', BREAK_GLASS, { 'aws:SourceIp': TRUSTED_IP }, 'Allowed'],
   ])('CloudShell CreateSession %s', async (_name, principal, context, expected) => {
-    const c: Case = { name: _name, action: 'cloudshell:CreateSession', principal, resource: `arn:aws:cloudshell:us-east-1:${MEMBER}:environment/abc`, context, expected: expected as Case['expected'] };
+    const c: Case = {
+      name: _name,
+      action: 'cloudshell:CreateSession',
+      principal,
+      resource: `arn:aws:cloudshell:us-east-1:${MEMBER}:environment/abc`,
+      context,
+      expected: expected as Case['expected'],
+    };
     expect(await decide(plan, c)).toBe(expected);
   });
 });

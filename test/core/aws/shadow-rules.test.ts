@@ -23,7 +23,11 @@ const pattern = compileRule(shadow!, 'eventbridge') as Record<string, unknown>;
 function networkOnlyPlan(): PerimeterPlan {
   const enforced = enforceModel();
   const statements = perimeterStatements(enforced.aws!, enforced.trusted).statements.filter((s) => s.control === 'networkPerimeter');
-  return { policies: packStatements(statements, enforced.aws!.modes, packingLimits(enforced.aws!), enforced.trusted), targets: ['ou-ab12-34cd56ef'], notes: [] };
+  return {
+    policies: packStatements(statements, enforced.aws!.modes, packingLimits(enforced.aws!), enforced.trusted),
+    targets: ['ou-ab12-34cd56ef'],
+    notes: [],
+  };
 }
 
 /** Requests where CloudTrail cannot show what the SCP decides on, with what the shadow rule does instead. */

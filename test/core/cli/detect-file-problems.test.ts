@@ -8,7 +8,21 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetect } from '../../../core/cli/detect.ts';
-import { canRunAsNobody, capture, caseDir, detect, detectAsNobody, linesNaming, ndjsonLines, removeCaseDirs, rows, rules, type Run, subdir, trailEvents } from './detect-inputs.ts';
+import {
+  canRunAsNobody,
+  capture,
+  caseDir,
+  detect,
+  detectAsNobody,
+  linesNaming,
+  ndjsonLines,
+  removeCaseDirs,
+  rows,
+  rules,
+  type Run,
+  subdir,
+  trailEvents,
+} from './detect-inputs.ts';
 
 afterAll(removeCaseDirs);
 
@@ -68,7 +82,9 @@ describe('detect with a bad input next to a good file', () => {
     const run = await detect([truncated, good]);
     const [line, ...more] = linesNaming(run.err, truncated);
     expect(more).toEqual([]);
-    const kept = Number(/^skipped: .*: gzip data ends early, file truncated\? \(Z_BUF_ERROR\); the (\d+) event\(s\) before it were read and checked$/.exec(line ?? '')?.[1]);
+    const kept = Number(
+      /^skipped: .*: gzip data ends early, file truncated\? \(Z_BUF_ERROR\); the (\d+) event\(s\) before it were read and checked$/.exec(line ?? '')?.[1],
+    );
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(300);
     expect(line).toContain(`skipped: ${truncated}: `);
@@ -120,7 +136,13 @@ describe('detect with a bad input next to a good file', () => {
     ]);
     expect(rows(run.out)).toEqual(expect.arrayContaining(goodRows(good)));
     // The events around the long lines, the last one included, were read.
-    expect(new Set(rows(run.out).filter((r) => r.includes(long)).map((r) => /#(\d+)/.exec(r)?.[1]))).toEqual(new Set(['0', '2', '4']));
+    expect(
+      new Set(
+        rows(run.out)
+          .filter((r) => r.includes(long))
+          .map((r) => /#(\d+)/.exec(r)?.[1]),
+      ),
+    ).toEqual(new Set(['0', '2', '4']));
     // The file was only partly checked, so it counts as skipped (exit 3), not as read.
     expect(run.summary).toMatchObject({ files: 1, skippedFiles: 1, malformed: 0, events: baseline.summary.events + 3 });
   });
@@ -136,7 +158,11 @@ describe('detect with a bad input next to a good file', () => {
     expect(rows(run.out)).toEqual(goodRows(good));
     expect(run.summary).toMatchObject({ files: 1, skippedFiles: 1, events: baseline.summary.events });
     // Under the cap it is read as before.
-    expect((await detect([big, good], { maxDocumentBytes: 1 << 20 })).summary).toMatchObject({ files: 2, skippedFiles: 0, events: 2 * baseline.summary.events });
+    expect((await detect([big, good], { maxDocumentBytes: 1 << 20 })).summary).toMatchObject({
+      files: 2,
+      skippedFiles: 0,
+      events: 2 * baseline.summary.events,
+    });
   });
 
   it('gives each problem a line of its own under the progress bar', async () => {

@@ -65,7 +65,12 @@ export function caseDir(): { dir: string; good: string } {
   made.push(dir);
   chmodSync(dir, 0o755);
   const good = join(dir, 'good.ndjson');
-  writeFileSync(good, `${trailEvents().map((e) => JSON.stringify(e)).join('\n')}\n`);
+  writeFileSync(
+    good,
+    `${trailEvents()
+      .map((e) => JSON.stringify(e))
+      .join('\n')}\n`,
+  );
   return { dir, good };
 }
 

@@ -21,6 +21,7 @@ describe('terminalSafe', () => {
   it('keeps JSON valid and its value unchanged while escaping what JSON.stringify leaves raw', () => {
     const value = { file: `a${CLEAR}\x7f\x85\u2028\u2029\u202e\u2067b` };
     const json = jsonSafe(JSON.stringify(value));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts that no C0/C1 control character (ANSI escapes included) survives jsonSafe
     expect(json).not.toMatch(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     expect(JSON.parse(json)).toEqual(value);
   });
@@ -58,7 +59,10 @@ describe('detect output with ANSI escapes and bidi overrides in file names and l
     expect(run.out).not.toContain(ESC);
     expect(run.out).not.toContain('\u202e');
     expect(run.err).not.toContain(ESC);
-    const files = run.out.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    const files = run.out
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { file: string }).file);
     expect(files).toContain(evil);
   });
 });

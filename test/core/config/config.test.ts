@@ -41,7 +41,11 @@ describe('bad config is one line naming the field and the fix', () => {
     ['0.0.0.0/0', (c) => (c.trustedNetworks.cidrs[0] = '0.0.0.0/0'), /trustedNetworks\.cidrs\[0\]: 0\.0\.0\.0\/0 trusts the whole Internet/],
     ['::/0', (c) => (c.trustedNetworks.cidrs[4] = '::/0'), /trustedNetworks\.cidrs\[4\]: ::\/0 trusts the whole Internet/],
     ['prefix shorter than /8', (c) => (c.trustedNetworks.cidrs[0] = '64.0.0.0/3'), /trustedNetworks\.cidrs\[0\]: 64\.0\.0\.0\/3 is shorter than \/8/],
-    ['private range', (c) => (c.trustedNetworks.cidrs[0] = '10.20.0.0/16'), /trustedNetworks\.cidrs\[0\]: 10\.20\.0\.0\/16 is in 10\.0\.0\.0\/8, private .*aws:SourceIp.*vpcIds/],
+    [
+      'private range',
+      (c) => (c.trustedNetworks.cidrs[0] = '10.20.0.0/16'),
+      /trustedNetworks\.cidrs\[0\]: 10\.20\.0\.0\/16 is in 10\.0\.0\.0\/8, private .*aws:SourceIp.*vpcIds/,
+    ],
     ['IPv6 unique local', (c) => (c.trustedNetworks.cidrs[4] = 'fd12:3456::/32'), /trustedNetworks\.cidrs\[4\]: .*outside IPv6 global unicast/],
     [
       'enforce with no trusted context',
@@ -59,44 +63,112 @@ describe('bad config is one line naming the field and the fix', () => {
       },
       /aws\.controls\.networkPerimeter: enforce with no trusted context/,
     ],
-    ['enforce with no targets', (c) => ((c.mode = 'enforce'), (c.aws.targets = [])), /aws\.targets: is empty while networkPerimeter, cloudShell, logProtection are in enforce mode/],
+    [
+      'enforce with no targets',
+      (c) => ((c.mode = 'enforce'), (c.aws.targets = [])),
+      /aws\.targets: is empty while networkPerimeter, cloudShell, logProtection are in enforce mode/,
+    ],
     ['empty break-glass', (c) => (c.breakGlass.aws.roleArns = []), /breakGlass\.aws\.roleArns: is empty; every preventive control needs a way back in/],
     ['missing break-glass', (c) => delete c.breakGlass, /breakGlass\.aws\.roleArns: is empty/],
     ['break-glass matching every role', (c) => (c.breakGlass.aws.roleArns = ['arn:aws:iam::*:role/*']), /breakGlass\.aws\.roleArns\[0\]: .*matches every role/],
-    ['malformed role ARN', (c) => (c.automation.aws.roleArns[1] = 'arn:aws:iam::1111:role/x'), /automation\.aws\.roleArns\[1\]: must be an IAM role ARN or ArnLike pattern/],
-    ['user ARN as a role', (c) => (c.breakGlass.aws.roleArns = ['arn:aws:iam::111122223333:user/admin']), /breakGlass\.aws\.roleArns\[0\]: must be an IAM role ARN/],
+    [
+      'malformed role ARN',
+      (c) => (c.automation.aws.roleArns[1] = 'arn:aws:iam::1111:role/x'),
+      /automation\.aws\.roleArns\[1\]: must be an IAM role ARN or ArnLike pattern/,
+    ],
+    [
+      'user ARN as a role',
+      (c) => (c.breakGlass.aws.roleArns = ['arn:aws:iam::111122223333:user/admin']),
+      /breakGlass\.aws\.roleArns\[0\]: must be an IAM role ARN/,
+    ],
     ['account id as a number', (c) => (c.aws.managementAccountId = 111122223333), /aws\.managementAccountId: must be a 12-digit account id in quotes/],
     ['short account id', (c) => (c.aws.managementAccountId = '1111'), /aws\.managementAccountId: must be a 12-digit AWS account id.*\(got "1111"\)/],
     ['malformed organization id', (c) => (c.aws.organizationId = 'org-1234'), /aws\.organizationId: must be an organization id/],
     ['malformed OU id', (c) => (c.aws.targets = ['ou-12']), /aws\.targets\[0\]: must be a root id \(r-xxxx\), an OU id/],
     ['malformed root id', (c) => (c.aws.targets = ['root-abcd']), /aws\.targets\[0\]: must be a root id/],
     ['VPC without region', (c) => (c.trustedNetworks.aws.vpcIds[0] = 'vpc-0a1b2c3d4e5f60718'), /trustedNetworks\.aws\.vpcIds\[0\]: /],
-    ['malformed VPC endpoint', (c) => (c.trustedNetworks.aws.vpcEndpointIds[0] = 'vpc-0123'), /trustedNetworks\.aws\.vpcEndpointIds\[0\]: must be a VPC endpoint id/],
+    [
+      'malformed VPC endpoint',
+      (c) => (c.trustedNetworks.aws.vpcEndpointIds[0] = 'vpc-0123'),
+      /trustedNetworks\.aws\.vpcEndpointIds\[0\]: must be a VPC endpoint id/,
+    ],
     ['SCP budget over the AWS limit', (c) => (c.aws.scpSizeBudget = 20000), /aws\.scpSizeBudget: is over AWS's limit of 10240 characters/],
-    ['unknown key with a typo', (c) => ((c.aws.cloudShel = 'block'), delete c.aws.cloudShell), /aws\.cloudShel: is not a known setting\. Did you mean "cloudShell"\?/],
+    [
+      'unknown key with a typo',
+      (c) => ((c.aws.cloudShel = 'block'), delete c.aws.cloudShell),
+      /aws\.cloudShel: is not a known setting\. Did you mean "cloudShell"\?/,
+    ],
     ['unknown top-level key', (c) => (c.trustedNetwork = {}), /trustedNetwork: is not a known setting\. Did you mean "trustedNetworks"\?/],
     ['unknown key, nothing close', (c) => (c.notifications.pager = 'x'), /notifications\.pager: is not a known setting\. Known here: emails, webhooks/],
     ['bad mode', (c) => (c.mode = 'block'), /mode: must be "report" or "enforce" \(got "block"\)/],
     ['plain http webhook', (c) => (c.notifications.webhooks = ['http://hooks.example.com/x']), /notifications\.webhooks\[0\]: must be an https:\/\/ URL/],
-    ['bad log retention', (c) => (c.aws.trail.logGroupRetentionDays = 100), /aws\.trail\.logGroupRetentionDays: must be one of CloudWatch Logs' retention periods/],
+    [
+      'bad log retention',
+      (c) => (c.aws.trail.logGroupRetentionDays = 100),
+      /aws\.trail\.logGroupRetentionDays: must be one of CloudWatch Logs' retention periods/,
+    ],
     ['expiry before deep archive', (c) => (c.aws.trail.expireAfterDays = 365), /aws\.trail\.expireAfterDays: .*must come after deepArchiveAfterDays/],
-    ['expiry shorter than Object Lock', (c) => ((c.aws.trail.objectLockDays = 3000), (c.aws.trail.expireAfterDays = 2000)), /aws\.trail\.expireAfterDays: \(2000\) is shorter than objectLockDays/],
+    [
+      'expiry shorter than Object Lock',
+      (c) => ((c.aws.trail.objectLockDays = 3000), (c.aws.trail.expireAfterDays = 2000)),
+      /aws\.trail\.expireAfterDays: \(2000\) is shorter than objectLockDays/,
+    ],
     ['Azure without a tenant', (c) => delete c.azure.tenantId, /azure\.tenantId: is required/],
     ['Azure tenant that is not a GUID', (c) => (c.azure.tenantId = 'contoso.onmicrosoft.com'), /azure\.tenantId: must be the Entra tenant id \(a GUID\)/],
     ['Azure subscription that is not a GUID', (c) => (c.azure.subscriptionIds = ['prod']), /azure\.subscriptionIds\[0\]: must be a subscription id \(a GUID\)/],
-    ['Azure break-glass id that is not a GUID', (c) => (c.breakGlass.azure.userObjectIds = ['admin@contoso.com']), /breakGlass\.azure\.userObjectIds\[0\]: must be an Entra object id/],
-    ['Azure enforce without break-glass', (c) => ((c.mode = 'enforce'), delete c.breakGlass.azure), /breakGlass\.azure: has no userObjectIds or groupObjectIds; every Conditional Access policy must exclude an emergency-access account/],
-    ['Azure policy path without a management group', (c) => ((c.azure.activityLogDeployment = 'policy'), delete c.azure.managementGroupId), /azure\.managementGroupId: is required when activityLogDeployment is policy/],
-    ['Azure per-subscription path without subscriptions', (c) => (c.azure.subscriptionIds = []), /azure\.subscriptionIds: is empty, so no subscription would send its Activity Log anywhere/],
-    ['a trusted range too wide for a named location', (c) => (c.trustedNetworks.cidrs = ['4.0.0.0/6']), /trustedNetworks\.cidrs\[0\]: 4\.0\.0\.0\/6 is shorter than \/8/],
+    [
+      'Azure break-glass id that is not a GUID',
+      (c) => (c.breakGlass.azure.userObjectIds = ['admin@contoso.com']),
+      /breakGlass\.azure\.userObjectIds\[0\]: must be an Entra object id/,
+    ],
+    [
+      'Azure enforce without break-glass',
+      (c) => ((c.mode = 'enforce'), delete c.breakGlass.azure),
+      /breakGlass\.azure: has no userObjectIds or groupObjectIds; every Conditional Access policy must exclude an emergency-access account/,
+    ],
+    [
+      'Azure policy path without a management group',
+      (c) => ((c.azure.activityLogDeployment = 'policy'), delete c.azure.managementGroupId),
+      /azure\.managementGroupId: is required when activityLogDeployment is policy/,
+    ],
+    [
+      'Azure per-subscription path without subscriptions',
+      (c) => (c.azure.subscriptionIds = []),
+      /azure\.subscriptionIds: is empty, so no subscription would send its Activity Log anywhere/,
+    ],
+    [
+      'a trusted range too wide for a named location',
+      (c) => (c.trustedNetworks.cidrs = ['4.0.0.0/6']),
+      /trustedNetworks\.cidrs\[0\]: 4\.0\.0\.0\/6 is shorter than \/8/,
+    ],
     ['GCP organization id not numeric', (c) => (c.gcp.organizationId = 'example.com'), /gcp\.organizationId: must be the numeric organization id/],
-    ['GCP organization id as a YAML number', (c) => (c.gcp.organizationId = 123456789012), /gcp\.organizationId: must be the numeric organization id in quotes/],
-    ['GCP admin group without directory id', (c) => delete c.gcp.adminGroup.directoryId, /gcp\.adminGroup\.directoryId: is missing for gcp-admins@example\.com; GcpUserAccessBinding binds a group by its directory id.*gcloud identity groups describe/],
+    [
+      'GCP organization id as a YAML number',
+      (c) => (c.gcp.organizationId = 123456789012),
+      /gcp\.organizationId: must be the numeric organization id in quotes/,
+    ],
+    [
+      'GCP admin group without directory id',
+      (c) => delete c.gcp.adminGroup.directoryId,
+      /gcp\.adminGroup\.directoryId: is missing for gcp-admins@example\.com; GcpUserAccessBinding binds a group by its directory id.*gcloud identity groups describe/,
+    ],
     ['GCP without break-glass', (c) => delete c.breakGlass.gcp, /breakGlass\.gcp\.members: is empty; the IAM deny policy and access levels need a way back in/],
     ['GCP enforce without break-glass', (c) => ((c.mode = 'enforce'), (c.breakGlass.gcp.members = [])), /breakGlass\.gcp\.members: is empty/],
-    ['GCP break-glass member without a kind', (c) => (c.breakGlass.gcp.members = ['breakglass@example.com']), /breakGlass\.gcp\.members\[0\]: must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL/],
-    ['GCP project id instead of number in the perimeter', (c) => (c.gcp.vpcScProjects = ['guardrails-logs']), /gcp\.vpcScProjects\[0\]: must be a project number/],
-    ['GCP automation account that is not a service account', (c) => (c.automation.gcp.serviceAccounts = ['ci@example.com']), /automation\.gcp\.serviceAccounts\[0\]: must be a service account email/],
+    [
+      'GCP break-glass member without a kind',
+      (c) => (c.breakGlass.gcp.members = ['breakglass@example.com']),
+      /breakGlass\.gcp\.members\[0\]: must be user:EMAIL, group:EMAIL or serviceAccount:EMAIL/,
+    ],
+    [
+      'GCP project id instead of number in the perimeter',
+      (c) => (c.gcp.vpcScProjects = ['guardrails-logs']),
+      /gcp\.vpcScProjects\[0\]: must be a project number/,
+    ],
+    [
+      'GCP automation account that is not a service account',
+      (c) => (c.automation.gcp.serviceAccounts = ['ci@example.com']),
+      /automation\.gcp\.serviceAccounts\[0\]: must be a service account email/,
+    ],
   ])('%s', (_name, edit, expected) => {
     expect(errorFor(edit)).toMatch(expected);
   });
@@ -139,11 +211,13 @@ describe('resolveConfigPath', () => {
     expect(messageOf({ explicit: 'x.yaml', explicitFlag: '--config', cwd })).toBe(`--config: ${cwd}x.yaml does not exist. Point it at a guardrails YAML file.`);
     expect(messageOf({ explicit: 'x.yaml', cwd })).toBe(`-c guardrailsConfig: ${cwd}x.yaml does not exist. Point it at a guardrails YAML file.`);
     expect(messageOf({ explicit: 'test', explicitFlag: '--config', cwd })).toBe(`--config: ${cwd}test is a directory. Point it at a guardrails YAML file.`);
-    expect(messageOf({ env: 'test', explicitFlag: '--config', cwd })).toBe(`$GUARDRAILS_CONFIG: ${cwd}test is a directory. Point it at a guardrails YAML file.`);
+    expect(messageOf({ env: 'test', explicitFlag: '--config', cwd })).toBe(
+      `$GUARDRAILS_CONFIG: ${cwd}test is a directory. Point it at a guardrails YAML file.`,
+    );
   });
 
   it('falls back to the example with a notice when there is no guardrails.yaml', () => {
-    const source = resolveConfigPath({ cwd: `${cwd}/test/fixtures` .replace('//', '/') });
+    const source = resolveConfigPath({ cwd: `${cwd}/test/fixtures`.replace('//', '/') });
     expect(source.path).toMatch(/guardrails\.example\.yaml$/);
     expect(source.notice).toMatch(/^notice: no guardrails\.yaml/);
   });
@@ -189,11 +263,20 @@ describe('trusted IPv6 ranges', () => {
     ],
     ['2002:cb00:7100::/40', `trustedNetworks.cidrs[4]: 2002:cb00:7100::/40 is in 2002::/16, 6to4 (RFC 3056); ${NEVER_MATCHES}. ${TUNNEL_FIX}`],
     ['2001::/32', `trustedNetworks.cidrs[4]: 2001::/32 is in 2001::/32, Teredo (RFC 4380); ${NEVER_MATCHES}. ${TUNNEL_FIX}`],
-    ['2001:100::/32', `trustedNetworks.cidrs[4]: 2001:100::/32 is in 2001::/23, IETF protocol assignments (RFC 2928); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`],
+    [
+      '2001:100::/32',
+      `trustedNetworks.cidrs[4]: 2001:100::/32 is in 2001::/23, IETF protocol assignments (RFC 2928); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`,
+    ],
     ['2001:2::/48', `trustedNetworks.cidrs[4]: 2001:2::/48 is in 2001:2::/48, benchmarking (RFC 5180); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`],
     ['2001:20::/32', `trustedNetworks.cidrs[4]: 2001:20::/32 is in 2001:20::/28, ORCHIDv2 (RFC 7343); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`],
-    ['2001:10::/32', `trustedNetworks.cidrs[4]: 2001:10::/32 is in 2001:10::/28, ORCHID, deprecated (RFC 4843); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`],
-    ['5f00:1::/32', `trustedNetworks.cidrs[4]: 5f00:1::/32 is in 5f00::/16, SRv6 segment identifiers (RFC 9602); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`],
+    [
+      '2001:10::/32',
+      `trustedNetworks.cidrs[4]: 2001:10::/32 is in 2001:10::/28, ORCHID, deprecated (RFC 4843); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`,
+    ],
+    [
+      '5f00:1::/32',
+      `trustedNetworks.cidrs[4]: 5f00:1::/32 is in 5f00::/16, SRv6 segment identifiers (RFC 9602); ${NEVER_MATCHES}. Use your public IPv6 egress prefix.`,
+    ],
   ])('refuses %s', (cidr, expected) => {
     expect(problemFor(v6(cidr))).toBe(expected);
   });
@@ -291,12 +374,14 @@ describe('break-glass and automation role patterns', () => {
     expect(problemFor(edit)).toBe(expected);
   });
 
-  it.each(['arn:aws:iam::*:role/ops/BreakGlass*', 'arn:aws:iam::*:role/Brea?Glass', 'arn:aws:iam::111122223333:role/BreakGlassAdmin', 'arn:aws:iam::*:role/aws_ops-breakglass'])(
-    'accepts %s',
-    (arn) => {
-      expect(exampleModel((c) => (c.breakGlass.aws.roleArns = [arn])).aws?.breakGlassRoleArns).toEqual([arn]);
-    },
-  );
+  it.each([
+    'arn:aws:iam::*:role/ops/BreakGlass*',
+    'arn:aws:iam::*:role/Brea?Glass',
+    'arn:aws:iam::111122223333:role/BreakGlassAdmin',
+    'arn:aws:iam::*:role/aws_ops-breakglass',
+  ])('accepts %s', (arn) => {
+    expect(exampleModel((c) => (c.breakGlass.aws.roleArns = [arn])).aws?.breakGlassRoleArns).toEqual([arn]);
+  });
 
   it('refuses an unknown partition in the schema', () => {
     expect(problemFor((c) => (c.aws.partition = 'aws-iso'))).toBe(
@@ -308,7 +393,11 @@ describe('break-glass and automation role patterns', () => {
 describe('AWS region names', () => {
   it.each<[string, (c: Editable) => void, string]>([
     ['a misspelt home region', (c) => (c.aws.homeRegion = 'us-east-7'), 'aws.homeRegion: "us-east-7" is not an AWS region. Did you mean "us-east-1"?'],
-    ['a misspelt event region', (c) => (c.aws.regions = ['us-east-1', 'eu-wset-1']), 'aws.regions[1]: "eu-wset-1" is not an AWS region. Did you mean "eu-west-1"?'],
+    [
+      'a misspelt event region',
+      (c) => (c.aws.regions = ['us-east-1', 'eu-wset-1']),
+      'aws.regions[1]: "eu-wset-1" is not an AWS region. Did you mean "eu-west-1"?',
+    ],
     [
       'a misspelt VPC region',
       (c) => (c.trustedNetworks.aws.vpcIds[1].region = 'eu-west-9'),
@@ -319,7 +408,11 @@ describe('AWS region names', () => {
       (c) => (c.aws.homeRegion = 'zz-nowhere-9'),
       'aws.homeRegion: "zz-nowhere-9" is not an AWS region. Use a region code of aws such as us-east-1 (the list comes from aws-cdk-lib: a region newer than it needs an update).',
     ],
-    ['a region of another partition', (c) => (c.aws.homeRegion = 'cn-north-1'), 'aws.homeRegion: cn-north-1 is in partition aws-cn but aws.partition is aws. Use a region of aws, or set aws.partition: aws-cn.'],
+    [
+      'a region of another partition',
+      (c) => (c.aws.homeRegion = 'cn-north-1'),
+      'aws.homeRegion: cn-north-1 is in partition aws-cn but aws.partition is aws. Use a region of aws, or set aws.partition: aws-cn.',
+    ],
     [
       'a VPC region outside aws.partition',
       (c) => (c.aws.partition = 'aws-us-gov'),
@@ -340,7 +433,9 @@ describe('AWS region names', () => {
         delete c.aws;
         c.trustedNetworks.aws.vpcIds[0].region = 'us-gov-west-1';
       }),
-    ).toBe('trustedNetworks.aws.vpcIds[0].region: us-gov-west-1 is in partition aws-us-gov but aws.partition is aws. Use a region of aws, or set aws.partition: aws-us-gov.');
+    ).toBe(
+      'trustedNetworks.aws.vpcIds[0].region: us-gov-west-1 is in partition aws-us-gov but aws.partition is aws. Use a region of aws, or set aws.partition: aws-us-gov.',
+    );
   });
 });
 

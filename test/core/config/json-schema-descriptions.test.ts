@@ -27,7 +27,8 @@ function propertiesOf(schema: JsonSchema, path = ''): Array<[string, JsonSchema]
   for (const item of Array.isArray(items) ? items : [items]) if (isSchema(item)) found.push(...propertiesOf(item, `${path}[]`));
   for (const keyword of ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const) {
     const members = schema[keyword];
-    if (Array.isArray(members)) members.forEach((member, i) => isSchema(member) && found.push(...propertiesOf(member, `${path}<${keyword}[${i}]>`)));
+    if (!Array.isArray(members)) continue;
+    for (const [i, member] of members.entries()) if (isSchema(member)) found.push(...propertiesOf(member, `${path}<${keyword}[${i}]>`));
   }
   for (const keyword of ['additionalProperties', 'not', 'if', 'then', 'else'] as const) {
     const child = schema[keyword];

@@ -7,7 +7,6 @@ import { loadConfigFile, MAX_CONFIG_BYTES, parseConfigText } from '../../../core
 import { configErrorOf, EXAMPLE_PATH } from '../../helpers/config.ts';
 import { canRunAsNobody, runsAsRoot, tsxAsNobody } from '../../helpers/run-as-nobody.ts';
 
-
 const messageOf = configErrorOf;
 
 const dir = mkdtempSync(join(tmpdir(), 'guardrails-load-'));
@@ -20,7 +19,9 @@ describe('loadConfigFile', () => {
   it('refuses a directory', () => {
     const path = join(dir, 'guardrails.yaml');
     mkdirSync(path);
-    expect(messageOf(() => loadConfigFile(path))).toBe(`guardrails.yaml: ${path} is a directory, not a YAML file. Point the config at the guardrails YAML file, e.g. guardrails.yaml.`);
+    expect(messageOf(() => loadConfigFile(path))).toBe(
+      `guardrails.yaml: ${path} is a directory, not a YAML file. Point the config at the guardrails YAML file, e.g. guardrails.yaml.`,
+    );
   });
 
   it('refuses a file over 1 MiB without reading it', () => {

@@ -20,12 +20,14 @@ describe('canStartWith (can an ArnLike pattern match a string with this prefix?)
 });
 
 describe('roleArnProblem', () => {
-  it.each(['arn:aws:iam::*:role/BreakGlass*', 'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*', 'arn:aws:iam::111122223333:role/github-actions-deploy', 'arn:aws:iam::*:role/ops/BreakGlass*'])(
-    'accepts %s',
-    (arn) => {
-      expect(roleArnProblem(arn, 'aws')).toBeUndefined();
-    },
-  );
+  it.each([
+    'arn:aws:iam::*:role/BreakGlass*',
+    'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*',
+    'arn:aws:iam::111122223333:role/github-actions-deploy',
+    'arn:aws:iam::*:role/ops/BreakGlass*',
+  ])('accepts %s', (arn) => {
+    expect(roleArnProblem(arn, 'aws')).toBeUndefined();
+  });
 
   it('needs the same partition as aws.partition', () => {
     expect(roleArnProblem('arn:aws-cn:iam::*:role/BreakGlass*', 'aws-cn')).toBeUndefined();

@@ -33,7 +33,12 @@ function compileError(fn: () => unknown): CompileError {
 
 describe('CloudWatch filter patterns', () => {
   it('compiles the CIS root-usage shape', () => {
-    const { rule, expr } = aws({ root: { 'userIdentity.type|cased': 'Root' }, invoked: { 'userIdentity.invokedBy|exists': true }, service: { 'eventType|cased': 'AwsServiceEvent' }, condition: 'root and not invoked and not service' });
+    const { rule, expr } = aws({
+      root: { 'userIdentity.type|cased': 'Root' },
+      invoked: { 'userIdentity.invokedBy|exists': true },
+      service: { 'eventType|cased': 'AwsServiceEvent' },
+      condition: 'root and not invoked and not service',
+    });
     expect(compileCloudWatchPattern(rule, expr)).toBe(
       '{ (($.userIdentity.type = "Root") && ($.userIdentity.invokedBy NOT EXISTS) && (($.eventType != "AwsServiceEvent") || ($.eventType NOT EXISTS) || ($.eventType IS NULL))) }',
     );
@@ -71,7 +76,12 @@ describe('EventBridge patterns', () => {
   });
 
   it('negations match absent fields too, and OR of ANDs becomes $or', () => {
-    const { rule, expr } = aws({ a: { 'eventName|cased': 'X' }, b: { 'eventSource|cased': 'y' }, err: { 'errorCode|cased': 'AccessDenied' }, condition: '(a or b) and not err' });
+    const { rule, expr } = aws({
+      a: { 'eventName|cased': 'X' },
+      b: { 'eventSource|cased': 'y' },
+      err: { 'errorCode|cased': 'AccessDenied' },
+      condition: '(a or b) and not err',
+    });
     expect(compileEventPattern(rule, expr)['detail']).toEqual({
       $or: [
         { eventName: ['X'], errorCode: [{ exists: false }, { 'anything-but': ['AccessDenied'] }] },
@@ -81,10 +91,18 @@ describe('EventBridge patterns', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['a negated CIDR', { s: { 'sourceIPAddress|cidr': '{{trustedNetworks.cidrs}}' }, condition: 'not s' }, /cannot negate a CIDR match; use the \{\{trustedNetworks\.cidrs\|complement\}\} placeholder/],
+    [
+      'a negated CIDR',
+      { s: { 'sourceIPAddress|cidr': '{{trustedNetworks.cidrs}}' }, condition: 'not s' },
+      /cannot negate a CIDR match; use the \{\{trustedNetworks\.cidrs\|complement\}\} placeholder/,
+    ],
     ['a regex', { s: { 'userAgent|re': 'x' }, condition: 's' }, /no regular expressions/],
     ['case-insensitive contains', { s: { 'userAgent|contains': 'exec-env/CloudShell' }, condition: 's' }, /wildcard, which is case-sensitive/],
-    ['two conditions on one field', { s: { 'userAgent|cased|startswith': 'a', 'userAgent|cased|endswith': 'b' }, condition: 's' }, /two conditions on userAgent/],
+    [
+      'two conditions on one field',
+      { s: { 'userAgent|cased|startswith': 'a', 'userAgent|cased|endswith': 'b' }, condition: 's' },
+      /two conditions on userAgent/,
+    ],
   ])('refuses %s', (_name, detection, message) => {
     const { rule, expr } = aws(detection);
     expect(compileError(() => compileEventPattern(rule, expr)).message).toMatch(message);
@@ -103,18 +121,27 @@ describe('KQL', () => {
       app: { AppId: ['04b07795-8ddb-461a-bbee-02f9e1bf7b46', '1950a258-227b-4e31-a9cf-717495945fc2'] },
       outside: { 'IPAddress|cidr': '{{trustedNetworks.cidrs|complement}}' },
       agent: { 'UserAgent|contains|cased': 'python', 'UserPrincipalName|endswith': '@example.com', 'AppDisplayName|re': '^Azure (CLI|PowerShell)$' },
-      country: { 'LocationDetails.countryOrRegion': 'US', 'ResultType': '0', 'AuthenticationProtocol|exists': true },
+      country: { 'LocationDetails.countryOrRegion': 'US', ResultType: '0', 'AuthenticationProtocol|exists': true },
       condition: 'app and outside and (agent or not country)',
     });
     const kql = compileKql(rule, expr, kqlTableFor('signinlogs'));
-    expect(kql).toMatch(/^SigninLogs\n\| where AppId in~ \("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "1950a258-227b-4e31-a9cf-717495945fc2"\) and \(coalesce\(ipv4_is_in_any_range\(IPAddress, dynamic\(\["0\.0\.0\.0\/1",/);
+    expect(kql).toMatch(
+      /^SigninLogs\n\| where AppId in~ \("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "1950a258-227b-4e31-a9cf-717495945fc2"\) and \(coalesce\(ipv4_is_in_any_range\(IPAddress, dynamic\(\["0\.0\.0\.0\/1",/,
+    );
     expect(kql).toContain('UserAgent contains_cs "python"');
     expect(kql).toContain('tostring(LocationDetails.countryOrRegion) =~ "US"');
     expect(checkKql(kql)).toEqual([]);
   });
 
   it('tests fields inside arrays with mv-apply counts, so "any element" and negation stay exact', () => {
-    const rule = inlineRule({ upd: { OperationName: 'Update conditional access policy' }, weak: { 'TargetResources.modifiedProperties.newValue|contains': 'enabledForReportingButNotEnforced' }, condition: 'upd and not weak' }, { product: 'azure', service: 'auditlogs' });
+    const rule = inlineRule(
+      {
+        upd: { OperationName: 'Update conditional access policy' },
+        weak: { 'TargetResources.modifiedProperties.newValue|contains': 'enabledForReportingButNotEnforced' },
+        condition: 'upd and not weak',
+      },
+      { product: 'azure', service: 'auditlogs' },
+    );
     const kql = compileKql(rule, expand(rule), kqlTableFor('auditlogs'));
     expect(kql).toBe(
       [
@@ -135,7 +162,10 @@ describe('KQL', () => {
 describe('GCP logging queries', () => {
   it('uses exact = only where case and text allow, regexes otherwise', () => {
     const { rule, expr } = gcp({
-      s: { 'protoPayload.methodName|cased': 'google.iam.admin.v1.CreateServiceAccountKey', 'protoPayload.requestMetadata.callerSuppliedUserAgent|contains|all': ['command/gcloud.', 'environment/devshell'] },
+      s: {
+        'protoPayload.methodName|cased': 'google.iam.admin.v1.CreateServiceAccountKey',
+        'protoPayload.requestMetadata.callerSuppliedUserAgent|contains|all': ['command/gcloud.', 'environment/devshell'],
+      },
       ip: { 'protoPayload.requestMetadata.callerIp|cidr': ['203.0.113.0/24', '2001:db8::/32'] },
       condition: 's and not ip',
     });

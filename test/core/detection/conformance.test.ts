@@ -65,7 +65,11 @@ describe('catalog', () => {
     const catalog = loadCatalog(model);
     expect(catalog.length).toBeGreaterThanOrEqual(30);
     expect(catalog.filter((r) => r.rule.tags.includes('attack.t1059.009')).length).toBeGreaterThanOrEqual(10);
-    for (const product of ['aws', 'azure', 'gcp']) expect(catalog.some((r) => r.rule.logsource.product === product), product).toBe(true);
+    for (const product of ['aws', 'azure', 'gcp'])
+      expect(
+        catalog.some((r) => r.rule.logsource.product === product),
+        product,
+      ).toBe(true);
   });
 
   it.each(rules.map((r) => [r.rule.id, r] as const))('%s compiles to every target it lists', (_id, r) => {
@@ -115,7 +119,7 @@ function vocabulary(expr: Expr, fields: Map<string, Set<Scalar | null>>): void {
     set.add('203.0.113.7').add('8.8.8.8').add('not an ip').add(null);
     fields.set(expr.field, set);
   } else if (expr.kind === 'not') vocabulary(expr.item, fields);
-  else expr.items.forEach((item) => vocabulary(item, fields));
+  else for (const item of expr.items) vocabulary(item, fields);
 }
 
 /**
@@ -126,14 +130,21 @@ function vocabulary(expr: Expr, fields: Map<string, Set<Scalar | null>>): void {
 const deployedMetric = new Map(planAlarms(model, rules).metric.map((m) => [m.id, m]));
 const deployedCases = compiled.flatMap((c) => {
   const deployed = c.target === 'cloudwatch' ? deployedMetric.get(c.r.rule.id) : undefined;
-  return deployed?.patternSource === 'cis' ? [{ ...c, name: `${c.r.rule.id} -> cloudwatch (deployed CIS text)`, query: deployed.pattern as string | Record<string, unknown> }] : [];
+  return deployed?.patternSource === 'cis'
+    ? [{ ...c, name: `${c.r.rule.id} -> cloudwatch (deployed CIS text)`, query: deployed.pattern as string | Record<string, unknown> }]
+    : [];
 });
 /** Every non-KQL pair: each compiled query, plus the deployed CIS text of the rules that carry one. */
 const evaluatedCases = [...compiled.filter((c) => c.target !== 'kql').map((c) => ({ ...c, name: `${c.r.rule.id} -> ${c.target}` })), ...deployedCases];
 
 describe('the deployed CIS text agrees with its rule on the corpus', () => {
   it('covers every rule with a cisPattern', () => {
-    expect(deployedCases.map((c) => c.r.rule.id).sort()).toEqual(rules.filter((r) => r.rule.cisPattern && r.rule.targets.includes('cloudwatch')).map((r) => r.rule.id).sort());
+    expect(deployedCases.map((c) => c.r.rule.id).sort()).toEqual(
+      rules
+        .filter((r) => r.rule.cisPattern && r.rule.targets.includes('cloudwatch'))
+        .map((r) => r.rule.id)
+        .sort(),
+    );
     expect(deployedCases.length).toBeGreaterThanOrEqual(15);
   });
 
@@ -150,7 +161,7 @@ describe('the deployed CIS text and its rule on the cases where they used to dif
   const both = (id: string, event: Record<string, unknown>) => [rule(id).matches(event), deployed(id)(event)];
   const denied = { eventVersion: '1.09', eventSource: 's3.amazonaws.com', eventType: 'AwsApiCall', errorCode: 'AccessDenied', errorMessage: 'Access Denied' };
 
-  it('aws-cis-unauthorized-api-calls counts a denied HeadBucket and a denied S3 log delivery, as Security Hub\'s text does', () => {
+  it("aws-cis-unauthorized-api-calls counts a denied HeadBucket and a denied S3 log delivery, as Security Hub's text does", () => {
     expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'HeadBucket', sourceIPAddress: '203.0.113.7' })).toEqual([true, true]);
     expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'PutObject', sourceIPAddress: 'delivery.logs.amazonaws.com' })).toEqual([true, true]);
     expect(both('aws-cis-unauthorized-api-calls', { ...denied, eventName: 'HeadBucket', errorCode: 'NoSuchBucket' })).toEqual([false, false]);
@@ -171,7 +182,10 @@ describe('the deployed CIS text and its rule on the cases where they used to dif
   it('aws-cis-console-signin-without-mfa: MFAUsed absent or null is not counted, any string but "Yes" is, as Security Hub\'s text does', () => {
     const id = 'aws-cis-console-signin-without-mfa';
     const signin = {
-      eventVersion: '1.08', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventType: 'AwsConsoleSignIn',
+      eventVersion: '1.08',
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      eventType: 'AwsConsoleSignIn',
       userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::444455556666:user/alice', userName: 'alice' },
       responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
@@ -188,7 +202,11 @@ describe('the deployed CIS text and its rule on the cases where they used to dif
     expect(both(id, { ...signin, additionalEventData: { ...signin.additionalEventData, MFAUsed: null } })).toEqual([false, false]);
     // The real-time variant still counts the sign-ins the CIS text leaves out, as the rule's description says.
     const realtime = rule('aws-console-login-without-mfa');
-    expect([realtime.matches({ ...signin, additionalEventData: withoutMfaUsed }), realtime.matches(withoutData), realtime.matches({ ...signin, additionalEventData: { ...signin.additionalEventData, MFAUsed: null } })]).toEqual([true, true, true]);
+    expect([
+      realtime.matches({ ...signin, additionalEventData: withoutMfaUsed }),
+      realtime.matches(withoutData),
+      realtime.matches({ ...signin, additionalEventData: { ...signin.additionalEventData, MFAUsed: null } }),
+    ]).toEqual([true, true, true]);
   });
 
   it('aws-cis-route-table-changes matches on the event name whatever the eventSource, case-sensitively', () => {
@@ -254,25 +272,55 @@ describe('every rule fires, and stays quiet, on every target (steered events)', 
 function laCanonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(laCanonical);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== '').map(([k, v]) => [k, laCanonical(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== '')
+      .map(([k, v]) => [k, laCanonical(v)]),
+  );
 }
 
 /** Azure rules built here so every operator the KQL compiler emits is exercised (the catalog has no exists/null/cased/re). */
 const KQL_PROBE_RULES = bindRules(
-  ([
-    ['signinlogs', { a: { 'UserAgent|exists': true, 'AppDisplayName|cased': 'Azure Portal' }, b: { 'UserPrincipalName': null }, condition: 'a or b' }],
-    ['signinlogs', { a: { 'UserAgent|exists': false }, b: { 'LocationDetails.countryOrRegion|exists': true }, condition: 'a or b' }],
-    ['signinlogs', { a: { 'UserAgent|contains|cased': 'Mozilla', 'UserAgent|endswith': 'SAFARI/537.36' }, f: { 'IPAddress|cidr': ['175.45.176.0/24', '2001:db8::/32'] }, condition: 'a or f' }],
-    ['signinlogs', { a: { 'UserPrincipalName|re': '^adele', 'AppId|startswith|cased': 'c44b', 'Status.errorCode': '0' }, condition: 'a' }],
-    ['signinlogs', { a: { 'AppDisplayName': 'Azure*Portal', 'DeviceDetail.browser|contains|all': ['chrome', '90'] }, condition: 'a' }],
-    ['auditlogs', { a: { 'TargetResources.modifiedProperties.newValue|exists': true }, b: { 'TargetResources.displayName|cased': 'Policy' }, condition: 'a or b' }],
-    ['auditlogs', { a: { 'TargetResources.modifiedProperties.displayName|cased': ['ConditionalAccessPolicy', 'State'] }, b: { 'InitiatedBy.user.userPrincipalName|endswith': '.onmicrosoft.com' }, condition: 'a and not b' }],
-    ['azureactivity', { a: { 'Properties_d.requestbody|exists': true, 'Caller|exists': false }, b: { 'Claims_d.appid|exists': true }, condition: 'a or b' }],
-    // exists: false and null under arrays mean "no element has it" (an absent or empty array included),
-    // plain and negated; the generated arrays [it, {}] have one element with the field and one without.
-    ['auditlogs', { a: { 'TargetResources.modifiedProperties.newValue|exists': false }, b: { 'TargetResources.displayName': null, 'OperationName|startswith': 'Update' }, condition: 'a or b' }],
-    ['signinlogs', { a: { 'ConditionalAccessPolicies.result|exists': false }, b: { 'AppliedEventListeners.eventType': null }, condition: 'not a or not b' }],
-  ] as const satisfies readonly (readonly [string, Record<string, unknown>])[]).map(([service, detection], i) =>
+  (
+    [
+      ['signinlogs', { a: { 'UserAgent|exists': true, 'AppDisplayName|cased': 'Azure Portal' }, b: { UserPrincipalName: null }, condition: 'a or b' }],
+      ['signinlogs', { a: { 'UserAgent|exists': false }, b: { 'LocationDetails.countryOrRegion|exists': true }, condition: 'a or b' }],
+      [
+        'signinlogs',
+        {
+          a: { 'UserAgent|contains|cased': 'Mozilla', 'UserAgent|endswith': 'SAFARI/537.36' },
+          f: { 'IPAddress|cidr': ['175.45.176.0/24', '2001:db8::/32'] },
+          condition: 'a or f',
+        },
+      ],
+      ['signinlogs', { a: { 'UserPrincipalName|re': '^adele', 'AppId|startswith|cased': 'c44b', 'Status.errorCode': '0' }, condition: 'a' }],
+      ['signinlogs', { a: { AppDisplayName: 'Azure*Portal', 'DeviceDetail.browser|contains|all': ['chrome', '90'] }, condition: 'a' }],
+      [
+        'auditlogs',
+        { a: { 'TargetResources.modifiedProperties.newValue|exists': true }, b: { 'TargetResources.displayName|cased': 'Policy' }, condition: 'a or b' },
+      ],
+      [
+        'auditlogs',
+        {
+          a: { 'TargetResources.modifiedProperties.displayName|cased': ['ConditionalAccessPolicy', 'State'] },
+          b: { 'InitiatedBy.user.userPrincipalName|endswith': '.onmicrosoft.com' },
+          condition: 'a and not b',
+        },
+      ],
+      ['azureactivity', { a: { 'Properties_d.requestbody|exists': true, 'Caller|exists': false }, b: { 'Claims_d.appid|exists': true }, condition: 'a or b' }],
+      // exists: false and null under arrays mean "no element has it" (an absent or empty array included),
+      // plain and negated; the generated arrays [it, {}] have one element with the field and one without.
+      [
+        'auditlogs',
+        {
+          a: { 'TargetResources.modifiedProperties.newValue|exists': false },
+          b: { 'TargetResources.displayName': null, 'OperationName|startswith': 'Update' },
+          condition: 'a or b',
+        },
+      ],
+      ['signinlogs', { a: { 'ConditionalAccessPolicies.result|exists': false }, b: { 'AppliedEventListeners.eventType': null }, condition: 'not a or not b' }],
+    ] as const satisfies readonly (readonly [string, Record<string, unknown>])[]
+  ).map(([service, detection], i) =>
     generatedRule(
       {
         id: `kql-probe-${i}`,
@@ -290,10 +338,7 @@ const KQL_PROBE_RULES = bindRules(
   model,
 );
 
-const kqlCases = [
-  ...compiled.filter((c) => c.target === 'kql'),
-  ...KQL_PROBE_RULES.map((r) => ({ r, target: 'kql' as const, query: compileRule(r, 'kql') })),
-];
+const kqlCases = [...compiled.filter((c) => c.target === 'kql'), ...KQL_PROBE_RULES.map((r) => ({ r, target: 'kql' as const, query: compileRule(r, 'kql') }))];
 
 /** Rule/kql pairs checked; the suite must not shrink (19 catalog rules + 10 probe rules). */
 const KQL_PAIRS = 29;
@@ -327,7 +372,7 @@ describe('the KQL evaluator agrees with the rule evaluator', () => {
     fc.assert(
       fc.property(fc.tuple(...arbitraries), shapes, (entries, shape) => {
         const event = eventFrom(entries as [string, string | null | undefined][]);
-        arrays.forEach((path, i) => arrayAt(event, path.split('.'), shape[i]!));
+        for (const [i, path] of arrays.entries()) arrayAt(event, path.split('.'), shape[i]!);
         expect(matches(event)).toBe(r.matches(laCanonical(event)));
       }),
       { numRuns: 150 },
@@ -337,11 +382,17 @@ describe('the KQL evaluator agrees with the rule evaluator', () => {
 
 /** Turns the object at `keys` (looked up through arrays already made) into an array of shape 0, 1 or 2. */
 function arrayAt(node: unknown, keys: readonly string[], shape: number): void {
-  if (Array.isArray(node)) return node.forEach((n) => arrayAt(n, keys, shape));
+  if (Array.isArray(node)) {
+    for (const n of node) arrayAt(n, keys, shape);
+    return;
+  }
   if (node === null || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
   const [key, ...rest] = keys;
-  if (rest.length > 0) return arrayAt(obj[key!], rest, shape);
+  if (rest.length > 0) {
+    arrayAt(obj[key!], rest, shape);
+    return;
+  }
   const value = obj[key!];
   if (value === undefined || Array.isArray(value)) return;
   obj[key!] = shape === 0 ? [] : shape === 1 ? [value] : [value, {}];

@@ -140,9 +140,11 @@ const asText = (v: unknown): string => (v === null ? 'null' : typeof v === 'obje
 
 /** Every scalar of the event as text (string values unescaped, unlike in JSON text). */
 function leaves(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => leaves(n, out));
-  else if (node !== null && typeof node === 'object') Object.values(node).forEach((n) => leaves(n, out));
-  else out.push(asText(node));
+  if (Array.isArray(node)) {
+    for (const n of node) leaves(n, out);
+  } else if (node !== null && typeof node === 'object') {
+    for (const n of Object.values(node)) leaves(n, out);
+  } else out.push(asText(node));
   return out;
 }
 
@@ -210,7 +212,7 @@ describe('corpus labels', () => {
     expect(file.events.map(fired)).toEqual(labels[name]!.map((l) => Object.keys(l.fires).sort()));
   });
 
-  it.each(files.map((f) => [f.name, f] as const))('%s: quiet rules stay quiet and are near misses on the event\'s own log source', (name, file) => {
+  it.each(files.map((f) => [f.name, f] as const))("%s: quiet rules stay quiet and are near misses on the event's own log source", (name, file) => {
     const ledger = new Set(EVER_FIRED);
     file.events.forEach((raw, i) => {
       const label = labels[name]![i]!;
@@ -223,7 +225,10 @@ describe('corpus labels', () => {
         if (ledger.has(pair(name, i, id))) continue;
         const rule = ruleById.get(id);
         expect(rule, `${name}#${i} quiet names unknown rule ${id}`).toBeDefined();
-        expect(sourced && rule!.rule.logsource.product === sourced.product && rule!.rule.logsource.service === sourced.service, `${name}#${i} ${id} does not read this event's log source`).toBe(true);
+        expect(
+          sourced && rule!.rule.logsource.product === sourced.product && rule!.rule.logsource.service === sourced.service,
+          `${name}#${i} ${id} does not read this event's log source`,
+        ).toBe(true);
       }
     });
   });
@@ -252,14 +257,24 @@ describe('corpus labels', () => {
     const current = new Set(Object.entries(labels).flatMap(([name, list]) => list.flatMap((l, i) => Object.keys(l.fires).map((id) => pair(name, i, id)))));
     const quietNow = new Set(Object.entries(labels).flatMap(([name, list]) => list.flatMap((l, i) => Object.keys(l.quiet).map((id) => pair(name, i, id)))));
     expect(new Set(EVER_FIRED).size, 'EVER_FIRED has duplicates').toBe(EVER_FIRED.length);
-    expect(EVER_FIRED.filter((p) => !current.has(p) && !quietNow.has(p)), 'left fires without a reason in quiet').toEqual([]);
-    expect([...current].filter((p) => !EVER_FIRED.includes(p)), 'fires but not in EVER_FIRED (append it)').toEqual([]);
+    expect(
+      EVER_FIRED.filter((p) => !current.has(p) && !quietNow.has(p)),
+      'left fires without a reason in quiet',
+    ).toEqual([]);
+    expect(
+      [...current].filter((p) => !EVER_FIRED.includes(p)),
+      'fires but not in EVER_FIRED (append it)',
+    ).toEqual([]);
   });
 
   it('exercises most of the catalog, with near misses', () => {
     const labelled = new Set(Object.values(labels).flatMap((list) => list.flatMap((l) => Object.keys(l.fires))));
     expect(labelled.size).toBeGreaterThanOrEqual(25);
     expect(EVER_FIRED.length).toBeGreaterThanOrEqual(75);
-    expect(Object.values(labels).flat().reduce((n, l) => n + Object.keys(l.quiet).length, 0)).toBeGreaterThanOrEqual(50);
+    expect(
+      Object.values(labels)
+        .flat()
+        .reduce((n, l) => n + Object.keys(l.quiet).length, 0),
+    ).toBeGreaterThanOrEqual(50);
   });
 });

@@ -47,10 +47,13 @@ describe('field matching', () => {
     expect(matcher(detection)(event)).toBe(expected);
   });
 
-  it.each(['08.1.250.216', '255.18.064.253', 'lambda.amazonaws.com', 'AWS Internal', '', '203.0.113.0/24', '1.2.3'])('cidr on %j is a non-match, never an error', (ip) => {
-    const m = matcher({ s: { 'sourceIPAddress|cidr': ['0.0.0.0/0', '::/0'] }, condition: 's' });
-    expect(m({ sourceIPAddress: ip })).toBe(false);
-  });
+  it.each(['08.1.250.216', '255.18.064.253', 'lambda.amazonaws.com', 'AWS Internal', '', '203.0.113.0/24', '1.2.3'])(
+    'cidr on %j is a non-match, never an error',
+    (ip) => {
+      const m = matcher({ s: { 'sourceIPAddress|cidr': ['0.0.0.0/0', '::/0'] }, condition: 's' });
+      expect(m({ sourceIPAddress: ip })).toBe(false);
+    },
+  );
 
   it('matches IPv6 CIDRs and never mixes families', () => {
     const m = matcher({ s: { 'ip|cidr': '2001:db8::/32' }, condition: 's' });
@@ -93,9 +96,12 @@ describe('malformed rules are one line: file, YAML path, what is wrong', () => {
   it.each<[string, RegExp]>([
     [`${base}detection:\n  s: { eventName: X }\n`, /^bad-rule\.yml: detection \(line 8\): needs a condition/],
     [`${base}detection:\n  s: { eventName: X }\n  condition: s\nseverity: high\n`, /^bad-rule\.yml: severity \(line 10\): is not a rule field/],
-    [base.replace('level: low', 'level: urgent') + 'detection: { s: { a: 1 }, condition: s }\n', /^bad-rule\.yml: level \(line 4\): /],
-    [base.replace('service: cloudtrail', 'service: vpcflow') + 'detection: { s: { a: 1 }, condition: s }\n', /^bad-rule\.yml: logsource\.service: "vpcflow" is not a aws log source/],
-    [base + 'detection:\n  s: [\n', /^bad-rule\.yml: line \d+: /],
+    [`${base.replace('level: low', 'level: urgent')}detection: { s: { a: 1 }, condition: s }\n`, /^bad-rule\.yml: level \(line 4\): /],
+    [
+      `${base.replace('service: cloudtrail', 'service: vpcflow')}detection: { s: { a: 1 }, condition: s }\n`,
+      /^bad-rule\.yml: logsource\.service: "vpcflow" is not a aws log source/,
+    ],
+    [`${base}detection:\n  s: [\n`, /^bad-rule\.yml: line \d+: /],
   ])('%#', (text, message) => {
     expect(() => parseRule(text, 'bad-rule.yml')).toThrow(message);
   });

@@ -11,7 +11,14 @@ import { detectSource } from '../../../core/detection/logsources/detect-source.t
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { exampleModel } from '../../helpers/config.ts';
 
-const RULES = ['gcp-org-policy-changed', 'gcp-project-moved', 'gcp-log-exclusion-created', 'gcp-vpc-flow-logs-disabled', 'gcp-alerting-deleted', 'gcp-iam-deny-policy-changed'];
+const RULES = [
+  'gcp-org-policy-changed',
+  'gcp-project-moved',
+  'gcp-log-exclusion-created',
+  'gcp-vpc-flow-logs-disabled',
+  'gcp-alerting-deleted',
+  'gcp-iam-deny-policy-changed',
+];
 const catalog = loadCatalog(exampleModel());
 
 describe.each(RULES)('%s', (id) => {

@@ -70,7 +70,13 @@ describe('exists: false and null under an array in compiled KQL', () => {
       { ...base, TargetResources: [{ id: '1' }] },
       { ...base, TargetResources: [{ modifiedProperties: [mod('enabled')] }] },
     ];
-    expect(verdicts({ sel: { 'TargetResources.modifiedProperties.newValue|exists': false }, condition: 'sel' }, events)).toEqual([true, false, true, true, false]);
+    expect(verdicts({ sel: { 'TargetResources.modifiedProperties.newValue|exists': false }, condition: 'sel' }, events)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect(verdicts({ sel: { 'TargetResources.modifiedProperties.newValue': null }, condition: 'sel' }, events)).toEqual([true, false, true, true, false]);
   });
 
@@ -81,11 +87,18 @@ describe('exists: false and null under an array in compiled KQL', () => {
       { AppId: 'a' },
       { AppId: 'b', ConditionalAccessPolicies: [{ id: '1' }] },
     ];
-    expect(verdicts({ app: { AppId: 'a' }, none: { 'ConditionalAccessPolicies.result|exists': false }, condition: 'app and none' }, events, SIGNIN)).toEqual([true, false, true, false]);
+    expect(verdicts({ app: { AppId: 'a' }, none: { 'ConditionalAccessPolicies.result|exists': false }, condition: 'app and none' }, events, SIGNIN)).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('compiles to a count of elements that have a value, tested == 0', () => {
     const { query } = both({ sel: { 'TargetResources.displayName|exists': false }, condition: 'sel' });
-    expect(query).toBe(['AuditLogs', '| mv-apply _a1_0 = TargetResources on (summarize _m1 = countif(isnotempty(tostring(_a1_0.displayName))))', '| where _m1 == 0'].join('\n'));
+    expect(query).toBe(
+      ['AuditLogs', '| mv-apply _a1_0 = TargetResources on (summarize _m1 = countif(isnotempty(tostring(_a1_0.displayName))))', '| where _m1 == 0'].join('\n'),
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('rule index', () => {
   it('files rules under a required value, case-insensitively, and keeps unguarded rules for every event', () => {
     const [guarded, free] = bindRules(
       [
-        inlineRule({ s: { 'eventName|cased': ['StopLogging', 'DeleteTrail'] }, t: { 'userAgent|contains': 'cli' }, condition: 's and t' }, undefined, { id: 'guarded-rule' }),
+        inlineRule({ s: { 'eventName|cased': ['StopLogging', 'DeleteTrail'] }, t: { 'userAgent|contains': 'cli' }, condition: 's and t' }, undefined, {
+          id: 'guarded-rule',
+        }),
         inlineRule({ s: { 'userAgent|contains': 'cli' }, condition: 's' }, undefined, { id: 'free-rule' }),
       ],
       exampleModel(),

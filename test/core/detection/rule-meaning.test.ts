@@ -21,7 +21,11 @@ const exampleValues = placeholderValues(exampleModel());
 
 /** A rule whose `detection:` block is `detection` (YAML, written at column 0), as the engine runs it. */
 function rule(detection: string, values: PlaceholderValues = exampleValues): Predicate {
-  const body = detection.trim().split('\n').map((line) => `  ${line}`).join('\n');
+  const body = detection
+    .trim()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
   const text = `id: meaning-probe
 title: Meaning probe
 description: Pins what a modifier or placeholder means.
@@ -48,7 +52,13 @@ condition: sel`);
     expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'GETOBJECT' }, { eventName: 'getobject' }])).toEqual([true, true, true]);
   });
   it('do not match a part of the value, another value, or an absent or null field', () => {
-    expect(verdicts(r, [{ eventName: 'GetObjectAcl' }, { eventName: 'xGetObject' }, { eventName: 'PutObject' }, {}, { eventName: null }])).toEqual([false, false, false, false, false]);
+    expect(verdicts(r, [{ eventName: 'GetObjectAcl' }, { eventName: 'xGetObject' }, { eventName: 'PutObject' }, {}, { eventName: null }])).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
   // README "Selections": "A list means any of them. All keys in one map must hold (AND). A list of maps means any of the maps."
   it('a list is OR, keys of a map are AND, a list of maps is OR', () => {
@@ -57,13 +67,21 @@ sel:
   eventName: [GetObject, PutObject]
   eventSource: s3.amazonaws.com
 condition: sel`);
-    expect(verdicts(list, [{ eventName: 'PutObject', eventSource: 's3.amazonaws.com' }, { eventName: 'PutObject', eventSource: 'ec2.amazonaws.com' }, { eventName: 'DeleteObject', eventSource: 's3.amazonaws.com' }])).toEqual([true, false, false]);
+    expect(
+      verdicts(list, [
+        { eventName: 'PutObject', eventSource: 's3.amazonaws.com' },
+        { eventName: 'PutObject', eventSource: 'ec2.amazonaws.com' },
+        { eventName: 'DeleteObject', eventSource: 's3.amazonaws.com' },
+      ]),
+    ).toEqual([true, false, false]);
     const maps = rule(`
 sel:
   - eventName: GetObject
   - eventSource: ec2.amazonaws.com
 condition: sel`);
-    expect(verdicts(maps, [{ eventName: 'GetObject' }, { eventSource: 'ec2.amazonaws.com' }, { eventName: 'PutObject', eventSource: 's3.amazonaws.com' }])).toEqual([true, true, false]);
+    expect(
+      verdicts(maps, [{ eventName: 'GetObject' }, { eventSource: 'ec2.amazonaws.com' }, { eventName: 'PutObject', eventSource: 's3.amazonaws.com' }]),
+    ).toEqual([true, true, false]);
   });
   // README "Field paths are dotted. Where an array appears along the path, a match on any element counts."
   it('dotted paths reach nested fields, and any element of an array counts', () => {
@@ -84,7 +102,15 @@ describe('wildcards', () => {
 sel:
   eventName: Get*Policy
 condition: sel`);
-    expect(verdicts(r, [{ eventName: 'GetBucketPolicy' }, { eventName: 'GetPolicy' }, { eventName: 'getkeypolicy' }, { eventName: 'GetBucketAcl' }, { eventName: 'xGetPolicy' }])).toEqual([true, true, true, false, false]);
+    expect(
+      verdicts(r, [
+        { eventName: 'GetBucketPolicy' },
+        { eventName: 'GetPolicy' },
+        { eventName: 'getkeypolicy' },
+        { eventName: 'GetBucketAcl' },
+        { eventName: 'xGetPolicy' },
+      ]),
+    ).toEqual([true, true, true, false, false]);
   });
   it('\\* is a literal star beside a wildcard', () => {
     const r = rule(`
@@ -129,7 +155,12 @@ describe('contains, startswith, endswith', () => {
 sel:
   userAgent|contains: aws-cli/
 condition: sel`);
-    expect(verdicts(r, [{ userAgent: 'aws-cli/2.15.0 Python/3.11.6' }, { userAgent: '[AWS-CLI/2.15.0]' }, { userAgent: 'Boto3/1.34' }, {}])).toEqual([true, true, false, false]);
+    expect(verdicts(r, [{ userAgent: 'aws-cli/2.15.0 Python/3.11.6' }, { userAgent: '[AWS-CLI/2.15.0]' }, { userAgent: 'Boto3/1.34' }, {}])).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
   it('startswith: the field begins with the value', () => {
     const r = rule(`
@@ -143,7 +174,11 @@ condition: sel`);
 sel:
   eventSource|endswith: .amazonaws.com
 condition: sel`);
-    expect(verdicts(r, [{ eventSource: 's3.amazonaws.com' }, { eventSource: 'S3.AMAZONAWS.COM' }, { eventSource: 's3.amazonaws.com.evil' }])).toEqual([true, true, false]);
+    expect(verdicts(r, [{ eventSource: 's3.amazonaws.com' }, { eventSource: 'S3.AMAZONAWS.COM' }, { eventSource: 's3.amazonaws.com.evil' }])).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
   it('a wildcard inside contains is literal text, not a wildcard', () => {
     const r = rule(`
@@ -186,10 +221,12 @@ condition: sel`);
     expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'getobject' }])).toEqual([true, false]);
   });
   it('rejects an invalid regular expression with the rule and the key', () => {
-    expect(() => rule(`
+    expect(() =>
+      rule(`
 sel:
   eventName|re: '(['
-condition: sel`)).toThrow(/detection\.sel\.eventName\|re: \|re value is not a valid regular expression/);
+condition: sel`),
+    ).toThrow(/detection\.sel\.eventName\|re: \|re value is not a valid regular expression/);
   });
 });
 
@@ -200,11 +237,21 @@ sel:
   sourceIPAddress|cidr: [203.0.113.0/24, '2001:db8::/32']
 condition: sel`);
   it('IPv4: the first and last address of the range match, one below and one above do not', () => {
-    expect(verdicts(r, ['203.0.113.0', '203.0.113.255', '203.0.112.255', '203.0.114.0'].map((ip) => ({ sourceIPAddress: ip })))).toEqual([true, true, false, false]);
+    expect(
+      verdicts(
+        r,
+        ['203.0.113.0', '203.0.113.255', '203.0.112.255', '203.0.114.0'].map((ip) => ({ sourceIPAddress: ip })),
+      ),
+    ).toEqual([true, true, false, false]);
   });
   it('IPv6: the first and last address of the prefix match, the neighbours do not', () => {
     const ips = ['2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::', '2001:DB8::1'];
-    expect(verdicts(r, ips.map((ip) => ({ sourceIPAddress: ip })))).toEqual([true, true, false, false, true]);
+    expect(
+      verdicts(
+        r,
+        ips.map((ip) => ({ sourceIPAddress: ip })),
+      ),
+    ).toEqual([true, true, false, false, true]);
   });
   it('a value that is not an IP address is a non-match, never an error: a service name, a CIDR, garbage, absent, null, a number', () => {
     const values = ['ec2.amazonaws.com', '203.0.113.0/24', 'not an ip', '203.0.113', '203.0.113.256', '', null, 7];
@@ -218,10 +265,12 @@ condition: sel`);
     expect(verdicts(v6only, [{ sourceIPAddress: '203.0.113.7' }, { sourceIPAddress: '::ffff:203.0.113.7' }])).toEqual([false, true]);
   });
   it('a value that is not a CIDR is a rule error naming the key', () => {
-    expect(() => rule(`
+    expect(() =>
+      rule(`
 sel:
   sourceIPAddress|cidr: 203.0.113.5/24
-condition: sel`)).toThrow(/detection\.sel\.sourceIPAddress\|cidr: \|cidr value 203\.0\.113\.5\/24: .*host bits set/);
+condition: sel`),
+    ).toThrow(/detection\.sel\.sourceIPAddress\|cidr: \|cidr value 203\.0\.113\.5\/24: .*host bits set/);
   });
 });
 
@@ -247,17 +296,29 @@ condition: sel`);
 sel:
   userIdentity.invokedBy: null
 condition: sel`);
-    expect(verdicts(r, [{ userIdentity: {} }, { userIdentity: { invokedBy: null } }, {}, { userIdentity: { invokedBy: '' } }, { userIdentity: { invokedBy: 'support.amazonaws.com' } }])).toEqual([true, true, true, false, false]);
+    expect(
+      verdicts(r, [
+        { userIdentity: {} },
+        { userIdentity: { invokedBy: null } },
+        {},
+        { userIdentity: { invokedBy: '' } },
+        { userIdentity: { invokedBy: 'support.amazonaws.com' } },
+      ]),
+    ).toEqual([true, true, true, false, false]);
   });
   it('null cannot sit in a list, and exists takes only true or false', () => {
-    expect(() => rule(`
+    expect(() =>
+      rule(`
 sel:
   errorCode: [AccessDenied, null]
-condition: sel`)).toThrow(/null can only stand alone/);
-    expect(() => rule(`
+condition: sel`),
+    ).toThrow(/null can only stand alone/);
+    expect(() =>
+      rule(`
 sel:
   errorCode|exists: yes
-condition: sel`)).toThrow(/\|exists takes true or false/);
+condition: sel`),
+    ).toThrow(/\|exists takes true or false/);
   });
 });
 
@@ -268,7 +329,11 @@ describe('all and cased', () => {
 sel:
   userAgent|contains|all: [aws-cli/, 'exec-env/CloudShell']
 condition: sel`);
-    expect(verdicts(r, [{ userAgent: 'aws-cli/2.15 md/exec-env/CloudShell' }, { userAgent: 'aws-cli/2.15' }, { userAgent: 'exec-env/CloudShell' }])).toEqual([true, false, false]);
+    expect(verdicts(r, [{ userAgent: 'aws-cli/2.15 md/exec-env/CloudShell' }, { userAgent: 'aws-cli/2.15' }, { userAgent: 'exec-env/CloudShell' }])).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
   it('without all, any value is enough', () => {
     const r = rule(`
@@ -298,10 +363,12 @@ condition: sel`);
     expect(verdicts(sw, [{ userAgent: 'aws-cli/2' }, { userAgent: 'AWS-CLI/2' }])).toEqual([true, false]);
   });
   it('at most one of contains/startswith/endswith/re/cidr/exists per key', () => {
-    expect(() => rule(`
+    expect(() =>
+      rule(`
 sel:
   userAgent|contains|startswith: aws
-condition: sel`)).toThrow(/combine at most one of contains\/startswith\/endswith\/re\/cidr\/exists \(got contains, startswith\)/);
+condition: sel`),
+    ).toThrow(/combine at most one of contains\/startswith\/endswith\/re\/cidr\/exists \(got contains, startswith\)/);
   });
 });
 
@@ -351,12 +418,27 @@ describe('placeholders', () => {
   };
   /** One rule per placeholder: the key it is used on, events it must match and events it must not. */
   const cases: Record<string, { key: string; field: string; yes: unknown[]; no: unknown[] }> = {
-    'trustedNetworks.cidrs': { key: 'sourceIPAddress|cidr', field: 'sourceIPAddress', yes: ['203.0.113.0', '203.0.113.255', '2001:db8::1'], no: ['203.0.114.0', '8.8.8.8', 'ec2.amazonaws.com'] },
+    'trustedNetworks.cidrs': {
+      key: 'sourceIPAddress|cidr',
+      field: 'sourceIPAddress',
+      yes: ['203.0.113.0', '203.0.113.255', '2001:db8::1'],
+      no: ['203.0.114.0', '8.8.8.8', 'ec2.amazonaws.com'],
+    },
     'trustedNetworks.aws.vpcIds': { key: 'vpcId', field: 'vpcId', yes: ['vpc-0a1b2c3d4e5f60718', 'VPC-0A1B2C3D4E5F60718'], no: ['vpc-0ffffffffffffffff'] },
     'trustedNetworks.aws.vpcEndpointIds': { key: 'vpcEndpointId', field: 'vpcEndpointId', yes: ['vpce-0123456789abcdef0'], no: ['vpce-0fffffffffffffff0'] },
     // A config value's `*` keeps its wildcard meaning once expanded (README: `*` in a plain value is a wildcard).
-    'breakGlass.aws.roleArns': { key: 'userIdentity.sessionContext.sessionIssuer.arn', field: 'userIdentity.sessionContext.sessionIssuer.arn', yes: ['arn:aws:iam::444455556666:role/BreakGlassAdmin', 'arn:aws:iam::111122223333:role/BreakGlass'], no: ['arn:aws:iam::444455556666:role/Admin', 'arn:aws:iam::444455556666:role/ops/Admin'] },
-    'automation.aws.roleArns': { key: 'userIdentity.sessionContext.sessionIssuer.arn', field: 'userIdentity.sessionContext.sessionIssuer.arn', yes: ['arn:aws:iam::111122223333:role/github-actions-deploy'], no: ['arn:aws:iam::444455556666:role/github-actions-deploy'] },
+    'breakGlass.aws.roleArns': {
+      key: 'userIdentity.sessionContext.sessionIssuer.arn',
+      field: 'userIdentity.sessionContext.sessionIssuer.arn',
+      yes: ['arn:aws:iam::444455556666:role/BreakGlassAdmin', 'arn:aws:iam::111122223333:role/BreakGlass'],
+      no: ['arn:aws:iam::444455556666:role/Admin', 'arn:aws:iam::444455556666:role/ops/Admin'],
+    },
+    'automation.aws.roleArns': {
+      key: 'userIdentity.sessionContext.sessionIssuer.arn',
+      field: 'userIdentity.sessionContext.sessionIssuer.arn',
+      yes: ['arn:aws:iam::111122223333:role/github-actions-deploy'],
+      no: ['arn:aws:iam::444455556666:role/github-actions-deploy'],
+    },
     'aws.organizationId': { key: 'requestParameters.organizationId', field: 'requestParameters.organizationId', yes: ['o-a1b2c3d4e5'], no: ['o-zzzzzzzzzz'] },
     'aws.managementAccountId': { key: 'recipientAccountId', field: 'recipientAccountId', yes: ['111122223333'], no: ['444455556666'] },
   };
@@ -371,66 +453,130 @@ describe('placeholders', () => {
   });
 
   it.each(Object.entries(cases))('{{%s}} expands to its list', (name, c) => {
-    const r = rule(`
+    const r = rule(
+      `
 sel:
   ${c.key}: '{{${name}}}'
-condition: sel`, values);
-    expect(verdicts(r, c.yes.map((v) => eventWith(c.field, v))), 'listed values').toEqual(c.yes.map(() => true));
-    expect(verdicts(r, c.no.map((v) => eventWith(c.field, v))), 'other values').toEqual(c.no.map(() => false));
+condition: sel`,
+      values,
+    );
+    expect(
+      verdicts(
+        r,
+        c.yes.map((v) => eventWith(c.field, v)),
+      ),
+      'listed values',
+    ).toEqual(c.yes.map(() => true));
+    expect(
+      verdicts(
+        r,
+        c.no.map((v) => eventWith(c.field, v)),
+      ),
+      'other values',
+    ).toEqual(c.no.map(() => false));
   });
 
   // README: "`{{trustedNetworks.cidrs|complement}}` is every address outside the trusted networks."
   it('{{trustedNetworks.cidrs|complement}} is every address outside the trusted networks, both families', () => {
-    const r = rule(`
+    const r = rule(
+      `
 sel:
   sourceIPAddress|cidr: '{{trustedNetworks.cidrs|complement}}'
-condition: sel`, values);
-    const ips = ['203.0.113.0', '203.0.113.255', '203.0.112.255', '203.0.114.0', '0.0.0.0', '255.255.255.255', '2001:db8::', '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::', 'ec2.amazonaws.com'];
-    expect(verdicts(r, ips.map((ip) => ({ sourceIPAddress: ip })))).toEqual([false, false, true, true, true, true, false, true, true, false]);
+condition: sel`,
+      values,
+    );
+    const ips = [
+      '203.0.113.0',
+      '203.0.113.255',
+      '203.0.112.255',
+      '203.0.114.0',
+      '0.0.0.0',
+      '255.255.255.255',
+      '2001:db8::',
+      '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff',
+      '2001:db9::',
+      'ec2.amazonaws.com',
+    ];
+    expect(
+      verdicts(
+        r,
+        ips.map((ip) => ({ sourceIPAddress: ip })),
+      ),
+    ).toEqual([false, false, true, true, true, true, false, true, true, false]);
   });
 
   it('an empty list matches nothing', () => {
-    const r = rule(`
+    const r = rule(
+      `
 sel:
   userIdentity.arn: '{{breakGlass.aws.roleArns}}'
-condition: sel`, { ...values, 'breakGlass.aws.roleArns': [] });
+condition: sel`,
+      { ...values, 'breakGlass.aws.roleArns': [] },
+    );
     expect(verdicts(r, [{ userIdentity: { arn: 'arn:aws:iam::1:role/BreakGlass' } }, { userIdentity: {} }])).toEqual([false, false]);
   });
 
   it('only a value that is exactly a placeholder expands; an unknown one is a rule error listing the known', () => {
-    const partial = rule(`
+    const partial = rule(
+      `
 sel:
   note: 'see {{aws.organizationId}}'
-condition: sel`, values);
+condition: sel`,
+      values,
+    );
     expect(partial({ note: 'see {{aws.organizationId}}' })).toBe(true);
     expect(partial({ note: 'see o-a1b2c3d4e5' })).toBe(false);
-    expect(() => rule(`
+    expect(() =>
+      rule(
+        `
 sel:
   x: '{{aws.accountIds}}'
-condition: sel`, values)).toThrow(RuleError);
-    expect(() => rule(`
+condition: sel`,
+        values,
+      ),
+    ).toThrow(RuleError);
+    expect(() =>
+      rule(
+        `
 sel:
   x: '{{aws.accountIds}}'
-condition: sel`, values)).toThrow(/unknown placeholder \{\{aws\.accountIds\}\} \(known: \{\{trustedNetworks\.cidrs\}\}/);
+condition: sel`,
+        values,
+      ),
+    ).toThrow(/unknown placeholder \{\{aws\.accountIds\}\} \(known: \{\{trustedNetworks\.cidrs\}\}/);
   });
 });
 
 describe('negation in the compiled GCP queries', () => {
   // Logging query language: a comparison on a field the entry lacks fails, `!=` included, so
   // `f!="x"` drops entries without f while `NOT f="x"` keeps them; a rule's `not` must keep them.
-  const probe = bindRules([generatedRule({
-    id: 'gcp-negation-probe',
-    title: 'GCP negation probe',
-    description: 'Negated equality on a field that may be absent.',
-    level: 'low',
-    tags: ['attack.t1078'],
-    logsource: { product: 'gcp', service: 'gcp.audit' },
-    detection: { sel: { 'protoPayload.methodName': 'SetIamPolicy' }, filter: { 'protoPayload.authenticationInfo.principalEmail': 'ci@example.com' }, condition: 'sel and not filter' },
-    targets: ['gcp'],
-  }, 'rule-meaning.test.ts')], exampleModel())[0]!;
+  const probe = bindRules(
+    [
+      generatedRule(
+        {
+          id: 'gcp-negation-probe',
+          title: 'GCP negation probe',
+          description: 'Negated equality on a field that may be absent.',
+          level: 'low',
+          tags: ['attack.t1078'],
+          logsource: { product: 'gcp', service: 'gcp.audit' },
+          detection: {
+            sel: { 'protoPayload.methodName': 'SetIamPolicy' },
+            filter: { 'protoPayload.authenticationInfo.principalEmail': 'ci@example.com' },
+            condition: 'sel and not filter',
+          },
+          targets: ['gcp'],
+        },
+        'rule-meaning.test.ts',
+      ),
+    ],
+    exampleModel(),
+  )[0]!;
   const query = compileRule(probe, 'gcp') as string;
   const matches = compileGcpQuery(query);
-  const entry = (principal?: string) => ({ protoPayload: { methodName: 'SetIamPolicy', ...(principal ? { authenticationInfo: { principalEmail: principal } } : {}) } });
+  const entry = (principal?: string) => ({
+    protoPayload: { methodName: 'SetIamPolicy', ...(principal ? { authenticationInfo: { principalEmail: principal } } : {}) },
+  });
 
   it('an entry without the negated field matches, as the rule says', () => {
     expect(probe.matches(entry())).toBe(true);

@@ -31,7 +31,8 @@ function bruteForceOverlaps(nets: readonly Network[]) {
   for (let j = 0; j < nets.length; j++) {
     for (let i = 0; i < j; i++) {
       const [a, b] = [nets[i]!, nets[j]!];
-      if (a.version === b.version && a.start <= b.end && b.start <= a.end) found.push({ first: i, second: j, kind: a.cidr === b.cidr ? 'duplicate' : 'overlap' });
+      if (a.version === b.version && a.start <= b.end && b.start <= a.end)
+        found.push({ first: i, second: j, kind: a.cidr === b.cidr ? 'duplicate' : 'overlap' });
     }
   }
   return found;

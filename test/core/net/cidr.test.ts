@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { containsCidr } from 'cidr-tools';
-import { aggregate, broadRangeWarning, documentationRange, findOverlaps, isNetwork, parseNetwork, publicEgressProblem, type Network } from '../../../core/net/cidr.ts';
+import {
+  aggregate,
+  broadRangeWarning,
+  documentationRange,
+  findOverlaps,
+  isNetwork,
+  parseNetwork,
+  publicEgressProblem,
+  type Network,
+} from '../../../core/net/cidr.ts';
 import { DOCUMENTATION_RANGES, NON_PUBLIC_IPV4, NON_PUBLIC_IPV6 } from '../../../core/net/special-ranges.ts';
 
 const net = (text: string): Network => {
@@ -158,21 +167,20 @@ const union = (intervals: [bigint, bigint][]): [bigint, bigint][] => {
   const out: [bigint, bigint][] = [];
   for (const [s, e] of sorted) {
     const last = out[out.length - 1];
-    if (last && s <= last[1] + 1n) last[1] = e > last[1] ? e : last[1];
-    else out.push([s, e]);
+    if (last && s <= last[1] + 1n) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
   }
   return out;
 };
 
-const ipv4Cidr = fc
-  .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 16, max: 32 }))
-  .map(([address, prefix]) => {
-    // Clustered in one /16 so that overlaps and adjacency are common.
-    const inCluster = (0xcb007100 & 0xffff0000) | (address & 0xffff);
-    const network = prefix === 0 ? 0 : (inCluster >>> (32 - prefix)) << (32 - prefix);
-    const n = network >>> 0;
-    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${prefix}`;
-  });
+const ipv4Cidr = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 16, max: 32 })).map(([address, prefix]) => {
+  // Clustered in one /16 so that overlaps and adjacency are common.
+  const inCluster = (0xcb007100 & 0xffff0000) | (address & 0xffff);
+  const network = prefix === 0 ? 0 : (inCluster >>> (32 - prefix)) << (32 - prefix);
+  const n = network >>> 0;
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${prefix}`;
+});
 
 const ipv6Cidr = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 32, max: 48 })).map(([word, prefix]) => {
   const masked = prefix >= 48 ? word : word & ~((1 << (48 - prefix)) - 1) & 0xffff;
@@ -217,8 +225,10 @@ describe('aggregate (properties)', () => {
   });
 
   it('is idempotent', () => {
-    fc.assert(fc.property(fc.array(ipv4Cidr, { maxLength: 30 }), (cidrs) => {
-      expect(aggregate(aggregate(cidrs))).toEqual(aggregate(cidrs));
-    }));
+    fc.assert(
+      fc.property(fc.array(ipv4Cidr, { maxLength: 30 }), (cidrs) => {
+        expect(aggregate(aggregate(cidrs))).toEqual(aggregate(cidrs));
+      }),
+    );
   });
 });

@@ -57,7 +57,10 @@ function checkCover(trusted: readonly string[]): void {
 
 describe('complementCidrs covers every address exactly once with the trusted ranges (property)', () => {
   it('for random IPv4 and IPv6 trusted ranges, overlapping, nested and adjacent included', () => {
-    fc.assert(fc.property(trustedList, (trusted) => checkCover(trusted)), { numRuns: 120 });
+    fc.assert(
+      fc.property(trustedList, (trusted) => checkCover(trusted)),
+      { numRuns: 120 },
+    );
   });
 
   it('for ranges built to touch: a range and its neighbours one address either side', () => {
@@ -68,12 +71,16 @@ describe('complementCidrs covers every address exactly once with the trusted ran
         return [cidr, ...(n.start > 0n ? [host(n.start - 1n)] : []), ...(n.end < MAX[version] ? [host(n.end + 1n)] : [])];
       }),
     );
-    fc.assert(fc.property(touching, (trusted) => checkCover(trusted)), { numRuns: 60 });
+    fc.assert(
+      fc.property(touching, (trusted) => checkCover(trusted)),
+      { numRuns: 60 },
+    );
   });
 });
 
 describe('complementCidrs at each boundary kind', () => {
-  const inComplement = (trusted: readonly string[], text: string) => holders(complementCidrs(trusted).map(net), text.includes(':') ? 6 : 4, address(text)) === 1;
+  const inComplement = (trusted: readonly string[], text: string) =>
+    holders(complementCidrs(trusted).map(net), text.includes(':') ? 6 : 4, address(text)) === 1;
 
   it('leaves out the first address of a trusted range', () => expect(inComplement(['203.0.113.0/24'], '203.0.113.0')).toBe(false));
   it('leaves out the last address of a trusted range', () => expect(inComplement(['203.0.113.0/24'], '203.0.113.255')).toBe(false));

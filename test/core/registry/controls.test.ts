@@ -28,10 +28,19 @@ const context = loadRuleContext();
 
 /** Whether `source` exports `symbol` by declaration (`export class|function|const|... X`) or in an export list. */
 function exportsSymbol(source: string, symbol: string): boolean {
-  const declared = new RegExp(`^export\\s+(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:class|function\\*?|const|let|var|interface|type|enum)\\s+${symbol}\\b`, 'm');
+  const declared = new RegExp(
+    `^export\\s+(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:class|function\\*?|const|let|var|interface|type|enum)\\s+${symbol}\\b`,
+    'm',
+  );
   if (declared.test(source)) return true;
   return [...source.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)].some(([, names]) =>
-    names!.split(',').some((name) => name.trim().split(/\s+as\s+/).pop() === symbol),
+    names!.split(',').some(
+      (name) =>
+        name
+          .trim()
+          .split(/\s+as\s+/)
+          .pop() === symbol,
+    ),
   );
 }
 
@@ -86,12 +95,17 @@ function repositoryDirectories(): Set<string> {
 describe('the controls registry', () => {
   it('has unique ids, each starting with its cloud', () => {
     const ids = REGISTRY.map((e) => e.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicate ids').toEqual([]);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      'duplicate ids',
+    ).toEqual([]);
     expect(REGISTRY.filter((e) => !e.id.startsWith(`${e.cloud}-`)).map((e) => e.id)).toEqual([]);
   });
 
   it('names only files that exist and symbols they export', () => {
-    const refs = REGISTRY.flatMap((e) => [...e.implementation, ...e.composedIn, ...(e.rules?.generated ?? []).map((g) => g.from)].map((ref) => ({ id: e.id, ref })));
+    const refs = REGISTRY.flatMap((e) =>
+      [...e.implementation, ...e.composedIn, ...(e.rules?.generated ?? []).map((g) => g.from)].map((ref) => ({ id: e.id, ref })),
+    );
     const problems = refs.flatMap(({ id, ref }) => {
       const problem = symbolProblem(ref);
       return problem ? [`${id}: ${problem}`] : [];
@@ -103,7 +117,10 @@ describe('the controls registry', () => {
   it('names only test files that exist', () => {
     const missing = REGISTRY.flatMap((e) => e.tests.filter((t) => !t.endsWith('.test.ts') || !existsSync(join(root, t))).map((t) => `${e.id}: ${t}`));
     expect(missing).toEqual([]);
-    expect(REGISTRY.filter((e) => e.tests.length === 0).map((e) => e.id), 'entries without a test').toEqual([]);
+    expect(
+      REGISTRY.filter((e) => e.tests.length === 0).map((e) => e.id),
+      'entries without a test',
+    ).toEqual([]);
   });
 
   it('names the test of its own of every construct it is implemented by', () => {
@@ -127,21 +144,34 @@ describe('the controls registry', () => {
     const listed = new Set(REGISTRY.flatMap((e) => e.implementation).map((r) => `${r.file}#${r.symbol}`));
     const classes = constructClasses();
     expect(classes.length).toBeGreaterThan(10);
-    expect(classes.filter((c) => !listed.has(`${c.file}#${c.symbol}`)).map((c) => `${c.file} ${c.symbol}`), `add these to an entry of core/registry/controls.ts`).toEqual([]);
+    expect(
+      classes.filter((c) => !listed.has(`${c.file}#${c.symbol}`)).map((c) => `${c.file} ${c.symbol}`),
+      `add these to an entry of core/registry/controls.ts`,
+    ).toEqual([]);
   });
 
   it('deploys every catalog rule through a pipeline and reads each from a log source', () => {
     const deployed = new Set(REGISTRY.filter((e) => e.kind === 'pipeline').flatMap((e) => ruleIds(e, context)));
     const read = new Set(REGISTRY.filter((e) => e.kind === 'logsource').flatMap((e) => ruleIds(e, context)));
     expect(context.catalog.length).toBeGreaterThan(50);
-    expect(context.catalog.filter((r) => r.targets.length > 0 && !deployed.has(r.id)).map((r) => r.id), 'rules no pipeline deploys').toEqual([]);
-    expect(context.catalog.filter((r) => !read.has(r.id)).map((r) => r.id), 'rules on no log source').toEqual([]);
+    expect(
+      context.catalog.filter((r) => r.targets.length > 0 && !deployed.has(r.id)).map((r) => r.id),
+      'rules no pipeline deploys',
+    ).toEqual([]);
+    expect(
+      context.catalog.filter((r) => !read.has(r.id)).map((r) => r.id),
+      'rules on no log source',
+    ).toEqual([]);
     for (const e of REGISTRY.filter((e) => e.kind !== 'control')) expect(ruleIds(e, context).length, `${e.id} resolves to no rule`).toBeGreaterThan(0);
   });
 
   it('has a log source entry for every log source rules can name, collected by controls of its cloud', () => {
     const services = REGISTRY.filter((e) => e.kind === 'logsource').map((e) => `${e.cloud}/${e.rules?.catalog?.service}`);
-    expect(services.sort()).toEqual(Object.entries(SERVICES).flatMap(([product, list]) => list.map((s) => `${product}/${s}`)).sort());
+    expect(services.sort()).toEqual(
+      Object.entries(SERVICES)
+        .flatMap(([product, list]) => list.map((s) => `${product}/${s}`))
+        .sort(),
+    );
     const controls = new Map(REGISTRY.filter((e) => e.kind === 'control').map((e) => [e.id, e.cloud]));
     const wrong = REGISTRY.flatMap((e) => (e.collectedBy ?? []).filter((id) => controls.get(id) !== e.cloud).map((id) => `${e.id}: ${id}`));
     expect(wrong).toEqual([]);

@@ -20,7 +20,11 @@ describe('ATT&CK Navigator layer', () => {
     const t1078 = layer.techniques.find((t) => t.techniqueID === 'T1078.004')!;
     expect(t1078.score).toBe(2);
     expect(t1078.comment).toBe('Valid Accounts: Cloud Accounts. Detected by 2 rule(s): a-rule, b-rule.');
-    expect(t1078.metadata).toEqual([{ name: 'aws', value: 'a-rule' }, { name: 'azure', value: '-' }, { name: 'gcp', value: 'b-rule' }]);
+    expect(t1078.metadata).toEqual([
+      { name: 'aws', value: 'a-rule' },
+      { name: 'azure', value: '-' },
+      { name: 'gcp', value: 'b-rule' },
+    ]);
     expect(layer.gradient.maxValue).toBe(2);
   });
 

@@ -22,9 +22,13 @@ import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
 const model = exampleModel();
 const { template: management, pipeline, member, alarms } = await synthAws(model);
 const centralBusArn = pipelineNames(model.aws!).centralBusArn;
-const rulesById = new Map<string, CatalogRule>([...loadCatalog(model), ...perimeterShadowRules(model).rules, ...selfProtectionRules(model)].map((r) => [r.rule.id, r]));
+const rulesById = new Map<string, CatalogRule>(
+  [...loadCatalog(model), ...perimeterShadowRules(model).rules, ...selfProtectionRules(model)].map((r) => [r.rule.id, r]),
+);
 /** Deployed rule name -> the catalog rule its pattern (or part) comes from. */
-const ruleOfName = new Map(alarms.realtime.flatMap((r) => ['guardrails-alert-', 'guardrails-fwd-'].map((prefix) => [eventRuleName(prefix, r.id), rulesById.get(r.ruleId)!] as const)));
+const ruleOfName = new Map(
+  alarms.realtime.flatMap((r) => ['guardrails-alert-', 'guardrails-fwd-'].map((prefix) => [eventRuleName(prefix, r.id), rulesById.get(r.ruleId)!] as const)),
+);
 const cloudTrail = corpusFiles()
   .flatMap((f) => f.events.map((raw, i) => ({ where: `${f.name}#${i}`, raw: raw as Record<string, unknown> })))
   .filter((e) => detectSource(e.raw)?.service === 'cloudtrail');
@@ -63,8 +67,18 @@ describe('security account stack', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToEncrypt', Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '333344445555' } } }),
-          { Sid: 'AllowEventBridgeToEncrypt', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsToEncrypt',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '333344445555' } },
+          }),
+          {
+            Sid: 'AllowEventBridgeToEncrypt',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
         ]),
       },
     });
@@ -75,15 +89,22 @@ describe('security account stack', () => {
   });
 
   it('has a central bus writable by the organization only, with an alert rule per real-time rule and one for forwarded alarms', () => {
-    pipeline.hasResourceProperties('AWS::Events::EventBusPolicy', { Statement: { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }, Action: 'events:PutEvents' } });
+    pipeline.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }, Action: 'events:PutEvents' },
+    });
     const central = detectionRules(pipeline);
     expect(central).toHaveLength(alarms.realtime.length);
     for (const rule of central) {
       expect(rule.Properties).toMatchObject({ EventBusName: 'guardrails-central', State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' });
-      const [target] = rule.Properties['Targets'] as { InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string }; DeadLetterConfig: unknown }[];
+      const [target] = rule.Properties['Targets'] as {
+        InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string };
+        DeadLetterConfig: unknown;
+      }[];
       expect(target!.DeadLetterConfig).toBeDefined();
       expect(Object.keys(target!.InputTransformer.InputPathsMap).sort()).toEqual(['account', 'agent', 'ip', 'region', 'source', 'time', 'what', 'who']);
-      expect(target!.InputTransformer.InputTemplate).toMatch(/<who> called <source> <what> from <ip> \(client: <agent>\) in account <account>, region <region>/);
+      expect(target!.InputTransformer.InputTemplate).toMatch(
+        /<who> called <source> <what> from <ip> \(client: <agent>\) in account <account>, region <region>/,
+      );
       expect(target!.InputTransformer.InputTemplate).toContain('console.aws.amazon.com/cloudtrailv2/home?region=<region>');
     }
     pipeline.hasResourceProperties('AWS::Events::Rule', { Name: 'guardrails-alert-alarms', EventBusName: 'guardrails-central', State: 'ENABLED' });
@@ -98,7 +119,17 @@ describe('security account stack', () => {
 
   it('alerts on changes to the guardrails themselves and, in report mode, on what the perimeter would deny', () => {
     const ids = alarms.realtime.map((r) => r.ruleId);
-    expect(ids).toEqual(expect.arrayContaining(['guardrails-trail-changed', 'guardrails-scp-changed', 'guardrails-alerting-changed', 'guardrails-stackset-changed', 'aws-perimeter-shadow-network', 'aws-guardrails-forwarding-tampering', 'aws-org-trail-trusted-access-removed']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'guardrails-trail-changed',
+        'guardrails-scp-changed',
+        'guardrails-alerting-changed',
+        'guardrails-stackset-changed',
+        'aws-perimeter-shadow-network',
+        'aws-guardrails-forwarding-tampering',
+        'aws-org-trail-trusted-access-removed',
+      ]),
+    );
   });
 });
 
@@ -119,7 +150,24 @@ describe('management account stack', () => {
 
   it('includes the CIS / Security Hub CloudWatch.1-14 set and the forwarding and org-trail tamper rules', () => {
     const ids = alarms.metric.map((m) => m.id);
-    for (const id of ['aws-cis-root-account-usage', 'aws-cis-unauthorized-api-calls', 'aws-cis-console-signin-without-mfa', 'aws-cis-iam-policy-changes', 'aws-cis-cloudtrail-config-changes', 'aws-cis-console-auth-failures', 'aws-cis-cmk-disabled-or-deleted', 'aws-cis-s3-bucket-policy-changes', 'aws-cis-config-changes', 'aws-cis-security-group-changes', 'aws-cis-nacl-changes', 'aws-cis-network-gateway-changes', 'aws-cis-route-table-changes', 'aws-cis-vpc-changes', 'aws-guardrails-forwarding-tampering', 'aws-org-trail-trusted-access-removed']) {
+    for (const id of [
+      'aws-cis-root-account-usage',
+      'aws-cis-unauthorized-api-calls',
+      'aws-cis-console-signin-without-mfa',
+      'aws-cis-iam-policy-changes',
+      'aws-cis-cloudtrail-config-changes',
+      'aws-cis-console-auth-failures',
+      'aws-cis-cmk-disabled-or-deleted',
+      'aws-cis-s3-bucket-policy-changes',
+      'aws-cis-config-changes',
+      'aws-cis-security-group-changes',
+      'aws-cis-nacl-changes',
+      'aws-cis-network-gateway-changes',
+      'aws-cis-route-table-changes',
+      'aws-cis-vpc-changes',
+      'aws-guardrails-forwarding-tampering',
+      'aws-org-trail-trusted-access-removed',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -137,7 +185,11 @@ describe('management account stack', () => {
   it('forwards its own events with every real-time rule, read-only calls included', () => {
     const rules = detectionRules(management);
     expect(rules).toHaveLength(alarms.realtime.length);
-    for (const rule of rules) expect(rule.Properties).toMatchObject({ State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', Targets: [{ Arn: centralBusArn, DeadLetterConfig: expect.anything() }] });
+    for (const rule of rules)
+      expect(rule.Properties).toMatchObject({
+        State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        Targets: [{ Arn: centralBusArn, DeadLetterConfig: expect.anything() }],
+      });
   });
 
   it('deploys the member template to the target OUs in every configured region through a service-managed StackSet', () => {
@@ -166,7 +218,9 @@ describe('deployed patterns, read back from the templates, match the corpus like
     for (const rules of deployed) {
       for (const e of cloudTrail) {
         const envelope = eventBridgeEnvelope(e.raw);
-        const fired = new Set(rules.filter((r) => matchesEventPattern(r.Properties['EventPattern'], envelope)).map((r) => ruleOfName.get(r.Properties['Name'])!.rule.id));
+        const fired = new Set(
+          rules.filter((r) => matchesEventPattern(r.Properties['EventPattern'], envelope)).map((r) => ruleOfName.get(r.Properties['Name'])!.rule.id),
+        );
         const expected = new Set([...new Set(alarms.realtime.map((r) => r.ruleId))].filter((id) => rulesById.get(id)!.matches(e.raw)));
         expect(fired, e.where).toEqual(expected);
       }

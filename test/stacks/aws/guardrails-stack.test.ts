@@ -139,7 +139,9 @@ describe('organization trail', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-            Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:log-group:/guardrails/guardrails-org-trail' } },
+            Condition: {
+              ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:log-group:/guardrails/guardrails-org-trail' },
+            },
           }),
         ]),
       },
@@ -154,7 +156,9 @@ describe('organization trail', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })],
+      },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'guardrails-org-trail-222233334444-us-east-1/' },
       LifecycleConfiguration: {
         Rules: [
@@ -218,7 +222,9 @@ describe('perimeter SCPs', () => {
 
   it('attaches only the controls in enforce mode', async () => {
     const { template } = await synthAws(enforceModel((c) => (c.aws.controls = { networkPerimeter: 'report' })));
-    const policies = Object.values(template.findResources('AWS::Organizations::Policy')) as { Properties: { Name: string; TargetIds?: string[]; Content: { Statement: { Sid: string }[] } } }[];
+    const policies = Object.values(template.findResources('AWS::Organizations::Policy')) as {
+      Properties: { Name: string; TargetIds?: string[]; Content: { Statement: { Sid: string }[] } };
+    }[];
     const attached = policies.filter((p) => p.Properties.TargetIds);
     const sids = (ps: typeof policies) => ps.flatMap((p) => p.Properties.Content.Statement.map((s) => s.Sid));
     expect(sids(attached)).not.toContain('DenyApiCallsFromOutsideTrustedNetworks');

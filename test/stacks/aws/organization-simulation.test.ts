@@ -39,22 +39,39 @@ describe('the harness', () => {
   const MEMBER = '222222222222';
   const template = {
     Resources: {
-      Deny: { Type: 'AWS::Organizations::Policy', Properties: { Name: 'deny-reads', Type: 'SERVICE_CONTROL_POLICY', TargetIds: ['ou-test'], Content: { Version: '2012-10-17', Statement: [{ Sid: 'DenyReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] } } },
+      Deny: {
+        Type: 'AWS::Organizations::Policy',
+        Properties: {
+          Name: 'deny-reads',
+          Type: 'SERVICE_CONTROL_POLICY',
+          TargetIds: ['ou-test'],
+          Content: { Version: '2012-10-17', Statement: [{ Sid: 'DenyReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] },
+        },
+      },
       Unnamed: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } } },
       Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Join': ['-', ['data', { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Region' }]] } } },
       Policy: {
         Type: 'AWS::S3::BucketPolicy',
         Properties: {
           Bucket: { Ref: 'Bucket' },
-          PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::' + MEMBER + ':root' } }, Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/*']] } }] },
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${MEMBER}:root` } },
+                Action: 's3:GetObject',
+                Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/*']] },
+              },
+            ],
+          },
         },
       },
     },
   };
-  const org = new Organization(
-    { organizationId: 'o-test', managementAccount: MANAGEMENT, rootId: 'r-test', members: new Map([[MEMBER, 'ou-test']]) },
-    [{ stackName: 'Test', account: MANAGEMENT, region: 'us-east-1', template }],
-  );
+  const org = new Organization({ organizationId: 'o-test', managementAccount: MANAGEMENT, rootId: 'r-test', members: new Map([[MEMBER, 'ou-test']]) }, [
+    { stackName: 'Test', account: MANAGEMENT, region: 'us-east-1', template },
+  ]);
   const simulation = new OrganizationSimulation(org);
   const admin = [{ name: 'admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
   const object = 'arn:aws:s3:::data-111111111111-us-east-1/report.csv';
@@ -78,9 +95,18 @@ describe('the harness', () => {
   });
 
   it('judges a member admin by the SCP, a management admin without it, and a cross-account caller by both policies', async () => {
-    expect((await simulation.evaluate({ principal: `arn:aws:iam::${MEMBER}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin })).denials).toEqual(['scp deny-reads#DenyReads denies']);
-    expect((await simulation.evaluate({ principal: `arn:aws:iam::${MANAGEMENT}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin })).decision).toBe('Allowed');
-    expect((await simulation.evaluate({ principal: 'arn:aws:iam::333333333333:role/Admin', action: 's3:GetObject', resource: object, identityPolicies: admin })).decision).toBe('Denied');
+    expect(
+      (await simulation.evaluate({ principal: `arn:aws:iam::${MEMBER}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin }))
+        .denials,
+    ).toEqual(['scp deny-reads#DenyReads denies']);
+    expect(
+      (await simulation.evaluate({ principal: `arn:aws:iam::${MANAGEMENT}:role/Admin`, action: 's3:GetObject', resource: object, identityPolicies: admin }))
+        .decision,
+    ).toBe('Allowed');
+    expect(
+      (await simulation.evaluate({ principal: 'arn:aws:iam::333333333333:role/Admin', action: 's3:GetObject', resource: object, identityPolicies: admin }))
+        .decision,
+    ).toBe('Denied');
   });
 });
 
@@ -111,8 +137,11 @@ describe.each(APPS)('$name', ({ model }) => {
   });
 
   it('organizations:DisableAWSServiceAccess for CloudTrail is detected in the management account (a real-time rule and a metric filter), since nothing can prevent it there', () => {
-    const mentions = (value: unknown) => JSON.stringify(value).includes('DisableAWSServiceAccess') && JSON.stringify(value).includes('cloudtrail.amazonaws.com');
-    const rules = templateResources(synthesized.org, aws.accounts.management, 'AWS::Events::Rule').filter((r) => r.EventBusName === undefined && mentions(r.EventPattern));
+    const mentions = (value: unknown) =>
+      JSON.stringify(value).includes('DisableAWSServiceAccess') && JSON.stringify(value).includes('cloudtrail.amazonaws.com');
+    const rules = templateResources(synthesized.org, aws.accounts.management, 'AWS::Events::Rule').filter(
+      (r) => r.EventBusName === undefined && mentions(r.EventPattern),
+    );
     const filters = templateResources(synthesized.org, aws.accounts.management, 'AWS::Logs::MetricFilter').filter((f) => mentions(f.FilterPattern));
     expect(rules.length, 'forwarding rule on the default bus').toBeGreaterThan(0);
     expect(filters.length, "metric filter on the trail's log group").toBeGreaterThan(0);
@@ -149,7 +178,9 @@ describe('shadow mode against the enforced perimeter', () => {
       const perimeter = verdict.denials.filter((d) => /#Deny\w*(FromOutsideTrustedNetworks|OutsideItsRegion)/.test(d));
       if (verdict.decision !== 'Denied' || perimeter.length === 0) continue;
       const visibility = shadowVisibility(request, shadow);
-      rows.push(`| ${flow.group}: ${flow.title} | \`${request.action}\` | ${perimeter.map((d) => d.replace(/^scp /, '').replace(/ denies$/, '')).join(', ')} | ${visibility.seen ? 'yes' : '**no**'}: ${visibility.why} |`);
+      rows.push(
+        `| ${flow.group}: ${flow.title} | \`${request.action}\` | ${perimeter.map((d) => d.replace(/^scp /, '').replace(/ denies$/, '')).join(', ')} | ${visibility.seen ? 'yes' : '**no**'}: ${visibility.why} |`,
+      );
       if (!visibility.seen && !/data event/.test(visibility.why)) unseen.push(flow.title);
     }
     expect(rows.length).toBeGreaterThan(0);

@@ -22,14 +22,18 @@ const MG = '/providers/Microsoft.Management/managementGroups/contoso-root';
 
 const report = await plan();
 // Enforce mode as a licensed tenant runs it: workload-identity CA on, automation principals listed.
-const enforce = await plan(enforceModel((c) => {
-  c.azure.workloadIdentityConditionalAccess = true;
-  c.automation.azure = { servicePrincipalObjectIds: AUTOMATION };
-}));
-const policyPath = await plan(exampleModel((c) => {
-  c.azure.activityLogDeployment = 'policy';
-  c.azure.childManagementGroupIds = ['contoso-platform', 'contoso-landingzones'];
-}));
+const enforce = await plan(
+  enforceModel((c) => {
+    c.azure.workloadIdentityConditionalAccess = true;
+    c.automation.azure = { servicePrincipalObjectIds: AUTOMATION };
+  }),
+);
+const policyPath = await plan(
+  exampleModel((c) => {
+    c.azure.activityLogDeployment = 'policy';
+    c.azure.childManagementGroupIds = ['contoso-platform', 'contoso-landingzones'];
+  }),
+);
 
 describe('whole plan', () => {
   it('report mode matches the snapshot', () => expect(report).toMatchSnapshot());
@@ -46,16 +50,25 @@ describe('audit logging', () => {
         minimumTlsVersion: 'TLS1_2',
         allowBlobPublicAccess: false,
         allowSharedKeyAccess: false,
-        immutableStorageWithVersioning: { enabled: true, immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 365, state: 'Unlocked', allowProtectedAppendWrites: true } },
+        immutableStorageWithVersioning: {
+          enabled: true,
+          immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 365, state: 'Unlocked', allowProtectedAppendWrites: true },
+        },
       }),
     ]);
   });
 
-  it('sends every category of each subscription\'s Activity Log to both', () => {
+  it("sends every category of each subscription's Activity Log to both", () => {
     const settings = ofType(report, ':SubscriptionDiagnosticSetting');
     expect(settings).toHaveLength(2);
     for (const s of settings) {
-      expect(s).toEqual(expect.objectContaining({ name: 'guardrails-activity-log', workspaceId: '<computed: id of audit-workspace>', storageAccountId: '<computed: id of audit-storage>' }));
+      expect(s).toEqual(
+        expect.objectContaining({
+          name: 'guardrails-activity-log',
+          workspaceId: '<computed: id of audit-workspace>',
+          storageAccountId: '<computed: id of audit-storage>',
+        }),
+      );
       expect((s['logs'] as { category: string }[]).map((l) => l.category)).toEqual(ACTIVITY_LOG_CATEGORIES);
     }
   });
@@ -64,44 +77,74 @@ describe('audit logging', () => {
     for (const resources of [report, enforce, policyPath]) {
       const locks = ofType(resources, ':ManagementLockByScope');
       expect(locks.every((l) => l['level'] === 'CanNotDelete')).toBe(true);
-      expect(locks.map((l) => l['scope']).sort()).toEqual(['<computed: id of alerts-action-group>', '<computed: id of audit-storage>', '<computed: id of audit-workspace>']);
+      expect(locks.map((l) => l['scope']).sort()).toEqual([
+        '<computed: id of alerts-action-group>',
+        '<computed: id of audit-storage>',
+        '<computed: id of audit-workspace>',
+      ]);
       expect(locks.some((l) => /^\/subscriptions\/[^/]+$|resourceGroups|managementGroups/i.test(String(l['scope'])))).toBe(false);
     }
     expect(report.filter((r) => /ManagementLockAt(Subscription|ResourceGroup)Level/.test(r.type))).toEqual([]);
   });
 
   it('refuses deletion of its own diagnostic settings with an Azure Policy denyAction at the management group', () => {
-    const definitions = ofType(report, ':PolicyDefinitionAtManagementGroup') as { policyRule: { if: { allOf: [unknown, { field: string; in: string[] }] }; then: { effect: string; details: { actionNames: string[] } } } }[];
+    const definitions = ofType(report, ':PolicyDefinitionAtManagementGroup') as {
+      policyRule: { if: { allOf: [unknown, { field: string; in: string[] }] }; then: { effect: string; details: { actionNames: string[] } } };
+    }[];
     expect(definitions).toHaveLength(1);
     expect(definitions[0]!.policyRule.then).toEqual({ effect: 'denyAction', details: { actionNames: ['delete'] } });
-    expect(definitions[0]!.policyRule.if.allOf[1]).toEqual({ field: 'name', in: ['guardrails-activity-log', 'guardrails-activity-storage', 'guardrails-mg-activity-log'] });
+    expect(definitions[0]!.policyRule.if.allOf[1]).toEqual({
+      field: 'name',
+      in: ['guardrails-activity-log', 'guardrails-activity-storage', 'guardrails-mg-activity-log'],
+    });
     expect(ofType(report, ':PolicyAssignment')).toEqual([
-      expect.objectContaining({ scope: MG, policyAssignmentName: 'guardrails-keep-diag', enforcementMode: 'Default', policyDefinitionId: '<computed: id of diagnostic-protection-definition>' }),
+      expect.objectContaining({
+        scope: MG,
+        policyAssignmentName: 'guardrails-keep-diag',
+        enforcementMode: 'Default',
+        policyDefinitionId: '<computed: id of diagnostic-protection-definition>',
+      }),
     ]);
   });
 
   it('assigns the denyAction in each subscription when there is no management group', async () => {
     const noMg = await plan(exampleModel((c) => delete c.azure.managementGroupId));
-    expect(ofType(noMg, ':PolicyAssignment').map((a) => a['scope'])).toEqual(['/subscriptions/00000000-0000-4000-8000-0000000000a1', '/subscriptions/00000000-0000-4000-8000-0000000000a2']);
+    expect(ofType(noMg, ':PolicyAssignment').map((a) => a['scope'])).toEqual([
+      '/subscriptions/00000000-0000-4000-8000-0000000000a1',
+      '/subscriptions/00000000-0000-4000-8000-0000000000a2',
+    ]);
     expect(ofType(noMg, 'authorization:PolicyDefinition')).toHaveLength(2);
     expect(ofType(noMg, ':ManagementGroupDiagnosticSetting')).toEqual([]);
   });
 
-  it('keeps the management group\'s own Activity Log (and its listed children\'s)', () => {
+  it("keeps the management group's own Activity Log (and its listed children's)", () => {
     expect(ofType(report, ':ManagementGroupDiagnosticSetting')).toEqual([
-      { managementGroupId: 'contoso-root', name: 'guardrails-mg-activity-log', workspaceId: '<computed: id of audit-workspace>', storageAccountId: '<computed: id of audit-storage>', logs: MANAGEMENT_GROUP_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) },
+      {
+        managementGroupId: 'contoso-root',
+        name: 'guardrails-mg-activity-log',
+        workspaceId: '<computed: id of audit-workspace>',
+        storageAccountId: '<computed: id of audit-storage>',
+        logs: MANAGEMENT_GROUP_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      },
     ]);
-    expect(ofType(policyPath, ':ManagementGroupDiagnosticSetting').map((s) => s['managementGroupId']).sort()).toEqual(['contoso-landingzones', 'contoso-platform', 'contoso-root']);
+    expect(
+      ofType(policyPath, ':ManagementGroupDiagnosticSetting')
+        .map((s) => s['managementGroupId'])
+        .sort(),
+    ).toEqual(['contoso-landingzones', 'contoso-platform', 'contoso-root']);
   });
 
   it('locks the immutability policy only when asked', async () => {
-    const state = (resources: PlannedResource[]) => (ofType(resources, ':StorageAccount')[0]!['immutableStorageWithVersioning'] as { immutabilityPolicy: { state: string } }).immutabilityPolicy.state;
+    const state = (resources: PlannedResource[]) =>
+      (ofType(resources, ':StorageAccount')[0]!['immutableStorageWithVersioning'] as { immutabilityPolicy: { state: string } }).immutabilityPolicy.state;
     expect(state(report)).toBe('Unlocked');
     expect(state(await plan(exampleModel((c) => (c.azure.lockImmutability = true))))).toBe('Locked');
   });
 
   it('sends all Entra log categories, in its own component', () => {
-    expect(ofType(report, 'aadiam:DiagnosticSetting')).toEqual([expect.objectContaining({ logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) })]);
+    expect(ofType(report, 'aadiam:DiagnosticSetting')).toEqual([
+      expect.objectContaining({ logs: ENTRA_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) }),
+    ]);
     expect(report.map((r) => r.type)).toContain('guardrails:azure:EntraDiagnostics');
   });
 
@@ -114,7 +157,11 @@ describe('audit logging', () => {
         policyAssignmentName: 'guardrails-activity-log',
         policyDefinitionId: ACTIVITY_LOG_POLICY_DEFINITION,
         identity: { type: 'SystemAssigned' },
-        parameters: { logAnalytics: { value: '<computed: id of audit-workspace>' }, effect: { value: 'DeployIfNotExists' }, profileName: { value: 'guardrails-activity-log' } },
+        parameters: {
+          logAnalytics: { value: '<computed: id of audit-workspace>' },
+          effect: { value: 'DeployIfNotExists' },
+          profileName: { value: 'guardrails-activity-log' },
+        },
       }),
       expect.objectContaining({
         scope: MG,
@@ -125,7 +172,13 @@ describe('audit logging', () => {
       }),
     ]);
     for (const a of assignments) expect(String(a['policyAssignmentName']).length).toBeLessThanOrEqual(24);
-    const storageRule = ofType(policyPath, ':PolicyDefinitionAtManagementGroup').find((d) => d['policyDefinitionName'] === 'guardrails-activity-log-to-storage')!['policyRule'] as { then: { details: { deployment: { properties: { template: { resources: { properties: { storageAccountId: string; logs: { category: string }[] } }[] } } } } } };
+    const storageRule = ofType(policyPath, ':PolicyDefinitionAtManagementGroup').find(
+      (d) => d['policyDefinitionName'] === 'guardrails-activity-log-to-storage',
+    )!['policyRule'] as {
+      then: {
+        details: { deployment: { properties: { template: { resources: { properties: { storageAccountId: string; logs: { category: string }[] } }[] } } } };
+      };
+    };
     const deployed = storageRule.then.details.deployment.properties.template.resources[0]!.properties;
     expect(deployed.storageAccountId).toBe("[parameters('storageAccountId')]");
     expect(deployed.logs.map((l) => l.category)).toEqual(ACTIVITY_LOG_CATEGORIES);
@@ -140,8 +193,20 @@ describe('audit logging', () => {
 
   it('remediates the subscriptions that already exist on the policy path (and only there)', () => {
     expect(ofType(policyPath, ':RemediationAtManagementGroup')).toEqual([
-      { managementGroupsNamespace: 'Microsoft.Management', managementGroupId: 'contoso-root', remediationName: 'guardrails-activity-policy', policyAssignmentId: '<computed: id of audit-activity-policy>', resourceDiscoveryMode: 'ReEvaluateCompliance' },
-      { managementGroupsNamespace: 'Microsoft.Management', managementGroupId: 'contoso-root', remediationName: 'guardrails-activity-storage', policyAssignmentId: '<computed: id of audit-activity-storage>', resourceDiscoveryMode: 'ReEvaluateCompliance' },
+      {
+        managementGroupsNamespace: 'Microsoft.Management',
+        managementGroupId: 'contoso-root',
+        remediationName: 'guardrails-activity-policy',
+        policyAssignmentId: '<computed: id of audit-activity-policy>',
+        resourceDiscoveryMode: 'ReEvaluateCompliance',
+      },
+      {
+        managementGroupsNamespace: 'Microsoft.Management',
+        managementGroupId: 'contoso-root',
+        remediationName: 'guardrails-activity-storage',
+        policyAssignmentId: '<computed: id of audit-activity-storage>',
+        resourceDiscoveryMode: 'ReEvaluateCompliance',
+      },
     ]);
     expect(ofType(report, ':RemediationAtManagementGroup')).toEqual([]);
   });
@@ -161,7 +226,10 @@ describe('conditional access', () => {
     grantControls: { builtInControls: string[] };
   }
   const policies = (resources: PlannedResource[]) => ofType(resources, 'ConditionalAccessPolicy') as unknown as Policy[];
-  const byId = (resources: PlannedResource[]) => Object.fromEntries(resources.filter((r) => r.type.endsWith('ConditionalAccessPolicy')).map((r) => [r.name.replace(/^ca-/, ''), r.inputs as unknown as Policy]));
+  const byId = (resources: PlannedResource[]) =>
+    Object.fromEntries(
+      resources.filter((r) => r.type.endsWith('ConditionalAccessPolicy')).map((r) => [r.name.replace(/^ca-/, ''), r.inputs as unknown as Policy]),
+    );
 
   it('excludes break-glass in every user policy', () => {
     for (const p of [...policies(report), ...policies(enforce)].filter((p) => !p.conditions.clientApplications)) {
@@ -170,11 +238,13 @@ describe('conditional access', () => {
   });
 
   it('excludes the break-glass groups, and users, from every user policy when groups are configured', async () => {
-    const withGroups = await plan(enforceModel((c) => {
-      c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
-      c.azure.workloadIdentityConditionalAccess = true;
-      c.automation.azure = { servicePrincipalObjectIds: AUTOMATION };
-    }));
+    const withGroups = await plan(
+      enforceModel((c) => {
+        c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
+        c.azure.workloadIdentityConditionalAccess = true;
+        c.automation.azure = { servicePrincipalObjectIds: AUTOMATION };
+      }),
+    );
     const userPolicies = policies(withGroups).filter((p) => !p.conditions.clientApplications);
     expect(userPolicies.map((p) => p.displayName)).toHaveLength(4);
     for (const p of userPolicies) {
@@ -186,17 +256,20 @@ describe('conditional access', () => {
   });
 
   it('accepts break-glass groups alone (no users) and excludes them everywhere', async () => {
-    const groupsOnly = await plan(exampleModel((c) => {
-      c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
-      c.breakGlass.azure.userObjectIds = [];
-    }));
+    const groupsOnly = await plan(
+      exampleModel((c) => {
+        c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP];
+        c.breakGlass.azure.userObjectIds = [];
+      }),
+    );
     const userPolicies = policies(groupsOnly).filter((p) => !p.conditions.clientApplications);
     expect(userPolicies.length).toBeGreaterThan(0);
     for (const p of userPolicies) expect(p.conditions.users, p.displayName).toMatchObject({ excludedUsers: [], excludedGroups: [BREAK_GLASS_GROUP] });
   });
 
   it('targets Windows Azure Service Management API for the management block and MFA', () => {
-    for (const id of ['block-untrusted', 'require-mfa']) expect(byId(report)[id]!.conditions.applications.includedApplications).toEqual([AZURE_SERVICE_MANAGEMENT_API]);
+    for (const id of ['block-untrusted', 'require-mfa'])
+      expect(byId(report)[id]!.conditions.applications.includedApplications).toEqual([AZURE_SERVICE_MANAGEMENT_API]);
   });
 
   it('is report-only in report mode and enabled in enforce mode', () => {
@@ -211,12 +284,18 @@ describe('conditional access', () => {
     expect(p['block-device-code']?.conditions.authenticationFlowTransferMethods).toEqual(['deviceCodeFlow']);
     expect(p['block-device-code']?.conditions.applications.includedApplications).toEqual(['All']);
     expect(p['block-device-code']?.conditions.users).toEqual({ includedUsers: ['All'], excludedUsers: [BREAK_GLASS_USER], excludedGroups: [] });
-    expect(ofType(report, 'NamedLocation')).toEqual([{ displayName: 'guardrails trusted networks', ip: { ipRanges: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'], trusted: true } }]);
+    expect(ofType(report, 'NamedLocation')).toEqual([
+      { displayName: 'guardrails trusted networks', ip: { ipRanges: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'], trusted: true } },
+    ]);
   });
 
   it('blocks privileged directory role holders from every resource (Microsoft Graph included) outside trusted locations', () => {
     const admins = byId(report)['admins-untrusted']!;
-    expect(admins.conditions.users).toEqual({ includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES), excludedUsers: [BREAK_GLASS_USER], excludedGroups: [] });
+    expect(admins.conditions.users).toEqual({
+      includedRoles: Object.values(PRIVILEGED_DIRECTORY_ROLES),
+      excludedUsers: [BREAK_GLASS_USER],
+      excludedGroups: [],
+    });
     expect(admins.conditions.users.includedRoles).toHaveLength(14);
     expect(admins.conditions.users.includedRoles).toContain('62e90394-69f5-4237-9190-012177145e10'); // Global Administrator
     expect(admins.conditions.applications.includedApplications).toEqual(['All']);
@@ -227,7 +306,10 @@ describe('conditional access', () => {
   it('blocks service principals outside trusted locations, excluding exactly the automation principals, only when asked', () => {
     expect(byId(report)['workload-identities']).toBeUndefined();
     const workload = byId(enforce)['workload-identities']!;
-    expect(workload.conditions.clientApplications).toEqual({ includedServicePrincipals: ['ServicePrincipalsInMyTenant'], excludedServicePrincipals: AUTOMATION });
+    expect(workload.conditions.clientApplications).toEqual({
+      includedServicePrincipals: ['ServicePrincipalsInMyTenant'],
+      excludedServicePrincipals: AUTOMATION,
+    });
     expect(workload.conditions.users).toEqual({ includedUsers: ['None'] });
     expect(workload.conditions.locations).toEqual({ includedLocations: ['All'], excludedLocations: ['<computed: id of ca-trusted>'] });
     expect(workload.grantControls.builtInControls).toEqual(['block']);
@@ -235,7 +317,14 @@ describe('conditional access', () => {
 
   it('exports the break-glass accounts as Maester expects them, as a stack output and a plan note', () => {
     const model = exampleModel((c) => (c.breakGlass.azure.groupObjectIds = [BREAK_GLASS_GROUP]));
-    const expected = { GlobalSettings: { EmergencyAccessAccounts: [{ Id: BREAK_GLASS_USER, Type: 'User' }, { Id: BREAK_GLASS_GROUP, Type: 'Group' }] } };
+    const expected = {
+      GlobalSettings: {
+        EmergencyAccessAccounts: [
+          { Id: BREAK_GLASS_USER, Type: 'User' },
+          { Id: BREAK_GLASS_GROUP, Type: 'Group' },
+        ],
+      },
+    };
     let outputs: ReturnType<typeof azureProgram> | undefined;
     return planProgram((m, c) => (outputs = azureProgram(m, c)), model).then(() => {
       expect(outputs?.maesterConfig).toEqual(expected);
@@ -249,7 +338,11 @@ describe('conditional access', () => {
 describe('alerts', () => {
   it('has a scheduled query rule per Azure catalog rule, with KQL that parses and binds', () => {
     const azureRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql'));
-    const rules = ofType(report, ':ScheduledQueryRule') as { scopes: string[]; evaluationFrequency: string; criteria: { allOf: { query: string; threshold: number }[] } }[];
+    const rules = ofType(report, ':ScheduledQueryRule') as {
+      scopes: string[];
+      evaluationFrequency: string;
+      criteria: { allOf: { query: string; threshold: number }[] };
+    }[];
     expect(rules).toHaveLength(azureRules.length);
     for (const r of rules) {
       expect(r.scopes).toEqual(['<computed: id of audit-workspace>']);
@@ -279,6 +372,8 @@ describe('alerts', () => {
       expect(ruleNames).toContain(`guardrails-${id}`);
       expect(loadCatalog(exampleModel()).some((r) => r.rule.id === id)).toBe(true);
     }
-    expect(ofType(report, ':ActionGroup')).toEqual([expect.objectContaining({ emailReceivers: [{ name: 'email-0', emailAddress: 'security-alerts@example.com', useCommonAlertSchema: true }] })]);
+    expect(ofType(report, ':ActionGroup')).toEqual([
+      expect.objectContaining({ emailReceivers: [{ name: 'email-0', emailAddress: 'security-alerts@example.com', useCommonAlertSchema: true }] }),
+    ]);
   });
 });

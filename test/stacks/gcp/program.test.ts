@@ -40,7 +40,11 @@ describe('audit logging', () => {
     // The example's existing allServices config has DATA_WRITE: IamAuditConfig is authoritative, so it is merged in, not dropped.
     expect(configs).toContainEqual({ orgId: '123456789012', service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_WRITE' }] });
     for (const service of ['storage.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com']) {
-      expect(configs).toContainEqual({ orgId: '123456789012', service, auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] });
+      expect(configs).toContainEqual({
+        orgId: '123456789012',
+        service,
+        auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+      });
     }
   });
 
@@ -51,7 +55,11 @@ describe('audit logging', () => {
         { service: 'bigquery.googleapis.com', auditLogConfigs: [{ logType: 'DATA_READ' }] },
       ]);
     const configs = inputsOfType(await plan(exampleModel(edit)), ':IamAuditConfig');
-    expect(configs.find((c) => c['service'] === 'allServices')).toEqual({ orgId: '123456789012', service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }] });
+    expect(configs.find((c) => c['service'] === 'allServices')).toEqual({
+      orgId: '123456789012',
+      service: 'allServices',
+      auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }],
+    });
     expect(configs.map((c) => c['service'])).not.toContain('bigquery.googleapis.com');
     expect(JSON.stringify(configs)).not.toContain('exemptedMembers');
     expect(exampleModel(edit).warnings.map((w) => `${w.path}: ${w.message}`)).toContainEqual(
@@ -67,16 +75,26 @@ describe('audit logging', () => {
   });
 
   it('forbids audit-logging exemptions by org policy', () => {
-    expect(one(report, 'orgpolicy/policy:Policy')).toMatchObject({ name: 'organizations/123456789012/policies/iam.disableAuditLoggingExemption', spec: { rules: [{ enforce: 'TRUE' }] }, deletionPolicy: 'PREVENT' });
+    expect(one(report, 'orgpolicy/policy:Policy')).toMatchObject({
+      name: 'organizations/123456789012/policies/iam.disableAuditLoggingExemption',
+      spec: { rules: [{ enforce: 'TRUE' }] },
+      deletionPolicy: 'PREVENT',
+    });
   });
 
-  it('sinks every project\'s audit logs into the retention bucket and into the log project, with writer grants', () => {
+  it("sinks every project's audit logs into the retention bucket and into the log project, with writer grants", () => {
     const sinks = inputsOfType(report, ':OrganizationSink');
     expect(sinks.map((s) => s['destination']).sort()).toEqual([
       'logging.googleapis.com/projects/guardrails-logs',
       'logging.googleapis.com/projects/guardrails-logs/locations/global/buckets/guardrails-audit',
     ]);
-    for (const sink of sinks) expect(sink).toMatchObject({ orgId: '123456789012', includeChildren: true, filter: 'logName:"/logs/cloudaudit.googleapis.com%2F"', deletionPolicy: 'PREVENT' });
+    for (const sink of sinks)
+      expect(sink).toMatchObject({
+        orgId: '123456789012',
+        includeChildren: true,
+        filter: 'logName:"/logs/cloudaudit.googleapis.com%2F"',
+        deletionPolicy: 'PREVENT',
+      });
     expect(one(report, ':ProjectBucketConfig')).toMatchObject({ project: 'guardrails-logs', bucketId: 'guardrails-audit', retentionDays: 400, locked: false });
     const grants = inputsOfType(report, ':IAMMember');
     expect(grants.map((g) => [g['role'], g['member']]).sort()).toEqual([
@@ -94,13 +112,27 @@ describe('audit logging', () => {
 describe('context-aware access', () => {
   it('binds the admin group by directory id, dry-run in report mode and enforced in enforce mode', () => {
     const admin = (resources: PlannedResource[]) => inputsOfType(resources, ':GcpUserAccessBinding').filter((b) => b['groupKey']);
-    expect(admin(report)).toEqual([{ organizationId: '123456789012', groupKey: '03cqmetx1abcdef', dryRunAccessLevels: 'accessPolicies/<computed: access policy number>/accessLevels/guardrails_trusted_networks' }]);
-    expect(admin(enforce)[0]).toEqual({ organizationId: '123456789012', groupKey: '03cqmetx1abcdef', accessLevels: 'accessPolicies/<computed: access policy number>/accessLevels/guardrails_trusted_networks' });
+    expect(admin(report)).toEqual([
+      {
+        organizationId: '123456789012',
+        groupKey: '03cqmetx1abcdef',
+        dryRunAccessLevels: 'accessPolicies/<computed: access policy number>/accessLevels/guardrails_trusted_networks',
+      },
+    ]);
+    expect(admin(enforce)[0]).toEqual({
+      organizationId: '123456789012',
+      groupKey: '03cqmetx1abcdef',
+      accessLevels: 'accessPolicies/<computed: access policy number>/accessLevels/guardrails_trusted_networks',
+    });
   });
 
   it('builds the access level from the trusted networks, 200 subnetworks per condition', async () => {
-    const trustedLevel = (resources: PlannedResource[]) => inputsOfType(resources, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_trusted_networks'))!;
-    expect(trustedLevel(report)['basic']).toEqual({ combiningFunction: 'OR', conditions: [{ ipSubnetworks: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'] }] });
+    const trustedLevel = (resources: PlannedResource[]) =>
+      inputsOfType(resources, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_trusted_networks'))!;
+    expect(trustedLevel(report)['basic']).toEqual({
+      combiningFunction: 'OR',
+      conditions: [{ ipSubnetworks: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'] }],
+    });
     // Non-adjacent /16s (odd second octet), so aggregation keeps all 450.
     const octets = Array.from({ length: 223 }, (_, i) => i + 1).filter((o) => o !== 10 && o !== 127);
     const many = Array.from({ length: 450 }, (_, i) => `${octets[i % octets.length]}.${2 * Math.floor(i / octets.length) + 1}.0.0/16`);
@@ -124,22 +156,32 @@ describe('context-aware access', () => {
   it('denies tampering to everyone but break-glass and automation, in every rule', () => {
     for (const rule of denied(report)) {
       expect(rule.deniedPrincipals).toEqual(['principalSet://goog/public:all']);
-      expect(rule.exceptionPrincipals).toEqual(['principal://goog/subject/breakglass@example.com', 'principal://iam.googleapis.com/projects/-/serviceAccounts/ci-deployer@guardrails-ci.iam.gserviceaccount.com']);
+      expect(rule.exceptionPrincipals).toEqual([
+        'principal://goog/subject/breakglass@example.com',
+        'principal://iam.googleapis.com/projects/-/serviceAccounts/ci-deployer@guardrails-ci.iam.gserviceaccount.com',
+      ]);
     }
   });
 
   it('excepts every configured break-glass member, each kind in its deny-policy form, in every rule', async () => {
-    const members = ['user:breakglass@example.com', 'user:breakglass2@example.com', 'group:gcp-break-glass@example.com', 'serviceAccount:emergency@guardrails-ops.iam.gserviceaccount.com'];
+    const members = [
+      'user:breakglass@example.com',
+      'user:breakglass2@example.com',
+      'group:gcp-break-glass@example.com',
+      'serviceAccount:emergency@guardrails-ops.iam.gserviceaccount.com',
+    ];
     const withMembers = await plan(enforceModel((c) => (c.breakGlass.gcp.members = members)));
     const rules = denied(withMembers);
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
-      expect(rule.exceptionPrincipals).toEqual(expect.arrayContaining([
-        'principal://goog/subject/breakglass@example.com',
-        'principal://goog/subject/breakglass2@example.com',
-        'principalSet://goog/group/gcp-break-glass@example.com',
-        'principal://iam.googleapis.com/projects/-/serviceAccounts/emergency@guardrails-ops.iam.gserviceaccount.com',
-      ]));
+      expect(rule.exceptionPrincipals).toEqual(
+        expect.arrayContaining([
+          'principal://goog/subject/breakglass@example.com',
+          'principal://goog/subject/breakglass2@example.com',
+          'principalSet://goog/group/gcp-break-glass@example.com',
+          'principal://iam.googleapis.com/projects/-/serviceAccounts/emergency@guardrails-ops.iam.gserviceaccount.com',
+        ]),
+      );
       // Break-glass and automation only: nobody else slips into the exceptions.
       expect(rule.exceptionPrincipals).toHaveLength(members.length + 1);
     }
@@ -155,45 +197,69 @@ describe('context-aware access', () => {
   });
 
   it('closes the holes: the access policy, replaceAll and commit, exclusions, org policies, alerting', () => {
-    expect(denied(report).flatMap((r) => r.deniedPermissions)).toEqual(expect.arrayContaining([
-      'logging.googleapis.com/sinks.delete', 'logging.googleapis.com/buckets.update',
-      'logging.googleapis.com/exclusions.create', 'logging.googleapis.com/exclusions.update', 'logging.googleapis.com/exclusions.delete',
-      'accesscontextmanager.googleapis.com/accessPolicies.delete', 'accesscontextmanager.googleapis.com/accessPolicies.update',
-      'accesscontextmanager.googleapis.com/accessLevels.replaceAll', 'accesscontextmanager.googleapis.com/servicePerimeters.replaceAll',
-      'accesscontextmanager.googleapis.com/servicePerimeters.commit', 'accesscontextmanager.googleapis.com/gcpUserAccessBindings.delete',
-      'orgpolicy.googleapis.com/policies.create', 'orgpolicy.googleapis.com/policies.update', 'orgpolicy.googleapis.com/policies.delete', 'orgpolicy.googleapis.com/policy.set',
-      'monitoring.googleapis.com/alertPolicies.delete', 'monitoring.googleapis.com/notificationChannels.delete',
-    ]));
+    expect(denied(report).flatMap((r) => r.deniedPermissions)).toEqual(
+      expect.arrayContaining([
+        'logging.googleapis.com/sinks.delete',
+        'logging.googleapis.com/buckets.update',
+        'logging.googleapis.com/exclusions.create',
+        'logging.googleapis.com/exclusions.update',
+        'logging.googleapis.com/exclusions.delete',
+        'accesscontextmanager.googleapis.com/accessPolicies.delete',
+        'accesscontextmanager.googleapis.com/accessPolicies.update',
+        'accesscontextmanager.googleapis.com/accessLevels.replaceAll',
+        'accesscontextmanager.googleapis.com/servicePerimeters.replaceAll',
+        'accesscontextmanager.googleapis.com/servicePerimeters.commit',
+        'accesscontextmanager.googleapis.com/gcpUserAccessBindings.delete',
+        'orgpolicy.googleapis.com/policies.create',
+        'orgpolicy.googleapis.com/policies.update',
+        'orgpolicy.googleapis.com/policies.delete',
+        'orgpolicy.googleapis.com/policy.set',
+        'monitoring.googleapis.com/alertPolicies.delete',
+        'monitoring.googleapis.com/notificationChannels.delete',
+      ]),
+    );
   });
 });
 
 describe('context-aware access for automation service accounts', () => {
   const bindings = (resources: PlannedResource[]) => inputsOfType(resources, ':GcpUserAccessBinding').filter((b) => b['principal']);
-  const automationLevel = (resources: PlannedResource[]) => inputsOfType(resources, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_automation_networks'))!;
+  const automationLevel = (resources: PlannedResource[]) =>
+    inputsOfType(resources, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_automation_networks'))!;
   const LEVEL = 'accessPolicies/<computed: access policy number>/accessLevels/guardrails_automation_networks';
 
   it('binds each automation service account in dry-run in report mode (and in enforce mode while automationAccess.mode is report)', () => {
-    expect(bindings(report)).toEqual([{ organizationId: '123456789012', principal: { serviceAccount: 'ci-deployer@guardrails-ci.iam.gserviceaccount.com' }, dryRunAccessLevels: LEVEL }]);
-    expect(bindings(enforce)).toEqual([{ organizationId: '123456789012', principal: { serviceAccount: 'ci-deployer@guardrails-ci.iam.gserviceaccount.com' }, dryRunAccessLevels: LEVEL }]);
+    expect(bindings(report)).toEqual([
+      { organizationId: '123456789012', principal: { serviceAccount: 'ci-deployer@guardrails-ci.iam.gserviceaccount.com' }, dryRunAccessLevels: LEVEL },
+    ]);
+    expect(bindings(enforce)).toEqual([
+      { organizationId: '123456789012', principal: { serviceAccount: 'ci-deployer@guardrails-ci.iam.gserviceaccount.com' }, dryRunAccessLevels: LEVEL },
+    ]);
   });
 
   it('enforces once the override goes, binds whole projects by number, and adds the CI egress ranges', async () => {
-    const enforced = await plan(enforceModel((c) => {
-      delete c.gcp.automationAccess.mode;
-      c.gcp.automationAccess.projectNumbers = ['333333333333'];
-      c.gcp.automationAccess.cidrs = ['192.0.2.0/24'];
-    }));
+    const enforced = await plan(
+      enforceModel((c) => {
+        delete c.gcp.automationAccess.mode;
+        c.gcp.automationAccess.projectNumbers = ['333333333333'];
+        c.gcp.automationAccess.cidrs = ['192.0.2.0/24'];
+      }),
+    );
     expect(bindings(enforced)).toEqual([
       { organizationId: '123456789012', principal: { serviceAccount: 'ci-deployer@guardrails-ci.iam.gserviceaccount.com' }, accessLevels: LEVEL },
       { organizationId: '123456789012', principal: { serviceAccountProjectNumber: '333333333333' }, accessLevels: LEVEL },
     ]);
-    expect(automationLevel(enforced)['basic']).toEqual({ combiningFunction: 'OR', conditions: [{ ipSubnetworks: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'] }] });
+    expect(automationLevel(enforced)['basic']).toEqual({
+      combiningFunction: 'OR',
+      conditions: [{ ipSubnetworks: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'] }],
+    });
   });
 
   it('never puts a device condition in the service-account level (Google denies every call then)', async () => {
     const withDevice = await plan(exampleModel((c) => (c.gcp.devicePolicy = { requireScreenLock: true })));
     expect(JSON.stringify(automationLevel(withDevice))).not.toContain('devicePolicy');
-    expect(JSON.stringify(inputsOfType(withDevice, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_trusted_networks')))).toContain('devicePolicy');
+    expect(JSON.stringify(inputsOfType(withDevice, ':AccessLevel').find((l) => String(l['name']).endsWith('/guardrails_trusted_networks')))).toContain(
+      'devicePolicy',
+    );
   });
 
   it('has no service-account binding without automationAccess', async () => {
@@ -201,11 +267,13 @@ describe('context-aware access for automation service accounts', () => {
   });
 
   it('refuses a binding with nothing to bind, and access levels with no networks', () => {
-    expect(errorOf(() => exampleModel((c) => (c.automation.gcp.serviceAccounts = []))))
-      .toBe('gcp.automationAccess: binds nothing: automation.gcp.serviceAccounts and gcp.automationAccess.projectNumbers are both empty. List the automation service accounts, or the project numbers whose service accounts run automation, or remove automationAccess.');
+    expect(errorOf(() => exampleModel((c) => (c.automation.gcp.serviceAccounts = [])))).toBe(
+      'gcp.automationAccess: binds nothing: automation.gcp.serviceAccounts and gcp.automationAccess.projectNumbers are both empty. List the automation service accounts, or the project numbers whose service accounts run automation, or remove automationAccess.',
+    );
     // Report mode too: Access Context Manager requires at least one condition per basic access level.
-    expect(errorOf(() => exampleModel((c) => (c.trustedNetworks.cidrs = []))))
-      .toBe('trustedNetworks.cidrs: is empty, and GCP context-aware access needs it: an access level must have at least one condition, so the admin access level cannot be created without trustedNetworks.cidrs, even in report mode. Add your egress ranges to trustedNetworks.cidrs.');
+    expect(errorOf(() => exampleModel((c) => (c.trustedNetworks.cidrs = [])))).toBe(
+      'trustedNetworks.cidrs: is empty, and GCP context-aware access needs it: an access level must have at least one condition, so the admin access level cannot be created without trustedNetworks.cidrs, even in report mode. Add your egress ranges to trustedNetworks.cidrs.',
+    );
     expect(errorOf(() => exampleModel((c) => (c.gcp.automationAccess.cidrs = ['10.0.0.0/8'])))).toMatch(/^gcp\.automationAccess\.cidrs\[0\]: /);
   });
 });
@@ -238,7 +306,9 @@ describe('deployability and plan notes', () => {
 
   it('says what the access binding does to gcloud in Cloud Shell, cites Google, and flags the licence', () => {
     const notes = GCP_PLAN_NOTES.join('\n');
-    expect(notes).toMatch(/inside the trusted networks gets the console and a Cloud Shell session, but gcloud in it .* refused in enforce mode and only logged as a dry-run violation in report mode/);
+    expect(notes).toMatch(
+      /inside the trusted networks gets the console and a Cloud Shell session, but gcloud in it .* refused in enforce mode and only logged as a dry-run violation in report mode/,
+    );
     expect(notes).toMatch(/outside the trusted networks is refused the console/);
     expect(notes).toMatch(/Users outside the admin group, break-glass included, are not bound/);
     expect(notes).toContain('https://cloud.google.com/beyondcorp-enterprise/docs/securing-console-and-apis');
@@ -249,7 +319,17 @@ describe('deployability and plan notes', () => {
 
 describe('alerts', () => {
   const gcpRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'));
-  const policies = inputsOfType(report, ':AlertPolicy').map((r) => r as { displayName: string; conditions: { conditionMatchedLog: { filter: string } }[]; alertStrategy: unknown; documentation: { content: string }; userLabels: { guardrails_rule: string }; notificationChannels: unknown[] });
+  const policies = inputsOfType(report, ':AlertPolicy').map(
+    (r) =>
+      r as {
+        displayName: string;
+        conditions: { conditionMatchedLog: { filter: string } }[];
+        alertStrategy: unknown;
+        documentation: { content: string };
+        userLabels: { guardrails_rule: string };
+        notificationChannels: unknown[];
+      },
+  );
 
   it('has a rate-limited log-match alert per GCP rule, notifying the configured channels, documented with the rule', () => {
     expect(policies).toHaveLength(gcpRules.length);

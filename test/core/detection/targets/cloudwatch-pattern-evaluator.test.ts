@@ -26,7 +26,7 @@ describe('the docs sample JSON log event', () => {
     '{ $.eventType = %Trail% }',
     '{ $.arrayKey[*] = %val.{2}% }',
     '{ $.* = %111\\.111\\.111\\.1[0-9]{1,2}% }',
-    "{ $.['cluster.name'] = \"c\" }",
+    '{ $.[\'cluster.name\'] = "c" }',
     '{ $.SomeObject IS NULL }',
     '{ $.SomeOtherObject NOT EXISTS }',
   ])('matches %s', (pattern) => {

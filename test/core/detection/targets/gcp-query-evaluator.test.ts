@@ -43,11 +43,11 @@ describe('Overview', () => {
     expect(matches('resource.type = "gae_app"', gceInstance)).toBe(false);
     expect(matches('resource.type = "gae_app" AND severity = "ERROR"', gaeApp)).toBe(false);
     expect(matches('resource.type = "gae_app" AND severity = "ERROR"', { ...gaeApp, severity: 'ERROR' })).toBe(true);
-    expectEquivalent(
-      'resource.type = "gae_app" OR resource.type = "gce_instance"',
-      'resource.type = ("gae_app" OR "gce_instance")',
-      [gaeApp, gceInstance, { resource: { type: 'k8s_cluster' } }],
-    );
+    expectEquivalent('resource.type = "gae_app" OR resource.type = "gce_instance"', 'resource.type = ("gae_app" OR "gce_instance")', [
+      gaeApp,
+      gceInstance,
+      { resource: { type: 'k8s_cluster' } },
+    ]);
   });
 
   it('rejects the complex example, whose bare "error" is a global restriction', () => {
@@ -95,11 +95,7 @@ describe('Boolean operators', () => {
       const payload = (entry as { jsonPayload: Record<string, string> }).jsonPayload;
       return { jsonPayload: { a: payload.a === '1' ? 'b' : 'x', c: payload.c === '1' ? 'd' : 'x', e: payload.e === '1' ? 'f' : 'x' } };
     });
-    expectEquivalent(
-      'jsonPayload.a="b" AND jsonPayload.c="d" AND NOT jsonPayload.e="f"',
-      'jsonPayload.a="b" jsonPayload.c="d" -jsonPayload.e="f"',
-      entries,
-    );
+    expectEquivalent('jsonPayload.a="b" AND jsonPayload.c="d" AND NOT jsonPayload.e="f"', 'jsonPayload.a="b" jsonPayload.c="d" -jsonPayload.e="f"', entries);
   });
 
   it('joins comparisons on separate lines with AND', () => {
@@ -257,7 +253,12 @@ describe('Comments', () => {
       'jsonPayload.targetUser = "alex"',
     ].join('\n');
     expect(matches(annotated, alex)).toBe(true);
-    const toggled = ['resource.type = "gce_instance"', '-- jsonPayload.targetUser = "alex"', 'jsonPayload.targetUser = "kiran"', '-- jsonPayload.targetUser = "sasha"'].join('\n');
+    const toggled = [
+      'resource.type = "gce_instance"',
+      '-- jsonPayload.targetUser = "alex"',
+      'jsonPayload.targetUser = "kiran"',
+      '-- jsonPayload.targetUser = "sasha"',
+    ].join('\n');
     expect(matches(toggled, alex)).toBe(false);
     expect(matches(toggled, { ...alex, jsonPayload: { targetUser: 'kiran' } })).toBe(true);
   });
@@ -289,7 +290,7 @@ describe('Comparison operators', () => {
 });
 
 describe('Searching examples', () => {
-  it('runs the page\'s examples', () => {
+  it("runs the page's examples", () => {
     expect(matches('resource.type=gae_app', gaeApp)).toBe(true);
     expect(matches('resource.type=gae_app AND logName:request_log', gaeApp)).toBe(true);
     expect(matches('resource.type=gae_app AND logName:REQUEST_LOG', gaeApp)).toBe(true);
@@ -349,7 +350,7 @@ describe('Using regular expressions', () => {
   });
 
   it('rejects RE2 syntax outside the translated subset and patterns RE2 itself refuses', () => {
-    for (const pattern of [String.raw`(?m)^a`, String.raw`a(?i)b`, String.raw`(a)\\1`, String.raw`\\p{Greek}`, 'a**', '[[:foo:]]', '(?<=a)b', 'a{1001}', '(a', '[a', '*a']) {
+    for (const pattern of ['(?m)^a', 'a(?i)b', String.raw`(a)\\1`, String.raw`\\p{Greek}`, 'a**', '[[:foo:]]', '(?<=a)b', 'a{1001}', '(a', '[a', '*a']) {
       expect(() => compileGcpQuery(`jsonPayload.m =~ "${pattern}"`), pattern).toThrow(/RE2 pattern/);
     }
     expect(() => compileGcpQuery('jsonPayload.m =~ foo')).toThrow(/must be double-quoted/);
@@ -449,7 +450,7 @@ describe('Corpus of real audit log entries', () => {
     ['protoPayload.status.code!=0', 2],
     ['NOT protoPayload.status.code=0', 16],
     ['protoPayload.requestMetadata.callerSuppliedUserAgent:"command/gcloud."', 6],
-    [String.raw`protoPayload.requestMetadata.callerSuppliedUserAgent =~ "gsutil/[0-9.]+ "`, 2],
+    ['protoPayload.requestMetadata.callerSuppliedUserAgent =~ "gsutil/[0-9.]+ "', 2],
     ['protoPayload.methodName="STORAGE.OBJECTS.CREATE"', 3],
     ['protoPayload.methodName=~"STORAGE"', 0],
     ['protoPayload.authorizationInfo.permission="compute.disks.setIamPolicy"', 1],

@@ -51,9 +51,7 @@ describe('checkKql reports non-conforming queries', () => {
   });
 
   it('a property read on a JSON string column (non-interactive sign-ins need parse_json)', () => {
-    expect(codes('AADNonInteractiveUserSignInLogs | where tostring(LocationDetails.countryOrRegion) == "US"')).toEqual([
-      'KS142',
-    ]);
+    expect(codes('AADNonInteractiveUserSignInLogs | where tostring(LocationDetails.countryOrRegion) == "US"')).toEqual(['KS142']);
   });
 
   it('a syntax error', () => {

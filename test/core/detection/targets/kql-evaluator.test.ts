@@ -19,11 +19,26 @@ const one = (s: string) => [{ s }];
 describe('string operators (datatypes-string-operators)', () => {
   // Each row of the page's table: "<lhs>" <op> "<rhs>" yields true.
   it.each([
-    ['aBc', '==', 'aBc'], ['abc', '!=', 'ABC'], ['abc', '=~', 'ABC'], ['aBc', '!~', 'xyz'],
-    ['FabriKam', 'contains', 'BRik'], ['Fabrikam', '!contains', 'xyz'], ['FabriKam', 'contains_cs', 'Kam'], ['Fabrikam', '!contains_cs', 'Kam'],
-    ['Fabrikam', 'endswith', 'Kam'], ['Fabrikam', '!endswith', 'brik'], ['Fabrikam', 'endswith_cs', 'kam'], ['Fabrikam', '!endswith_cs', 'brik'],
-    ['North America', 'has', 'america'], ['North America', '!has', 'amer'], ['North America', 'has_cs', 'America'], ['North America', '!has_cs', 'amer'],
-    ['Fabrikam', 'startswith', 'fab'], ['Fabrikam', '!startswith', 'kam'], ['Fabrikam', 'startswith_cs', 'Fab'], ['Fabrikam', '!startswith_cs', 'fab'],
+    ['aBc', '==', 'aBc'],
+    ['abc', '!=', 'ABC'],
+    ['abc', '=~', 'ABC'],
+    ['aBc', '!~', 'xyz'],
+    ['FabriKam', 'contains', 'BRik'],
+    ['Fabrikam', '!contains', 'xyz'],
+    ['FabriKam', 'contains_cs', 'Kam'],
+    ['Fabrikam', '!contains_cs', 'Kam'],
+    ['Fabrikam', 'endswith', 'Kam'],
+    ['Fabrikam', '!endswith', 'brik'],
+    ['Fabrikam', 'endswith_cs', 'kam'],
+    ['Fabrikam', '!endswith_cs', 'brik'],
+    ['North America', 'has', 'america'],
+    ['North America', '!has', 'amer'],
+    ['North America', 'has_cs', 'America'],
+    ['North America', '!has_cs', 'amer'],
+    ['Fabrikam', 'startswith', 'fab'],
+    ['Fabrikam', '!startswith', 'kam'],
+    ['Fabrikam', 'startswith_cs', 'Fab'],
+    ['Fabrikam', '!startswith_cs', 'fab'],
     ['Fabrikam', 'matches regex', 'b.*k'],
   ])(`${DOCS}datatypes-string-operators: "%s" %s "%s" is true`, (lhs, op, rhs) => {
     expect(run(`T | where s ${op} ${JSON.stringify(rhs)}`, S, one(lhs))).toEqual([0]);
@@ -59,8 +74,20 @@ describe('empty and null (isempty-function, null-values)', () => {
     const rows = [{ s: '' }, { s: 'x' }, { d: null }, { d: [] }, { d: {} }];
     expect(run('T | where isempty(s)', S, rows.slice(0, 2))).toEqual([0]);
     expect(run('T | where isnotempty(s)', S, rows.slice(0, 2))).toEqual([1]);
-    expect(run('T | where isempty(d)', D, rows.slice(2).map((r) => ({ ...r, s: 'x' })))).toEqual([0]);
-    expect(run('T | where isnotempty(d)', D, rows.slice(2).map((r) => ({ ...r, s: 'x' })))).toEqual([1, 2]);
+    expect(
+      run(
+        'T | where isempty(d)',
+        D,
+        rows.slice(2).map((r) => ({ ...r, s: 'x' })),
+      ),
+    ).toEqual([0]);
+    expect(
+      run(
+        'T | where isnotempty(d)',
+        D,
+        rows.slice(2).map((r) => ({ ...r, s: 'x' })),
+      ),
+    ).toEqual([1, 2]);
   });
 
   it(`${DOCS}scalar-data-types/null-values: strings have no null; a missing dynamic property is null`, () => {
@@ -101,8 +128,15 @@ describe('ip ranges (ipv4-is-in-any-range-function, ipv6-is-in-any-range-functio
     expect(run('T | where ipv4_is_in_any_range(IP, dynamic(["127.0.0.1", "192.168.1.1"]))', R, [{ IP: '127.0.0.1' }])).toEqual([0]);
   });
   it(`${DOCS}ipv6-is-in-any-range-function: LocalNetworks example`, () => {
-    const rows = ['a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:abce', 'a5e:f127:8a9d:146d:e102:b5d3:c755:abcf', 'a5e:f127:8a9d:146d:e102:b5d3:c756:abd1'].map((IP) => ({ IP }));
-    expect(run('T | where ipv6_is_in_any_range(IP, dynamic(["a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112", "0:0:0:0:0:ffff:c0a8:ac/60"]))', R, rows)).toEqual([0, 1, 2]);
+    const rows = [
+      'a5e:f127:8a9d:146d:e102:b5d3:c755:abcd',
+      'a5e:f127:8a9d:146d:e102:b5d3:c755:abce',
+      'a5e:f127:8a9d:146d:e102:b5d3:c755:abcf',
+      'a5e:f127:8a9d:146d:e102:b5d3:c756:abd1',
+    ].map((IP) => ({ IP }));
+    expect(run('T | where ipv6_is_in_any_range(IP, dynamic(["a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112", "0:0:0:0:0:ffff:c0a8:ac/60"]))', R, rows)).toEqual([
+      0, 1, 2,
+    ]);
   });
 });
 

@@ -13,8 +13,13 @@ const tables = Object.entries(KQL_TABLE_DOCS) as [LogAnalyticsTable, (typeof KQL
 describe('KQL table schemas carry their sources', () => {
   it('declares the seven tables the detections read', () => {
     expect(tables.map(([name]) => name).sort()).toEqual([
-      'AADManagedIdentitySignInLogs', 'AADNonInteractiveUserSignInLogs', 'AADServicePrincipalSignInLogs', 'AuditLogs', 'AzureActivity',
-      'MicrosoftGraphActivityLogs', 'SigninLogs',
+      'AADManagedIdentitySignInLogs',
+      'AADNonInteractiveUserSignInLogs',
+      'AADServicePrincipalSignInLogs',
+      'AuditLogs',
+      'AzureActivity',
+      'MicrosoftGraphActivityLogs',
+      'SigninLogs',
     ]);
   });
 
@@ -36,7 +41,7 @@ describe('KQL table schemas carry their sources', () => {
     expect(columnType(table, 'constructor')).toBeUndefined();
   });
 
-  it('the compiler\'s table for a log source answers column types and nothing else of the schema', () => {
+  it("the compiler's table for a log source answers column types and nothing else of the schema", () => {
     const table = kqlTableFor('auditlogs');
     expect(Object.keys(table).sort()).toEqual(['arrays', 'columnType', 'name']);
     expect(table.name).toBe('AuditLogs');
