@@ -43,7 +43,7 @@ export function compileEventPattern(rule: Rule, expr: Expr, maxLength: number = 
       }
       byField.set(literal.match.field, matchers);
     }
-    return nest(byField);
+    return nest(byField, fail);
   });
   const detail: PatternObject = objects.length === 1 ? objects[0]! : { $or: objects };
   const pattern = { 'detail-type': CLOUDTRAIL_DETAIL_TYPES, detail };
@@ -139,22 +139,30 @@ function negative(m: Match, fail: (reason: string) => CompileError): unknown {
   }
 }
 
-/** {"a.b": [...]} -> {"a": {"b": [...]}} */
-function nest(byField: Map<string, Matcher[]>): PatternObject {
+/**
+ * {"a.b": [...]} -> {"a": {"b": [...]}}. A field and a field under it (`a` and `a.b`) in one conjunction
+ * cannot both be written: a key holds either a matcher list or an object. Refused in either order; writing
+ * the second over the first would silently drop a condition.
+ */
+function nest(byField: Map<string, Matcher[]>, fail: (reason: string) => CompileError): PatternObject {
   const root: PatternObject = {};
+  const refuse = (field: string, prefix: string) =>
+    fail(`${prefix} and ${field} in one conjunction; an event pattern key holds either matchers or fields under it, not both`);
   for (const [field, matchers] of byField) {
     const keys = field.split('.');
     let node = root;
-    for (const key of keys.slice(0, -1)) {
+    for (const [depth, key] of keys.slice(0, -1).entries()) {
       let child = node[key];
-      if (Array.isArray(child)) throw new Error(`${field} is both a value and an object in one pattern`);
+      if (Array.isArray(child)) throw refuse(field, keys.slice(0, depth + 1).join('.'));
       if (child === undefined) {
         child = {};
         node[key] = child;
       }
       node = child;
     }
-    node[keys[keys.length - 1]!] = matchers;
+    const last = keys[keys.length - 1]!;
+    if (node[last] !== undefined && !Array.isArray(node[last])) throw refuse(Object.keys(node[last]).map((k) => `${field}.${k}`)[0]!, field);
+    node[last] = matchers;
   }
   return root;
 }

@@ -12,7 +12,8 @@ export function wildcardRegex(value: string): string {
 
 /** RE2 and JS agree on this subset; lookarounds, backreferences and named groups differ or are missing. */
 export function re2Problem(pattern: string): string | undefined {
-  if (/\(\?[=!<]/.test(pattern)) return 'lookaround assertions are not in RE2';
+  // (?= (?! lookahead, (?<= (?<! lookbehind; (?<name> is a named group, told apart by what follows the <.
+  if (/\(\?(?:[=!]|<[=!])/.test(pattern)) return 'lookaround assertions are not in RE2';
   if (/\\[1-9]/.test(pattern)) return 'backreferences are not in RE2';
   if (/\(\?</.test(pattern)) return 'named groups are written differently in RE2';
   return undefined;
