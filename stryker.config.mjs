@@ -26,6 +26,6 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   // The CI subset's break threshold is its measured score (bench/mutation-results.md): it may rise, never drop.
-  thresholds: { high: 90, low: 75, break: fast ? 83 : null },
+  thresholds: { high: 90, low: 75, break: fast ? 88 : null },
   tempDirName: '.stryker-tmp',
 };
