@@ -3,7 +3,6 @@
  * construct class is in an entry, every catalog rule is deployed by a pipeline and read from a log source,
  * and CONTROLS.md and the README's layout section are what core/registry/docs.ts writes.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,15 +79,31 @@ function constructClasses(): SymbolRef[] {
   });
 }
 
-/** Directories holding files a clone would have (tracked, or new and not ignored). */
+/**
+ * Directories holding files a clone would have: the tree walked from the root, without .git and the folders
+ * .gitignore names (node_modules/, dist/, ...). Not `git ls-files`: CI runs on a copy with no .git.
+ */
 function repositoryDirectories(): Set<string> {
-  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
-  expect(git.status, git.stderr).toBe(0);
+  const ignored = new Set([
+    '.git',
+    ...read('.gitignore')
+      .split('\n')
+      .filter((line) => line.endsWith('/'))
+      .map((line) => line.slice(0, -1)),
+  ]);
   const dirs = new Set<string>();
-  for (const file of git.stdout.split('\0').filter((f) => f && existsSync(join(root, f)))) {
-    const parts = file.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
-  }
+  const walk = (dir: string): boolean => {
+    let hasFile = false;
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (ignored.has(entry.name)) continue;
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) hasFile = walk(path) || hasFile;
+      else hasFile = true;
+    }
+    if (dir && hasFile) dirs.add(`${dir}/`);
+    return hasFile;
+  };
+  walk('');
   return dirs;
 }
 
