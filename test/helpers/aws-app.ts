@@ -1,11 +1,20 @@
+/**
+ * Synthesises the AWS app in-process from a model, the way bin/aws.ts does.
+ *
+ * Synthesis (cdk-nag included) is the slowest thing the suite does, and several test files synthesize
+ * the same models (the example in report and enforce mode, in both layouts). Test files in one worker
+ * share loaded modules (vitest.config.ts, `isolate: false`), so each app is synthesized once per worker
+ * and shared, keyed by the model's content: `synthAws` here and `synthOrganization`
+ * (organization-simulation.ts) both read the one synthesized assembly. Everything shared is frozen, so
+ * a test that changed a template another test reads would fail at once instead of passing by accident.
+ */
 import { readFileSync } from 'node:fs';
-/** Synthesises the AWS app in-process from a model, the way bin/aws.ts does. */
 import { Template } from 'aws-cdk-lib/assertions';
 import { planPerimeter, type PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
 import { planAlarms, type AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import { loadCatalog } from '../../core/detection/catalog.ts';
-import { buildAwsApp, LOG_ARCHIVE_STACK_ID, SECURITY_STACK_ID } from '../../stacks/aws/app.ts';
+import { buildAwsApp, LOG_ARCHIVE_STACK_ID, SECURITY_STACK_ID, type AwsApp } from '../../stacks/aws/app.ts';
 
 /** cdk.json's context (feature flags), which the CDK CLI would pass to the app. */
 export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -25,10 +34,77 @@ export interface SynthesizedAws {
   readonly alarms: AlarmPlan;
 }
 
-export async function synthAws(model: GuardrailsModel): Promise<SynthesizedAws> {
+/** A model's app, planned, built and synthesized (`app.synth()`: every stack's template is in its assembly). */
+export interface BuiltAws {
+  readonly model: GuardrailsModel;
+  readonly plan: PerimeterPlan;
+  readonly alarms: AlarmPlan;
+  readonly built: AwsApp;
+  /** Milliseconds to plan, build and synthesize the app (cdk-nag included). */
+  readonly synthMs: number;
+}
+
+export interface SynthOptions {
+  /** Synthesize anew instead of sharing the worker's synthesis of an equal model (for timing it). */
+  readonly fresh?: boolean;
+}
+
+/**
+ * The model's content as a key: plain JSON data only (an undefined property counts, since `in` can see
+ * it); anything else would make two different models look alike, so it is refused.
+ */
+export function modelKey(model: GuardrailsModel): string {
+  return JSON.stringify(model, (key: string, value: unknown) => {
+    if (value === undefined) return key === '' ? value : '\u0000undefined';
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`modelKey: ${key} is ${value}, which JSON cannot tell from null`);
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new Error(`modelKey: ${key} is a ${typeof value}`);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const prototype = Object.getPrototypeOf(value) as object | null;
+      if (prototype !== Object.prototype && prototype !== null) throw new Error(`modelKey: ${key} is a ${prototype.constructor.name}, not plain data`);
+    }
+    return value;
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const builds = new Map<string, Promise<BuiltAws>>();
+
+async function build(model: GuardrailsModel): Promise<BuiltAws> {
+  const start = performance.now();
   const plan = await planPerimeter(model);
   const alarms = planAlarms(model, loadCatalog(model));
-  const { stack, stacks, member } = buildAwsApp(model, plan, alarms, { context: CDK_JSON_CONTEXT });
+  const built = buildAwsApp(model, plan, alarms, { context: CDK_JSON_CONTEXT });
+  const assembly = built.app.synth();
+  const synthMs = performance.now() - start;
+  for (const stack of built.stacks) deepFreeze(assembly.getStackArtifact(stack.artifactId).template);
+  deepFreeze(built.member.template);
+  return { model: deepFreeze(model), plan: deepFreeze(plan), alarms: deepFreeze(alarms), built, synthMs };
+}
+
+/** The app of `model`, synthesized once per worker for every equal model (unless `fresh`). */
+export function builtAws(model: GuardrailsModel, options: SynthOptions = {}): Promise<BuiltAws> {
+  if (options.fresh) return build(model);
+  const key = modelKey(model);
+  let found = builds.get(key);
+  if (!found) {
+    found = build(model);
+    builds.set(key, found);
+  }
+  return found;
+}
+
+const synthesized = new Map<string, Promise<SynthesizedAws>>();
+
+async function templatesOf(model: GuardrailsModel, options: SynthOptions): Promise<SynthesizedAws> {
+  const { plan, alarms, built } = await builtAws(model, options);
+  const { stack, stacks, member } = built;
   const templates = Object.fromEntries(stacks.map((s) => [s.stackName, Template.fromStack(s)]));
   const template = templates[stack.stackName]!;
   return {
@@ -41,6 +117,21 @@ export async function synthAws(model: GuardrailsModel): Promise<SynthesizedAws> 
     plan,
     alarms,
   };
+}
+
+/**
+ * The templates of `model`'s app, shared by every test in the worker that asks for an equal model
+ * (unless `fresh`): tests read them and never change them (they are frozen).
+ */
+export function synthAws(model: GuardrailsModel, options: SynthOptions = {}): Promise<SynthesizedAws> {
+  if (options.fresh) return templatesOf(model, options);
+  const key = modelKey(model);
+  let found = synthesized.get(key);
+  if (!found) {
+    found = templatesOf(model, options);
+    synthesized.set(key, found);
+  }
+  return found;
 }
 
 /** Template JSON with what changes between library versions (asset hashes, CDK metadata) blanked. */

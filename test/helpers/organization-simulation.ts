@@ -20,12 +20,8 @@
  * the harness chooses which SCPs to hand it and fills in the request context AWS adds to every call.
  */
 import { getDenialReasons, runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { planAlarms } from '../../core/aws/alarm-plan.ts';
-import { planPerimeter } from '../../core/aws/perimeter-plan.ts';
 import type { GuardrailsModel } from '../../core/config/model.ts';
-import { loadCatalog } from '../../core/detection/catalog.ts';
-import { buildAwsApp } from '../../stacks/aws/app.ts';
-import { CDK_JSON_CONTEXT } from './aws-app.ts';
+import { builtAws, modelKey, type SynthOptions } from './aws-app.ts';
 import { layoutOf, Organization, stackInputsOf, type NamedPolicy, type PolicyDocument } from './organization-policies.ts';
 
 export type Decision = 'Allowed' | 'Denied';
@@ -177,21 +173,34 @@ function describeDenials(analysis: Parameters<typeof getDenialReasons>[0]): stri
 export interface SynthesizedOrganization {
   readonly simulation: OrganizationSimulation;
   readonly org: Organization;
-  /** Milliseconds to plan, build and synthesize the app (cdk-nag included). */
+  /** Milliseconds to plan, build and synthesize the app (cdk-nag included), when it was synthesized. */
   readonly synthMs: number;
 }
 
-/** Synthesizes the AWS app of a model once, as bin/aws.ts does, and loads every template it deploys. */
-export async function synthOrganization(model: GuardrailsModel): Promise<SynthesizedOrganization> {
+const organizations = new Map<string, Promise<SynthesizedOrganization>>();
+
+async function organizationOf(model: GuardrailsModel, options: SynthOptions): Promise<SynthesizedOrganization> {
   const aws = model.aws;
   if (!aws) throw new Error('the model has no aws section');
-  const start = performance.now();
-  const plan = await planPerimeter(model);
-  const alarms = planAlarms(model, loadCatalog(model));
-  const built = buildAwsApp(model, plan, alarms, { context: CDK_JSON_CONTEXT });
+  const { built, synthMs } = await builtAws(model, options);
   const layout = layoutOf(aws);
   const stacks = stackInputsOf(built.app, built.stacks, built.member.template, layout);
-  const synthMs = performance.now() - start;
   const org = new Organization(layout, stacks);
   return { simulation: new OrganizationSimulation(org), org, synthMs };
+}
+
+/**
+ * Synthesizes the AWS app of a model, as bin/aws.ts does, and loads every template it deploys. The
+ * synthesis is the one `synthAws` shares (aws-app.ts), and so is the loaded organization, for every
+ * equal model in the worker (unless `fresh`); the simulation only reads it.
+ */
+export function synthOrganization(model: GuardrailsModel, options: SynthOptions = {}): Promise<SynthesizedOrganization> {
+  if (options.fresh) return organizationOf(model, options);
+  const key = modelKey(model);
+  let found = organizations.get(key);
+  if (!found) {
+    found = organizationOf(model, options);
+    organizations.set(key, found);
+  }
+  return found;
 }

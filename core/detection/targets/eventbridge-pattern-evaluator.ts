@@ -70,9 +70,19 @@ export function validateEventPattern(pattern: unknown, maxLength: number = EVENT
 
 /** Whether `event` (a parsed JSON event) matches `pattern`; throws if the pattern is invalid. */
 export function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  return eventPatternMatcher(pattern)(event);
+}
+
+/**
+ * `matchesEventPattern` for one pattern and many events: the pattern is checked (it throws if invalid)
+ * and compiled once, and the function returned tells whether an event matches it.
+ */
+export function eventPatternMatcher(pattern: Record<string, unknown>): (event: unknown) => boolean {
   const alternatives = compile(pattern, EVENT_PATTERN_MAX_LENGTH_CEILING);
-  const fields = flatten(event);
-  return alternatives.some((alternative) => satisfies(alternative, fields));
+  return (event) => {
+    const fields = flatten(event);
+    return alternatives.some((alternative) => satisfies(alternative, fields));
+  };
 }
 
 function compile(pattern: unknown, maxLength: number): Alternative[] {
