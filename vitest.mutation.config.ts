@@ -6,10 +6,21 @@ import { defineConfig } from 'vitest/config';
  * Stryker's sandbox) and synthesize apps. The CI subset (core/net) needs only the CIDR and config tests.
  */
 const ci = process.env['STRYKER_SCOPE'] === 'ci';
+/**
+ * core/gcp and core/azure are exercised only through the Pulumi programs and components (test/stacks,
+ * test/constructs), which plan under Pulumi mocks in-process and spawn nothing: their folder runs those.
+ */
+const folder = process.env['STRYKER_FOLDER']?.replace(/\/+$/, '');
+const cloud = folder === 'core/gcp' ? 'gcp' : folder === 'core/azure' ? 'azure' : undefined;
+const include = ci
+  ? ['test/core/net/**/*.test.ts', 'test/core/config/**/*.test.ts']
+  : cloud
+    ? [`test/stacks/${cloud}/**/*.test.ts`, `test/constructs/${cloud}/**/*.test.ts`, 'test/core/config/**/*.test.ts']
+    : ['test/core/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ci ? ['test/core/net/**/*.test.ts', 'test/core/config/**/*.test.ts'] : ['test/core/**/*.test.ts'],
+    include,
     exclude: ['test/core/cli/**'],
     pool: 'forks',
     maxWorkers: 2,
