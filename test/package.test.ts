@@ -100,7 +100,7 @@ describe('the package', () => {
     expect(unrewritten).toEqual([]);
   });
 
-  it('ships dist/, the catalog, the schema and the example config, and nothing from test/', () => {
+  it('ships dist/, the catalog, the pipelines, the schema and the example config, and nothing from test/', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [
       { files: { path: string }[] },
     ];
@@ -120,6 +120,10 @@ describe('the package', () => {
     }
     const rules = filesUnder(join(root, 'detections')).filter((f) => f.endsWith('.yml')).length;
     expect(paths.filter((p) => p.startsWith('detections/') && p.endsWith('.yml'))).toHaveLength(rules);
-    expect(paths.filter((p) => !/^(dist|detections)\/|^[^/]+$/.test(p) || p.endsWith('.tsbuildinfo'))).toEqual([]);
+    // The processing pipelines (core/detection/pipeline.ts reads them from the package, like the catalog).
+    const pipelines = filesUnder(join(root, 'pipelines')).filter((f) => f.endsWith('.yml')).length;
+    expect(pipelines).toBeGreaterThan(0);
+    expect(paths.filter((p) => p.startsWith('pipelines/') && p.endsWith('.yml'))).toHaveLength(pipelines);
+    expect(paths.filter((p) => !/^(dist|detections|pipelines)\/|^[^/]+$/.test(p) || p.endsWith('.tsbuildinfo'))).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ export function selfProtectionRules(model: GuardrailsModel): CatalogRule[] {
         title,
         description: `${title}. The guardrails watch themselves: an attacker with cloud API access turns off logging and alerting first (T1562).`,
         level: 'critical',
-        tags: ['attack.defense_evasion', 'attack.t1562.008', 'attack.t1059.009'],
+        tags: ['attack.defense_impairment', 'attack.t1685.002', 'attack.t1059.009'],
         logsource: { product: 'aws', service: 'cloudtrail' },
         detection,
         falsepositives: ['Planned changes to the guardrails by their owners (deploy through the pipeline, not by hand)'],

@@ -5,7 +5,9 @@ import { DETECT_EXIT_CODES } from './detect.ts';
 export const EXIT_CODES = `exit codes:\n${DETECT_EXIT_CODES.map((line) => `  ${line}`).join('\n')}`;
 
 const CONFIG_OPTION = '  --config FILE   the guardrails YAML (default: $GUARDRAILS_CONFIG, then ./guardrails.yaml, then the shipped example)';
-const RULES_OPTION = '  --rules DIR     rule catalog directory (default: the shipped detections/)';
+const RULES_OPTION = `  --rules DIR     your rules instead of the shipped detections/: Sigma rules as SigmaHQ publishes
+                  them (nested folders, any file name) or this package's format; a file that
+                  does not load is reported on stderr and skipped (plan refuses to deploy then)`;
 
 export const COMMAND_HELP = {
   plan: `usage: guardrails plan [--cloud aws|azure|gcp|all] [--config FILE] [--rules DIR] [--out DIR]
@@ -25,7 +27,8 @@ ${RULES_OPTION}
   validate: `usage: guardrails validate [--config FILE] [--rules DIR]
 
 Checks the config file and that every rule compiles for where it is deployed, and writes nothing.
-Fast enough for a pre-commit hook. Exit 0 when valid, 2 with one line naming the field and the fix.
+Fast enough for a pre-commit hook. Exit 0 when valid, 2 with one line naming the field and the fix,
+1 when some file in --rules did not load (each is listed on stderr).
 
 options:
 ${CONFIG_OPTION}
@@ -43,7 +46,7 @@ ${CONFIG_OPTION}
 ${RULES_OPTION}
 
 ${EXIT_CODES}`,
-  rules: `usage: guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp]
+  rules: `usage: guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp] [--format text|json]
 
 Prints every rule compiled for each target (or why a target cannot express it), ready to paste into a
 console. Exit 1 if a rule fails to compile for a target it is deployed to.
@@ -51,6 +54,8 @@ console. Exit 1 if a rule fails to compile for a target it is deployed to.
 options:
   --cloud C       only rules for this cloud
   --target T      only this target
+  --format F      text (default) or json: one object per rule file,
+                  {"file","id","title","loaded","error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}
 ${CONFIG_OPTION}
 ${RULES_OPTION}`,
 } as const;

@@ -58,20 +58,25 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return detectExitCode(summary, options['fail-on-match'] === true);
     }
     case 'rules': {
-      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', target: 'value' }, command);
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', target: 'value', format: 'value' }, command);
       if (positionals.length > 0) throw new UsageError(`rules takes no arguments (got ${positionals.join(' ')})`, command);
       const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
       const target = oneOf('target', options['target'], TARGETS, command);
-      const { printRules } = await import('./rules.ts');
-      return printRules((await loadAll(options, io)).rules, { cloud, target, out: io.out }) > 0 ? 1 : 0;
+      const format = oneOf('format', options['format'], ['text', 'json'] as const, command) ?? 'text';
+      const { printRules, printRulesJson } = await import('./rules.ts');
+      // JSON says what did not load per file on stdout, so the skipped list is not repeated on stderr.
+      const { rules, skipped } = await loadAll(options, io, { quiet: format === 'json' });
+      if (format === 'json') return printRulesJson(rules, skipped, { cloud, target, out: io.out }) > 0 ? 1 : 0;
+      return printRules(rules, { cloud, target, out: io.out }) > 0 ? 1 : 0;
     }
     case 'validate': {
       const { positionals, options } = parseArgs(rest, COMMON, command);
       if (positionals.length > 0) throw new UsageError(`validate takes no arguments (got ${positionals.join(' ')})`, command);
       const { validateAll } = await import('./validate.ts');
-      const { model, rules } = await loadAll(options, io);
+      const { model, rules, skipped } = await loadAll(options, io);
       io.out.write(`${await validateAll(model, rules)}\n`);
-      return 0;
+      // The rules that did not load were listed on stderr; a check that skipped some has not passed.
+      return skipped.length ? 1 : 0;
     }
     case 'plan': {
       const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', out: 'value' }, command);
@@ -79,7 +84,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const requested = oneOf('cloud', options['cloud'], [...PLAN_CLOUDS, 'all'] as const, command) ?? 'all';
       const started = performance.now();
       const { cloudsToPlan, readCdkContext, runPlan } = await import('./plan.ts');
-      const { model, rules } = await loadAll(options, io);
+      const { model, rules, skipped } = await loadAll(options, io);
+      // A deployment is all or nothing: a rule that did not load is an error here, not a warning.
+      const [first] = skipped;
+      if (first)
+        throw new RuleError(
+          first.file,
+          'plan',
+          `${first.reason} (${skipped.length} of the rules in --rules did not load; plan deploys all of them or none: fix or remove them, or check them with guardrails validate)`,
+        );
       io.err.write(`plan: config and rules loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       await runPlan({
         clouds: cloudsToPlan(requested, model),
@@ -100,17 +113,30 @@ function isCommand(name: string): name is Command {
   return (COMMANDS as string[]).includes(name);
 }
 
-async function loadAll(options: Options, io: CliIo) {
-  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }] = await Promise.all([
+/**
+ * The config and the rules. Without --rules, the package's catalog, all or nothing. With --rules DIR, the
+ * user's folder in bulk mode (core/detection/rule-folder.ts): Sigma rules as published or rules in this
+ * package's format; each file that does not load is reported on stderr (unless `quiet`) and skipped.
+ */
+async function loadAll(options: Options, io: CliIo, { quiet = false } = {}) {
+  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }, { loadRuleFolder }] = await Promise.all([
     import('../config/load.ts'),
     import('../detection/catalog.ts'),
+    import('../detection/rule-folder.ts'),
   ]);
   const explicit = typeof options['config'] === 'string' ? options['config'] : undefined;
   const source = resolveConfigPath({ explicit, explicitFlag: '--config', env: io.env[CONFIG_ENV_VAR], cwd: io.cwd, exampleDir: PACKAGE_ROOT });
   if (source.notice) io.err.write(`${source.notice}\n`);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) io.err.write(`warning: ${w.path}: ${w.message}\n`);
-  return { model, rules: loadCatalog(model, typeof options['rules'] === 'string' ? options['rules'] : PACKAGE_RULES) };
+  if (typeof options['rules'] !== 'string') return { model, rules: loadCatalog(model, PACKAGE_RULES), skipped: [] };
+  const folder = loadRuleFolder(options['rules'], model);
+  if (!quiet) {
+    for (const { file, note } of folder.notes) io.err.write(`note: ${file}: ${note}\n`);
+    for (const { file, reason } of folder.skipped) io.err.write(`skipped: ${file}: ${reason}\n`);
+    if (folder.skipped.length) io.err.write(`rules: ${folder.rules.length} loaded, ${folder.skipped.length} skipped from ${options['rules']}\n`);
+  }
+  return { model, rules: folder.rules, skipped: folder.skipped };
 }
 
 /** Runs one command; usage, config and rule errors become one line on stderr and exit code 2. */

@@ -1,9 +1,13 @@
 /**
  * `guardrails rules`: every rule compiled to the targets of its cloud (or one --target), so a user can
  * paste a query into a console. A rule a target cannot express prints its compile error instead.
+ * `--format json` prints one JSON object per rule file instead, for scripts and coverage reports:
+ * `{"file","id","title","loaded","error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}`, a file that
+ * did not load included, with the reason it did not.
  */
 import { compileRule, TARGETS_FOR_PRODUCT, type CatalogRule } from '../detection/catalog.ts';
 import { CompileError } from '../detection/compilers/compile-error.ts';
+import type { SkippedFile } from '../detection/rule-folder.ts';
 import type { Product, Target } from '../detection/rule.ts';
 
 export function printRules(rules: readonly CatalogRule[], options: { cloud?: Product; target?: Target; out: NodeJS.WritableStream }): number {
@@ -25,5 +29,48 @@ export function printRules(rules: readonly CatalogRule[], options: { cloud?: Pro
       }
     }
   }
+  return failures;
+}
+
+/** One rule file's line of `guardrails rules --format json`. */
+export interface RuleFileReport {
+  readonly file: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly loaded: boolean;
+  readonly error?: string;
+  readonly targets: Record<string, { readonly ok: boolean; readonly query?: string | Record<string, unknown>; readonly error?: string }>;
+}
+
+/**
+ * `--format json`: one object per rule file, loaded or not, in file order. Every target of the rule's
+ * cloud is tried (or only --target). Returns how many rules failed a target they are deployed to.
+ */
+export function printRulesJson(
+  rules: readonly CatalogRule[],
+  skipped: readonly SkippedFile[],
+  options: { cloud?: Product; target?: Target; out: NodeJS.WritableStream },
+): number {
+  let failures = 0;
+  const reports: RuleFileReport[] = [];
+  for (const r of rules) {
+    const { product } = r.rule.logsource;
+    if (options.cloud && product !== options.cloud) continue;
+    const targets: RuleFileReport['targets'] = {};
+    for (const target of TARGETS_FOR_PRODUCT[product].filter((t) => !options.target || t === options.target)) {
+      try {
+        targets[target] = { ok: true, query: compileRule(r, target) };
+      } catch (error) {
+        if (!(error instanceof CompileError)) throw error;
+        if (r.rule.targets.includes(target)) failures++;
+        targets[target] = { ok: false, error: error.reason };
+      }
+    }
+    reports.push({ file: r.rule.file, id: r.rule.id, title: r.rule.title, loaded: true, targets });
+  }
+  // A file that did not load has no cloud we can trust, so --cloud cannot filter it out.
+  for (const s of skipped) reports.push({ file: s.file, id: s.id ?? null, title: s.title ?? null, loaded: false, error: s.reason, targets: {} });
+  reports.sort((a, b) => a.file.localeCompare(b.file));
+  for (const report of reports) options.out.write(`${JSON.stringify(report)}\n`);
   return failures;
 }

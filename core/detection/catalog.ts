@@ -2,6 +2,10 @@
  * The rule catalog bound to a config: each rule expanded once (placeholders resolved) into its Expr and
  * its evaluator predicate, and compiled on demand to any target. The alarm pipelines and the CLI both
  * start here.
+ *
+ * What the catalog knows of log sources comes from the registry (logsources/registry.ts): which targets
+ * read a log source, the fields it has (checked once here for every compiler, logsources/field-check.ts),
+ * and the fields its vendor writes in one case (logsources/single-case.ts, applied when rules are bound).
  */
 import type { GuardrailsModel } from '../config/model.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -15,8 +19,11 @@ import { expandRule } from './expand.ts';
 import type { Expr } from './expr.ts';
 import { placeholderValues } from './placeholders.ts';
 import { loadRules } from './rule-loader.ts';
-import type { Rule, Target } from './rule.ts';
+import type { Product, Rule, Target } from './rule.ts';
 import { kqlTableFor } from './logsources/kql-table-for.ts';
+import { checkFields } from './logsources/field-check.ts';
+import { logSource, targetsOfProduct } from './logsources/registry.ts';
+import { applySingleCase } from './logsources/single-case.ts';
 import { packagePath } from '../package-files.ts';
 
 export interface CatalogRule {
@@ -28,17 +35,19 @@ export interface CatalogRule {
 /** The shipped catalog: detections/ of this package (the checkout or node_modules/cloud-api-guardrails). */
 export const packagedRulesDir = (): string => packagePath('detections');
 
-/** Which targets can run rules of a product at all. */
-export const TARGETS_FOR_PRODUCT: Record<Rule['logsource']['product'], readonly Target[]> = {
-  aws: ['cloudwatch', 'eventbridge'],
-  azure: ['kql'],
-  gcp: ['gcp'],
+/** Which targets can run rules of a product at all: those that read one of its log sources (the registry's). */
+export const TARGETS_FOR_PRODUCT: Readonly<Record<Product, readonly Target[]>> = {
+  aws: targetsOfProduct('aws'),
+  azure: targetsOfProduct('azure'),
+  gcp: targetsOfProduct('gcp'),
 };
 
 export function bindRules(rules: readonly Rule[], model: GuardrailsModel): CatalogRule[] {
   const values = placeholderValues(model);
   return rules.map((rule) => {
-    const expr = expandRule(rule, values);
+    const source = logSource(rule.logsource.product, rule.logsource.service);
+    const expanded = expandRule(rule, values);
+    const expr = source ? applySingleCase(expanded, source) : expanded;
     return { rule, expr, matches: compileExpr(expr) };
   });
 }
@@ -64,16 +73,23 @@ export function compileForDeployment(r: CatalogRule, target: Target): CompiledQu
   }
 }
 
-/** Compiles a rule to a target; throws CompileError when the target cannot express it. */
+/**
+ * Compiles a rule to a target; throws CompileError when the target cannot express it, does not read the
+ * rule's log source, or when the rule tests a field its log source does not have (or text on an object
+ * the target cannot see as text): field-check.ts, one check for every compiler.
+ */
 export function compileRule({ rule, expr }: CatalogRule, target: Target): CompiledQuery {
-  if (!TARGETS_FOR_PRODUCT[rule.logsource.product].includes(target)) {
+  const readers = Object.keys(logSource(rule.logsource.product, rule.logsource.service)?.tables ?? {}) as Target[];
+  if (!readers.includes(target)) {
+    const product = TARGETS_FOR_PRODUCT[rule.logsource.product] ?? [];
     throw new CompileError(
       rule.id,
       target,
       `${target} does not read ${rule.logsource.product} logs`,
-      `Use ${TARGETS_FOR_PRODUCT[rule.logsource.product].join(' or ')}.`,
+      `Use ${(readers.length ? readers : product).join(' or ') || 'another log source'}.`,
     );
   }
+  checkFields(rule, expr, target);
   switch (target) {
     case 'cloudwatch':
       return compileCloudWatchPattern(rule, expr);

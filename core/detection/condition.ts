@@ -1,13 +1,16 @@
 /**
- * Sigma conditions: `and`, `or`, `not`, parentheses, `1 of sel_*`, `all of sel_*`, `1 of them`,
- * `all of them`. Precedence as in Sigma: not > and > or. Parsed by recursive descent into the Expr IR,
- * with each selection name replaced by its expression.
+ * Sigma conditions: `and`, `or`, `not`, parentheses, `1 of sel_*`, `any of sel_*`, `all of sel_*`,
+ * `1 of them`, `all of them` (names starting with `_` are left out of `them`, as in pySigma
+ * sigma/conditions.py `ConditionSelector`). Precedence as in Sigma: not > and > or. Selection names are
+ * letters, digits, `_` and `-` (pySigma's identifier is `Word(alphanums + "_-")`). Parsed by recursive
+ * descent into the Expr IR, with each selection name replaced by its expression. Sigma 1's aggregations
+ * (`sel | count() > 5`) are refused with a pointer to correlation rules, which replaced them.
  */
 import { and, not, or, type Expr } from './expr.ts';
 
 export class ConditionError extends Error {}
 
-const TOKEN = /\s*(\(|\)|[A-Za-z_][\w*]*|\d+|\*)/y;
+const TOKEN = /\s*(\(|\)|[A-Za-z_][\w*-]*|\d+|\*)/y;
 
 export function parseCondition(condition: string, selections: ReadonlyMap<string, Expr>): Expr {
   const tokens: string[] = [];
@@ -17,6 +20,8 @@ export function parseCondition(condition: string, selections: ReadonlyMap<string
     const match = TOKEN.exec(condition);
     if (!match) {
       if (condition.slice(start).trim() === '') break;
+      if (condition.slice(start).trim().startsWith('|'))
+        throw new ConditionError('aggregations ("| count() ...") are not supported; Sigma 2 expresses them as correlation rules');
       throw new ConditionError(`unexpected "${condition.slice(start).trim()[0]}" at column ${start + 1}`);
     }
     tokens.push(match[1]!);

@@ -12,7 +12,14 @@ export type { GuardrailsConfigInput } from '../config/schema.ts';
 
 // Load a catalog.
 export { loadCatalog, bindRules, packagedRulesDir, type CatalogRule } from './catalog.ts';
-export { loadRules, parseRule } from './rule-loader.ts';
+export { loadRules, parseRule, loadSigmaRules, parseSigmaRule, type SkippedRule } from './rule-loader.ts';
+
+// Bring your own Sigma rules: a folder in bulk mode, through processing pipelines onto the log sources.
+export { loadRuleFolder, type RuleFolder, type SkippedFile, type RuleNote } from './rule-folder.ts';
+export { sigmaToRule, type SigmaRule, type SigmaMetadata } from './sigma-rule.ts';
+export { loadPipelines, applyPipelines, parsePipeline, packagedPipelinesDir, type Pipeline } from './pipeline.ts';
+export { LOG_SOURCES, logSource, type LogSource } from './logsources/registry.ts';
+export { normalizeAttackTags } from '../attack/normalize-tags.ts';
 export { RuleError } from './rule-error.ts';
 export { PRODUCTS, TARGETS, LEVELS, type Rule, type Product, type Target } from './rule.ts';
 

@@ -5,7 +5,7 @@
  * rule itself still decides; the index only skips rules that cannot match.
  */
 import type { CatalogRule } from './catalog.ts';
-import { hasWildcard, type Expr, type Match } from './expr.ts';
+import { hasWildcard, unescapeWildcards, type Expr, type Match } from './expr.ts';
 import { compilePath, type PathReader } from './field-path.ts';
 
 export type RuleIndex = (event: unknown) => readonly CatalogRule[];
@@ -35,7 +35,8 @@ export function indexRules(rules: readonly CatalogRule[]): RuleIndex {
     }
     const entry = byField.get(guard.field) ?? { read: compilePath(guard.field), byValue: new Map<string, CatalogRule[]>() };
     byField.set(guard.field, entry);
-    for (const value of new Set(guard.values.map((v) => String(v).toLowerCase()))) {
+    // Values are kept in Sigma's escaped form (`\*` is a literal star): file them under the text they match.
+    for (const value of new Set(guard.values.map((v) => (typeof v === 'string' ? unescapeWildcards(v) : String(v)).toLowerCase()))) {
       entry.byValue.set(value, [...(entry.byValue.get(value) ?? []), rule]);
     }
   }

@@ -4,8 +4,14 @@
  * naming the rules. T1059.009 is always in the layer, even with no rule tagged, because the kit's
  * preventive controls target it. No platform filter: ATT&CK renamed its cloud platforms (AWS/GCP/Azure
  * became IaaS) and a filter naming the wrong one would hide techniques.
+ *
+ * The layer is ATT&CK v19: `versions.attack` is the spec's "ATT&CK version of this layer" (Version object),
+ * written as MITRE's own v19 layers write it (major version only here, "19.2" in
+ * https://attack.mitre.org/docs/changelogs/v19.1-v19.2/layer-enterprise.json). Tags a rule still has in v18 ids
+ * are read as their v19 ids, so a v18 id never lands in a v19 layer.
  */
-import { CLOUD_API, TECHNIQUES, techniqueOfTag } from '../attack/techniques.ts';
+import { normalizeAttackTags } from '../attack/normalize-tags.ts';
+import { ATTACK_VERSION, CLOUD_API, TECHNIQUES, techniqueOfTag } from '../attack/techniques.ts';
 
 export interface LayerRule {
   readonly id: string;
@@ -35,14 +41,14 @@ export interface NavigatorLayer {
   readonly metadata: readonly { name: string; value: string }[];
 }
 
-/** ATT&CK and Navigator versions the layer was checked against (Navigator 5.x reads layer format 4.5). */
-const ATTACK_VERSION = '18';
+/** Navigator version the layer was checked against (Navigator 5.x reads layer format 4.5). */
 const NAVIGATOR_VERSION = '5.2.0';
 
 export function navigatorLayer(rules: readonly LayerRule[], preventive: readonly string[]): NavigatorLayer {
   const byTechnique = new Map<string, LayerRule[]>([[CLOUD_API, []]]);
   for (const rule of rules) {
-    for (const technique of new Set(rule.tags.map(techniqueOfTag).filter((t): t is string => t !== undefined))) {
+    const tags = normalizeAttackTags(rule.tags).tags;
+    for (const technique of new Set(tags.map(techniqueOfTag).filter((t): t is string => t !== undefined))) {
       byTechnique.set(technique, [...(byTechnique.get(technique) ?? []), rule]);
     }
   }

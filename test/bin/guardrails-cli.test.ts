@@ -89,9 +89,13 @@ describe('guardrails detect', () => {
     expect((await cli(['frobnicate'])).status).toBe(2);
     const dir = mkdtempSync(join(tmpdir(), 'guardrails-rules-'));
     writeFileSync(join(dir, 'x.yml'), 'id: x\n');
+    // --rules is bulk mode: the file that does not load is reported and skipped; plan refuses to deploy.
     const bad = await cli(['rules', '--rules', dir]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*x\.yml: /);
+    expect(bad.status).toBe(0);
+    expect(bad.stderr).toMatch(/^skipped: .*x\.yml: /m);
+    const plan = await cli(['plan', '--rules', dir, '--out', join(dir, 'out')]);
+    expect(plan.status).toBe(2);
+    expect(plan.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*x\.yml: plan: .*1 of the rules in --rules did not load/);
   });
 });
 

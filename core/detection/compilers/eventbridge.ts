@@ -4,11 +4,47 @@
  * disjunctive normal form: each conjunction becomes one object and several go under `$or`. Negations
  * become `anything-but` or `exists: false`; a negated match is also true when the field is absent, so
  * it compiles to `[{"exists": false}, {"anything-but": ...}]`.
+ * Reference: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ *
+ * Sigma's newer modifiers:
+ * - `*` becomes the `wildcard` operator's `*` (Sigma's `\*` and `\\` its `\*` and `\\`), which is
+ *   case-sensitive ("Wildcard matching"), so only |cased values use it. Sigma's `?` (one character) has no
+ *   form: EventBridge's only wildcard is `*`. Refused.
+ * - `|gt` `|gte` `|lt` `|lte` are `{"numeric": [">", n]}` ("Numeric matching"), which holds on JSON numbers
+ *   between -5.0e9 and +5.0e9. Negated, the rule engine's "not above n" holds on everything but such a
+ *   number: the complement is absence (an object or empty array is absent too), null, true, false, any
+ *   string (`{"wildcard": "*"}`) and the numbers on the other side (`{"numeric": ["<=", n]}`).
+ * - `|fieldref`: a pattern compares a field with values it lists, never with another field. Refused.
+ * - keywords: a pattern names every field it tests; there is no search of the whole event. Refused.
  */
-import { hasWildcard, type Match, type Expr, type Scalar } from '../expr.ts';
+import type { Match, Expr, Scalar } from '../expr.ts';
 import type { Rule } from '../rule.ts';
 import { CompileError } from './compile-error.ts';
 import { toDnf, type Literal } from './normal-form.ts';
+import { modifierPieces, plainText, type Piece } from './sigma-value.ts';
+
+/** "Numeric matching ... for values between -5.0e9 and +5.0e9 inclusive" (Numeric matching). */
+const NUMERIC_LIMIT = 5e9;
+const COMPARISON = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+const COMPLEMENT = { gt: '<=', gte: '<', lt: '>=', lte: '>' } as const;
+type Comparison = keyof typeof COMPARISON;
+const isComparison = (op: string): op is Comparison => op in COMPARISON;
+
+/** Sigma pieces as an EventBridge `wildcard` operand: `*` for any run, `\*` and `\\` for literal ones. */
+function wildcardOperand(pieces: readonly Piece[], value: string, field: string, fail: (reason: string) => CompileError): string {
+  return pieces
+    .map((p) => {
+      if (p.kind === 'one') throw fail(`the ? wildcard (one character) in ${field} value ${value} has no event-pattern form (the only wildcard is *)`);
+      return p.kind === 'any' ? '*' : p.text.replace(/[\\*]/g, '\\$&');
+    })
+    .join('');
+}
+
+function numericOperand(m: Match, v: Scalar, fail: (reason: string) => CompileError): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`|${m.op} takes a number, not ${JSON.stringify(v)}`);
+  if (Math.abs(v) > NUMERIC_LIMIT) throw fail(`${m.field}|${m.op} ${v}: numeric matching is limited to -5.0e9..+5.0e9`);
+  return v;
+}
 
 /** Every CloudTrail event type EventBridge delivers (API calls, console sign-ins, service events). */
 export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Service Event via CloudTrail'];
@@ -62,6 +98,8 @@ export function compileEventPattern(rule: Rule, expr: Expr, maxLength: number = 
 /** Matchers for one literal (alternatives on one field), or 'always' for a literal that is always true. */
 function literalMatchers(literal: Literal, fail: (reason: string) => CompileError): Matcher[] | 'always' {
   const m = literal.match;
+  if (m.op === 'keyword') throw fail('a Sigma keyword searches the whole event, and an event pattern tests named fields only');
+  if (m.op === 'fieldref') throw fail(`|fieldref compares ${m.field} with another field, and an event pattern compares a field with listed values only`);
   if (m.op === 'exists') return [{ exists: (m.values[0] === true) !== literal.negated }];
   if (m.op === 'null') {
     if (literal.negated) throw fail(`"present and not null" has no event-pattern form (anything-but takes no null); test ${m.field}|exists instead`);
@@ -73,29 +111,38 @@ function literalMatchers(literal: Literal, fail: (reason: string) => CompileErro
   }
   if (m.all && m.values.length > 1) throw fail(`${m.field}|all needs one condition per value on the same field`);
   if (!literal.negated) return m.values.map((v) => positive(m, v, fail));
+  if (isComparison(m.op)) {
+    if (m.values.length > 1) throw fail(`not ${m.field}|${m.op} with several values needs several numeric conditions on one field`);
+    const n = numericOperand(m, m.values[0]!, fail);
+    return [{ exists: false }, null, true, false, { wildcard: '*' }, { numeric: [COMPLEMENT[m.op], n] }];
+  }
   // not(any of values): the field is absent, or present and none of the values.
   return [{ exists: false }, { 'anything-but': negative(m, fail) }];
 }
 
 function positive(m: Match, v: Scalar, fail: (reason: string) => CompileError): Matcher {
+  if (isComparison(m.op)) return { numeric: [COMPARISON[m.op], numericOperand(m, v, fail)] };
   if (typeof v !== 'string') {
     if (m.op !== 'equals') throw fail(`|${m.op} on a non-string value`);
     return v;
   }
+  const plain = plainText(v);
+  const wildcard = (op: 'equals' | 'contains' | 'startswith' | 'endswith', what: string): Matcher => {
+    if (!m.cased) throw fail(`${what} case-sensitive in EventBridge; mark ${m.field} |cased`);
+    return { wildcard: wildcardOperand(modifierPieces(op, v), v, m.field, fail) };
+  };
   switch (m.op) {
     case 'equals':
-      if (hasWildcard(v)) {
-        if (!m.cased) throw fail(`wildcard matching is case-sensitive in EventBridge; mark ${m.field} |cased`);
-        return { wildcard: v };
-      }
-      return m.cased ? v : { 'equals-ignore-case': v };
+      if (plain === undefined) return wildcard('equals', 'wildcard matching is');
+      return m.cased ? plain : { 'equals-ignore-case': plain };
     case 'startswith':
-      return m.cased ? { prefix: v } : { prefix: { 'equals-ignore-case': v } };
+      if (plain === undefined) return wildcard('startswith', `${m.field}|startswith with a wildcard compiles to a wildcard, which is`);
+      return m.cased ? { prefix: plain } : { prefix: { 'equals-ignore-case': plain } };
     case 'endswith':
-      return m.cased ? { suffix: v } : { suffix: { 'equals-ignore-case': v } };
+      if (plain === undefined) return wildcard('endswith', `${m.field}|endswith with a wildcard compiles to a wildcard, which is`);
+      return m.cased ? { suffix: plain } : { suffix: { 'equals-ignore-case': plain } };
     case 'contains':
-      if (!m.cased) throw fail(`|contains compiles to a wildcard, which is case-sensitive in EventBridge; mark ${m.field} |cased`);
-      return { wildcard: `*${v.replace(/\*/g, '\\*')}*` };
+      return wildcard('contains', '|contains compiles to a wildcard, which is');
     case 'cidr': {
       // EventBridge refuses /32 and /128 CIDRs; a single address is an exact string.
       const [address, prefix] = v.split('/');
@@ -105,36 +152,54 @@ function positive(m: Match, v: Scalar, fail: (reason: string) => CompileError): 
       throw fail('event patterns have no regular expressions');
     case 'exists':
     case 'null':
+    case 'fieldref':
+    case 'keyword':
       throw new Error(`${m.op} is handled by the caller`);
   }
 }
 
 function negative(m: Match, fail: (reason: string) => CompileError): unknown {
   const strings = m.values.filter((v): v is string => typeof v === 'string');
+  const wildcardOf = (op: 'equals' | 'contains' | 'startswith' | 'endswith', v: string) => wildcardOperand(modifierPieces(op, v), v, m.field, fail);
   switch (m.op) {
     case 'equals':
-      if (strings.some(hasWildcard)) {
+      if (strings.some((v) => plainText(v) === undefined)) {
         if (!m.cased || strings.length !== m.values.length) throw fail(`a negated wildcard match on ${m.field} must be |cased text`);
-        return { wildcard: strings.length === 1 ? strings[0] : strings };
+        const patterns = strings.map((v) => wildcardOf('equals', v));
+        return { wildcard: patterns.length === 1 ? patterns[0] : patterns };
       }
-      if (m.cased || strings.length === 0) return [...m.values];
+      if (m.cased || strings.length === 0) return m.values.map((v) => (typeof v === 'string' ? plainText(v)! : v));
       if (strings.length !== m.values.length) throw fail(`mixed value types in a negated case-insensitive match on ${m.field}`);
-      return { 'equals-ignore-case': strings };
+      return { 'equals-ignore-case': strings.map((v) => plainText(v)!) };
     case 'startswith':
     case 'endswith': {
       if (m.values.length > 1) throw fail(`not ${m.field}|${m.op} with several values needs several anything-but conditions on one field`);
-      const key = m.op === 'startswith' ? 'prefix' : 'suffix';
-      return { [key]: m.cased ? strings[0] : { 'equals-ignore-case': strings[0] } };
+      const plain = plainText(strings[0] ?? '');
+      if (plain === undefined) {
+        if (!m.cased) throw fail(`not ${m.field}|${m.op} with a wildcard must be a |cased value (anything-but wildcard)`);
+        return { wildcard: wildcardOf(m.op, strings[0]!) };
+      }
+      // The operators page documents anything-but with prefix, with suffix and with equals-ignore-case, not
+      // with the two combined; and an empty prefix or suffix is refused.
+      if (!m.cased) throw fail(`not ${m.field}|${m.op} must be a |cased value: anything-but takes a prefix or suffix, not one that ignores case`);
+      if (plain === '') throw fail(`not ${m.field}|${m.op} of an empty value has no anything-but form`);
+      return { [m.op === 'startswith' ? 'prefix' : 'suffix']: plain };
     }
     case 'contains':
       if (!m.cased || m.values.length > 1) throw fail(`not ${m.field}|contains must be a single |cased value (anything-but wildcard)`);
-      return { wildcard: `*${strings[0]!.replace(/\*/g, '\\*')}*` };
+      return { wildcard: wildcardOf('contains', strings[0]!) };
     case 'cidr':
       throw fail('event patterns cannot negate a CIDR match; use the {{trustedNetworks.cidrs|complement}} placeholder instead of "not"');
     case 're':
       throw fail('event patterns have no regular expressions');
     case 'exists':
     case 'null':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+    case 'fieldref':
+    case 'keyword':
       throw new Error(`${m.op} is handled by the caller`);
   }
 }

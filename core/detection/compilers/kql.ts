@@ -2,12 +2,37 @@
  * Rule -> KQL over the Log Analytics table of its log source (`Table | where ...`). KQL has every
  * construct we need: case-insensitive operators by default (=~, in~, contains, startswith), _cs variants
  * for |cased, RE2 regex, ipv4/ipv6_is_in_any_range, isempty/isnotempty. Dynamic columns are read with
- * tostring(Column.path) so every comparison is on text, like the rule evaluator.
+ * tostring(Column.path) so every comparison is on text, like the rule evaluator; an object or array value
+ * compares as its compact JSON text, which is what tostring() gives a dynamic value (the rule engine reads
+ * objects the same way).
+ *
+ * Sigma's newer modifiers, each from Microsoft's KQL reference:
+ * - `*` and `?` wildcards and Sigma's `\*` `\?` `\\` escapes: plain text keeps the string operators; a
+ *   wildcard becomes `matches regex` (https://learn.microsoft.com/kusto/query/matches-regex-operator) with
+ *   `(?s)`, since a wildcard matches a line break too, and `(?i)` unless |cased (RE2 flags:
+ *   https://learn.microsoft.com/kusto/query/re2).
+ * - `|re`: case-sensitive, `|i` adds `(?i)`, `|m` `(?m)`, `|s` `(?s)`, as RE2's leading flag group.
+ * - `|gt` `|gte` `|lt` `|lte`: `todouble(text) > n` (https://learn.microsoft.com/kusto/query/todouble-function,
+ *   numerical operators: https://learn.microsoft.com/kusto/query/numerical-operators). todouble() gives null
+ *   for text that is no number, and a comparison with null is null, which not() keeps null: the test is
+ *   coalesced to false, so a negated comparison holds on such a value, as in the rule engine.
+ * - `|fieldref`: a column-to-column comparison (`A =~ B`, `==` if |cased), as the where operator's
+ *   `BeginLocation != EndLocation` example does (https://learn.microsoft.com/kusto/query/where-operator), only
+ *   where the first field has a value (Log Analytics stores an absent value as empty, and "" =~ "" holds).
+ * - keywords: `* contains "x"` (or `* matches regex` for a wildcard), the search operator's documented
+ *   equivalents that test every column (https://learn.microsoft.com/kusto/query/search-operator, "Search
+ *   predicate syntax examples"). `* has` is a term match ("KustoExplorerQueryRun" has "Explorer" is false:
+ *   https://learn.microsoft.com/kusto/query/datatypes-string-operators), not the rule engine's substring.
+ *   Where `*` and the rule engine part (the engine searches string values only, at any depth): `*` reads a
+ *   dynamic column as its JSON text, so its keys, numbers and booleans are searched too, and a `"` or `\`
+ *   inside it is escaped there; a number, bool or datetime column is searched as its text. A keyword made
+ *   of letters and spaces that is no key of the table's dynamic columns means the same on both.
  */
-import { hasWildcard, type Expr, type Match, type Scalar } from '../expr.ts';
+import type { Expr, Match, Scalar } from '../expr.ts';
 import type { Rule } from '../rule.ts';
 import { CompileError } from './compile-error.ts';
-import { re2Problem, wildcardRegex } from './regex-text.ts';
+import { piecesRegex, re2Problem, regexFlags } from './regex-text.ts';
+import { modifierPieces, plainText } from './sigma-value.ts';
 
 export interface KqlTable {
   readonly name: string;
@@ -18,6 +43,8 @@ export interface KqlTable {
 }
 
 const literal = (value: Scalar): string => JSON.stringify(String(value));
+
+const COMPARISON = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
   const fail = (reason: string) => new CompileError(rule.id, 'kql', reason, `Use a column of ${table.name} (see core/detection/targets/kql-tables.ts).`);
@@ -65,7 +92,22 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
     return none ? `${name} == 0` : `${name} > 0`;
   };
 
+  const isUnderArray = (field: string): boolean => {
+    const keys = field.split('.');
+    return keys.some((_, i) => table.arrays.includes(keys.slice(0, i + 1).join('.')));
+  };
+
   const leaf = (m: Match): string => {
+    if (m.op === 'keyword') return leafOn(m, '*');
+    if (m.op === 'fieldref') {
+      const other = m.values.map(String);
+      const under = [m.field, ...other].find(isUnderArray);
+      if (under !== undefined) throw fail(`|fieldref on ${under}, which is inside an array, would need one mv-apply per field with elements paired up`);
+      if (m.values.length === 0) return 'false';
+      const col = column(m.field);
+      const parts = other.map((o) => `(isnotempty(${col}) and ${col} ${m.cased ? '==' : '=~'} ${column(o)})`);
+      return parts.length === 1 ? parts[0]! : `(${parts.join(m.all ? ' and ' : ' or ')})`;
+    }
     const keys = m.field.split('.');
     const arrayDepths = keys.map((_, i) => i).filter((i) => table.arrays.includes(keys.slice(0, i + 1).join('.')));
     if (arrayDepths.length > 0) {
@@ -82,24 +124,38 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
     if (m.op === 'null') return `isempty(${col})`;
     if (m.values.length === 0) return 'false';
     const cs = m.cased ? '_cs' : '';
+    const number = (v: Scalar): string => {
+      // KQL's real literals are written here as plain decimals (the oracle reads no exponent form).
+      if (typeof v !== 'number' || !/^-?\d+(\.\d+)?$/.test(String(v))) throw fail(`|${m.op} takes a plain decimal number, not ${JSON.stringify(v)}`);
+      return String(v);
+    };
     const one = (v: Scalar): string => {
       switch (m.op) {
         case 'equals':
-          if (typeof v === 'string' && hasWildcard(v)) return `${col} matches regex ${literal(`${m.cased ? '' : '(?i)'}${wildcardRegex(v)}`)}`;
-          return `${col} ${m.cased ? '==' : '=~'} ${literal(v)}`;
         case 'contains':
         case 'startswith':
         case 'endswith':
-          return `${col} ${m.op}${cs} ${literal(v)}`;
+        case 'keyword': {
+          const plain = typeof v === 'string' ? plainText(v) : String(v);
+          if (plain === undefined) return `${col} matches regex ${literal(`${regexFlags(m, true)}${piecesRegex(modifierPieces(m.op, v as string))}`)}`;
+          if (m.op === 'equals') return `${col} ${m.cased ? '==' : '=~'} ${literal(plain)}`;
+          return `${col} ${m.op === 'keyword' ? 'contains' : m.op}${cs} ${literal(plain)}`;
+        }
         case 're': {
           const problem = re2Problem(String(v));
           if (problem) throw fail(`regex ${String(v)}: ${problem}`);
-          return `${col} matches regex ${literal(`${m.cased ? '' : '(?i)'}${String(v)}`)}`;
+          return `${col} matches regex ${literal(`${regexFlags(m, false)}${String(v)}`)}`;
         }
+        case 'gt':
+        case 'gte':
+        case 'lt':
+        case 'lte':
+          return `coalesce(todouble(${col}) ${COMPARISON[m.op]} ${number(v)}, false)`;
         case 'cidr':
           throw new Error('cidr is compiled as a whole list');
         case 'exists':
         case 'null':
+        case 'fieldref':
           throw new Error(`${m.op} is handled above`);
       }
     };
@@ -116,8 +172,9 @@ export function compileKql(rule: Rule, expr: Expr, table: KqlTable): string {
       ];
       return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
     }
-    if (m.op === 'equals' && !m.all && m.values.length > 1 && m.values.every((v) => typeof v !== 'string' || !hasWildcard(v))) {
-      return `${col} ${m.cased ? 'in' : 'in~'} (${m.values.map(literal).join(', ')})`;
+    if (m.op === 'equals' && !m.all && m.values.length > 1 && m.values.every((v) => typeof v !== 'string' || plainText(v) !== undefined)) {
+      const texts = m.values.map((v) => (typeof v === 'string' ? plainText(v)! : v));
+      return `${col} ${m.cased ? 'in' : 'in~'} (${texts.map(literal).join(', ')})`;
     }
     const parts = m.values.map(one);
     return parts.length === 1 ? parts[0]! : `(${parts.join(m.all ? ' and ' : ' or ')})`;

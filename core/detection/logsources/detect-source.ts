@@ -1,9 +1,11 @@
 /**
  * Which cloud and log source an event comes from, by its shape, so `guardrails detect` can read a mixed
- * directory. Azure diagnostic-shape records are normalised to Log Analytics columns on the way.
+ * directory. Azure diagnostic-shape records are normalised to Log Analytics columns on the way. The
+ * Log Analytics table names (the `Type` column) are the registry's (registry.ts).
  */
 import type { Product } from '../rule.ts';
 import { diagnosticService, normalizeDiagnostic, type AzureService } from './azure-diagnostic.ts';
+import { LOG_SOURCES } from './registry.ts';
 
 export interface SourcedEvent {
   readonly product: Product;
@@ -40,17 +42,18 @@ export function detectSource(value: unknown): SourcedEvent | undefined {
   return undefined;
 }
 
-/** Log Analytics rows, by columns only their table has. */
+/** The Azure log source of each Log Analytics table, from the registry. */
+const SERVICE_OF_TABLE = new Map(LOG_SOURCES.filter((s) => s.product === 'azure' && s.tables.kql).map((s) => [s.tables.kql!, s.service as AzureService]));
+
+/** Log Analytics rows, by their `Type` (the table name), else by columns only their table has. */
 function logAnalyticsService(row: Record<string, unknown>): AzureService | undefined {
-  const type = row['Type'];
-  if (type === 'SigninLogs') return 'signinlogs';
-  if (type === 'AzureActivity') return 'azureactivity';
-  if (type === 'AuditLogs') return 'auditlogs';
-  if (type === 'MicrosoftGraphActivityLogs') return 'graphactivity';
+  const byType = typeof row['Type'] === 'string' ? SERVICE_OF_TABLE.get(row['Type']) : undefined;
+  if (byType) return byType;
   if (has(row, 'AppId', 'IPAddress') && (has(row, 'ClientAppUsed') || has(row, 'CreatedDateTime') || has(row, 'AuthenticationRequirement')))
     return 'signinlogs';
   if (has(row, 'OperationNameValue') || has(row, 'CategoryValue')) return 'azureactivity';
   if (has(row, 'RequestUri', 'RequestMethod')) return 'graphactivity';
+  if (has(row, 'RiskEventType', 'DetectionTimingType')) return 'riskdetection';
   if (has(row, 'OperationName', 'LoggedByService') || has(row, 'OperationName', 'InitiatedBy')) return 'auditlogs';
   return undefined;
 }

@@ -806,18 +806,21 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, f: 12, t: 9, n:
  * (never \n unless `s`), classes with ranges, negation, \d \w \s \D \W (and \S outside classes), POSIX
  * `[:name:]`, `* + ? {n} {n,} {n,m}` (greedy or lazy, counts up to 1000), groups `(...)`, `(?:...)`,
  * `(?P<name>...)`, alternation, `^ $ \A \z \b \B`, `\Q...\E`, `\a \f \t \n \r \v \xHH \x{H...}`,
- * escaped punctuation, and leading flags `(?i)`/`(?s)`. Everything else (mid-pattern or `m`/`U`
- * flags, \p classes, octal, \C, lookaround and backreferences that RE2 lacks) fails.
+ * escaped punctuation, and leading flags `(?i)`, `(?s)` and `(?m)` (RE2 syntax page: "m multi-line mode: ^ and $
+ * match line as well as text"). Everything else (mid-pattern or `U` flags, \p classes, octal, \C,
+ * lookaround and backreferences that RE2 lacks) fails.
  */
 function translateRe2(pattern: string, reject: (message: string) => never): RegExp {
   let i = 0;
   const fail: (problem: string) => never = (problem) => reject(`RE2 pattern "${pattern}" at pattern offset ${i}: ${problem}`);
   let flags = 'u';
   let dotAll = false;
+  let multiline = false;
   for (let lead = /^\(\?([A-Za-z]+)\)/.exec(pattern); lead !== null; lead = /^\(\?([A-Za-z]+)\)/.exec(pattern.slice(i))) {
     for (const flag of lead[1]!) {
       if (flag === 'i') flags = 'iu';
       else if (flag === 's') dotAll = true;
+      else if (flag === 'm') multiline = true;
       else fail(`the flag "${flag}" is not supported`);
     }
     i += lead[0].length;
@@ -941,6 +944,11 @@ function translateRe2(pattern: string, reject: (message: string) => never): RegE
       out += ')';
       i++;
       quantifiable = true;
+    } else if ((c === '^' || c === '$') && multiline) {
+      // RE2's m: ^ and $ also match next to "\n", its only line break (JavaScript's m adds \r, U+2028, U+2029).
+      out += c === '^' ? '(?:^|(?<=\n))' : '(?:$|(?=\n))';
+      i++;
+      quantifiable = false;
     } else if (c === '|' || c === '^' || c === '$') {
       out += c;
       i++;

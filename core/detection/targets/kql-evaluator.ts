@@ -24,6 +24,21 @@
  *   https://learn.microsoft.com/kusto/query/mv-expand-operator
  * - summarize, count(), countif(), sum(): https://learn.microsoft.com/kusto/query/summarize-operator,
  *   .../count-aggregation-function, .../countif-aggregation-function, .../sum-aggregation-function
+ * - `*` as the left operand of has, contains, startswith, endswith (and _cs, negations) or matches regex: true
+ *   when the test holds on some column of the row, the search operator's documented `where` equivalents
+ *   (`where * has "err"`, `where * contains "err"`, `where * matches regex ...`):
+ *   https://learn.microsoft.com/kusto/query/search-operator, and `where * has "cow"` on the where page.
+ *   A datetime column's text is not documented (tostring() formats it, which is outside this subset): a
+ *   string operator whose needle could occur in an ISO 8601 rendering, or a regex, throws when such a column
+ *   holds a value; a needle with any other character cannot occur in one and the column does not match.
+ * - todouble() / toreal(): https://learn.microsoft.com/kusto/query/todouble-function ("if conversion is
+ *   successful, the result is a value of type real; otherwise real(null)"). The page does not say which
+ *   strings convert: here a decimal number (sign, digits, fraction, exponent) does, every other string is
+ *   null; < > <= >= on numbers: https://learn.microsoft.com/kusto/query/numerical-operators
+ * - column-to-column comparisons (`BeginLocation != EndLocation`, where page): ordinary binary operators.
+ * - RE2 leading flags (?i) (?m) (?s) (re2 page): `m` makes ^ and $ match at "\n" as well (RE2 knows no other
+ *   line break), and `.` matches anything but "\n" unless `s`; both are translated so, not left to
+ *   JavaScript, whose ^ $ and . also treat "\r", U+2028 and U+2029 as line breaks.
  *
  * Anything outside this subset (other tabular operators, other functions, datetime formatting) throws
  * an Error naming it rather than guessing. Where the reference is silent, the choice made here is noted.
@@ -99,7 +114,7 @@ type Token =
   | { readonly k: 'p'; readonly s: string; readonly at: number }
   | { readonly k: 'eof'; readonly s: ''; readonly at: number };
 
-const PUNCT = ['==', '!=', '=~', '!~', '>=', '<=', '(', ')', '[', ']', '{', '}', ',', '.', '|', '=', '<', '>', ':', '!', '~', '-'];
+const PUNCT = ['==', '!=', '=~', '!~', '>=', '<=', '(', ')', '[', ']', '{', '}', ',', '.', '|', '=', '<', '>', ':', '!', '~', '-', '*'];
 
 function lex(text: string): Token[] {
   const out: Token[] = [];
@@ -199,6 +214,8 @@ function lex(text: string): Token[] {
 type Expr =
   | { readonly e: 'lit'; readonly value: KqlValue }
   | { readonly e: 'col'; readonly name: string }
+  /** `*`: every column, only as the left operand of a string operator or matches regex. */
+  | { readonly e: 'star' }
   | { readonly e: 'member'; readonly of: Expr; readonly key: string | number }
   | { readonly e: 'call'; readonly fn: string; readonly args: readonly Expr[] }
   | { readonly e: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
@@ -337,6 +354,13 @@ class Parser {
 
   private comparison(): Expr {
     const left = this.postfix();
+    if (left.e === 'star') {
+      // Only the search page's positive forms; how `* !contains` reads (no column, or some column) is not documented.
+      const w = this.peek();
+      if (!(w.k === 'id' && (STRING_OPS.has(w.s) || (w.s === 'matches' && this.isId('regex', 1))))) {
+        this.fail('* (every column) is supported only before a string operator or matches regex');
+      }
+    }
     const t = this.peek();
     if (t.k === 'p' && ['==', '!=', '=~', '!~', '<', '>', '<=', '>='].includes(t.s)) {
       this.pos++;
@@ -406,6 +430,7 @@ class Parser {
       this.expectP(')');
       return inner;
     }
+    if (t.k === 'p' && t.s === '*') return { e: 'star' };
     if (t.k === 'p' && t.s === '-' && this.peek().k === 'num') {
       const n = this.next();
       return { e: 'lit', value: { t: n.s.includes('.') ? 'real' : 'long', v: -Number(n.s) } };
@@ -533,19 +558,74 @@ function hasTerm(lhs: string, rhs: string, cased: boolean): boolean {
   return false;
 }
 
-/** RE2 (re2 page) as a JavaScript regex: a leading (?i) becomes the i flag; other RE2-only syntax throws. */
+/** RE2 (re2 page) as a JavaScript regex: leading (?i) (?m) (?s) flags; other RE2-only syntax throws. */
 function re2(pattern: string): RegExp {
   let flags = 'u';
   let source = pattern;
+  let multiline = false;
+  let dotAll = false;
   const m = /^\(\?([imsU]+)\)/.exec(source);
   if (m) {
-    if (/[mU]/.test(m[1]!)) throw new Error(`KQL: RE2 flag group ${m[0]} is outside the supported subset`);
+    if (m[1]!.includes('U')) throw new Error(`KQL: RE2 flag group ${m[0]} is outside the supported subset`);
     if (m[1]!.includes('i')) flags += 'i';
-    if (m[1]!.includes('s')) flags += 's';
+    multiline = m[1]!.includes('m');
+    dotAll = m[1]!.includes('s');
     source = source.slice(m[0].length);
   }
-  if (/\(\?[^:=!<]|\\[zAQECpP]|\[\[:/.test(source)) throw new Error(`KQL: RE2 syntax in ${JSON.stringify(pattern)} is outside the supported subset`);
-  return new RegExp(source, flags);
+  const outside = (): never => {
+    throw new Error(`KQL: RE2 syntax in ${JSON.stringify(pattern)} is outside the supported subset`);
+  };
+  // Outside classes, . ^ and $ follow RE2's line rules, in which "\n" is the only line break. The scan
+  // knows escapes, so `\\A` (a backslash, then A) is not read as RE2's \A.
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const e = source[i + 1];
+      if (e !== undefined && 'zAQECpP'.includes(e)) outside();
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '(' && source[i + 1] === '?' && !(source[i + 2] !== undefined && ':=!<'.includes(source[i + 2]!))) {
+      outside();
+    } else if (c === '[') {
+      if (source.startsWith('[[:', i) || source.startsWith('[:', i + 1)) outside();
+      inClass = true;
+      out += c;
+      if (source[i + 1] === '^') out += source[++i];
+      if (source[i + 1] === ']') out += source[++i];
+    } else if (c === '.') out += dotAll ? '[\\s\\S]' : '[^\\n]';
+    else if (c === '^' && multiline) out += '(?:^|(?<=\\n))';
+    else if (c === '$' && multiline) out += '(?:$|(?=\\n))';
+    else out += c;
+  }
+  return new RegExp(out, flags);
+}
+
+/** A decimal number as todouble() reads it here: sign, digits with an optional fraction, optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Characters an ISO 8601 rendering of a datetime can hold (tostring(datetime) is not documented further). */
+const DATETIME_ALPHABET = /^[0-9tz:.\- +]*$/i;
+
+/** `* op rhs`: the test holds on some column's text (search operator page). */
+function anyColumn(op: string, rhs: KqlValue, row: Scope): boolean {
+  if (rhs.t !== 'string') throw new Error(`KQL: * ${op} needs a string literal`);
+  const test = (text: string): boolean => (op === 'matches regex' ? re2(rhs.v).test(text) : stringOp(op, text, rhs.v));
+  let found = false;
+  for (const value of row.values()) {
+    if (value.t === 'datetime') {
+      if (value.v === null) continue;
+      if (op === 'matches regex' || DATETIME_ALPHABET.test(rhs.v))
+        throw new Error('KQL: * over a datetime value: tostring(datetime) formatting is outside the supported subset');
+      continue;
+    }
+    if (test(toText(value))) found = true;
+  }
+  return found;
 }
 
 function stringOp(op: string, lhs: string, rhs: string): boolean {
@@ -668,7 +748,10 @@ function evalExpr(e: Expr, row: Scope): KqlValue {
       const found = values.some((v) => (ci ? fold(operandText(v, e.op)) === fold(l) : operandText(v, e.op) === l));
       return bool(e.op.startsWith('!') ? !found : found);
     }
+    case 'star':
+      throw new Error('KQL: * (every column) outside a string operator');
     case 'cmp': {
+      if (e.left.e === 'star') return bool(anyColumn(e.op, evalExpr(e.right, row), row));
       const lhs = evalExpr(e.left, row);
       const rhs = evalExpr(e.right, row);
       if (e.op === 'matches regex') {
@@ -712,6 +795,14 @@ function call(fn: string, args: readonly KqlValue[]): KqlValue {
   switch (fn) {
     case 'tostring':
       return str(toText(one()));
+    case 'todouble':
+    case 'toreal': {
+      const x = one();
+      if (x.t === 'int' || x.t === 'long' || x.t === 'real') return { t: 'real', v: x.v };
+      if (x.t !== 'string' && x.t !== 'dynamic') throw new Error(`KQL: ${fn}() of a ${x.t} is outside the supported subset`);
+      const text = toText(x);
+      return { t: 'real', v: DECIMAL.test(text) ? Number(text) : null };
+    }
     case 'isempty':
     case 'isnotempty': {
       // "true if the argument is an empty string or is null" (isempty page).

@@ -48,7 +48,7 @@ describe('tamper rules on the alert path', () => {
     expect(rules.map((r) => r.rule.id).sort()).toEqual([...IDS].sort());
     for (const r of rules) {
       expect(r.rule.targets).toEqual(['cloudwatch', 'eventbridge']);
-      expect(r.rule.tags).toEqual(expect.arrayContaining(['attack.defense_evasion', 'attack.t1562.008', 'attack.t1059.009']));
+      expect(r.rule.tags).toEqual(expect.arrayContaining(['attack.defense_impairment', 'attack.t1685.002', 'attack.t1059.009']));
     }
   });
 

@@ -25,7 +25,8 @@ describe('field matching', () => {
     ['endswith', { s: { 'userAgent|endswith': 'python/3.8.5]' }, condition: 's' }, true],
     ['wildcard', { s: { userAgent: '*aws-cli/1.18*' }, condition: 's' }, true],
     ['escaped star is literal', { s: { userAgent: 'aws-cli\\*' }, condition: 's' }, false],
-    ['re, case-insensitive', { s: { 'userAgent|re': 'AWS-CLI/1\\.\\d+' }, condition: 's' }, true],
+    ['re is case-sensitive (Sigma)', { s: { 'userAgent|re': 'AWS-CLI/1\\.\\d+' }, condition: 's' }, false],
+    ['re|i, case-insensitive', { s: { 'userAgent|re|i': 'AWS-CLI/1\\.\\d+' }, condition: 's' }, true],
     ['re |cased', { s: { 'userAgent|re|cased': 'AWS-CLI' }, condition: 's' }, false],
     ['cidr', { s: { 'sourceIPAddress|cidr': '203.0.113.0/24' }, condition: 's' }, true],
     ['cidr placeholder', { s: { 'sourceIPAddress|cidr': '{{trustedNetworks.cidrs}}' }, condition: 's' }, true],
@@ -113,7 +114,7 @@ describe('malformed rules are one line: file, YAML path, what is wrong', () => {
     [{ s: { 'a|re': '(' }, condition: 's' }, /not a valid regular expression/],
     [{ s: { a: '{{trustedNetworks.cidr}}' }, condition: 's' }, /unknown placeholder \{\{trustedNetworks\.cidr\}\}/],
     [{ s: { 'a|exists': 'yes' }, condition: 's' }, /\|exists takes true or false/],
-    [{ s: 'keyword', condition: 's' }, /keyword lists are not supported/],
+    [{ s: { 'a|base64': 'x' }, condition: 's' }, /detection\.s\.a\|base64: \|base64 has no meaning for cloud logs/],
   ])('%#', (detection, message) => {
     let error: unknown;
     try {

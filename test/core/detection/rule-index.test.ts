@@ -36,4 +36,13 @@ describe('rule index', () => {
     expect(index({ eventName: 'stoplogging' })).toEqual([free, guarded]);
     expect(index({ eventName: 'ListBuckets' })).toEqual([free]);
   });
+
+  it('files an escaped literal star or question mark under the text it matches (Sigma escapes)', () => {
+    const [literal] = bindRules([inlineRule({ s: { eventName: 'Get\\*Secret\\?' }, condition: 's' }, undefined, { id: 'escaped-rule' })], exampleModel()) as [
+      ReturnType<typeof bindRules>[number],
+    ];
+    const event = { eventName: 'get*secret?' };
+    expect(literal.matches(event)).toBe(true);
+    expect(indexRules([literal])(event)).toEqual([literal]);
+  });
 });

@@ -119,30 +119,27 @@ sel:
 condition: sel`);
     expect(verdicts(r, [{ requestParameters: { actions: 's3:*' } }, { requestParameters: { actions: 's3:GetObject' } }])).toEqual([true, false]);
   });
-  // KNOWN BUG: a value whose only star is escaped is compared as typed, backslash included
-  // (core/detection/evaluator.ts unescapes only in wildcard values), so `s3:\*` never matches "s3:*".
-  // When fixed this test starts failing: turn it.fails into it.
-  it.fails('\\* alone is a literal star (README; broken today)', () => {
+  // README and Sigma "Wildcards": `\*` is a literal star, also when it is the value's only star.
+  it('\\* alone is a literal star', () => {
     const r = rule(`
 sel:
   requestParameters.actions: 's3:\\*'
 condition: sel`);
     expect(verdicts(r, [{ requestParameters: { actions: 's3:*' } }, { requestParameters: { actions: 's3:GetObject' } }])).toEqual([true, false]);
   });
-  // Sigma "Wildcards": `?` matches exactly one character. KNOWN GAP: the engine (core/detection/expr.ts
-  // hasWildcard) knows only `*`, so `?` is literal; DESIGN.md "Sigma compatibility" plans it. When it
-  // lands this test starts failing: turn it.fails into it.
-  it.fails('? matches exactly one character (Sigma; not implemented yet)', () => {
+  // Sigma "Wildcards": `?` matches exactly one character.
+  it('? matches exactly one character', () => {
     const r = rule(`
 sel:
   eventName: Get?bject
 condition: sel`);
     expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'Getbject' }, { eventName: 'GetOObject' }])).toEqual([true, false, false]);
   });
-  it('? is a literal character today', () => {
+  // Sigma "Escaping": `\?` is a literal question mark.
+  it('\\? is a literal question mark', () => {
     const r = rule(`
 sel:
-  eventName: Get?bject
+  eventName: 'Get\\?bject'
 condition: sel`);
     expect(verdicts(r, [{ eventName: 'Get?bject' }, { eventName: 'GetObject' }])).toEqual([true, false]);
   });
@@ -180,12 +177,18 @@ condition: sel`);
       false,
     ]);
   });
-  it('a wildcard inside contains is literal text, not a wildcard', () => {
+  // Sigma: contains only puts `*` around the value (pySigma SigmaContainsModifier), so its own wildcards stay wildcards.
+  it('a wildcard inside contains is a wildcard; an escaped one is literal text', () => {
     const r = rule(`
 sel:
-  userAgent|contains: 'cli*'
+  userAgent|contains: 'cli*2'
 condition: sel`);
-    expect(verdicts(r, [{ userAgent: 'aws-cli*x' }, { userAgent: 'aws-cli/2' }])).toEqual([true, false]);
+    expect(verdicts(r, [{ userAgent: 'aws-cli/2.15' }, { userAgent: 'aws-cli*2' }, { userAgent: 'aws-cli/3' }])).toEqual([true, true, false]);
+    const literal = rule(`
+sel:
+  userAgent|contains: 'cli\\*'
+condition: sel`);
+    expect(verdicts(literal, [{ userAgent: 'aws-cli*x' }, { userAgent: 'aws-cli/2' }])).toEqual([true, false]);
   });
 });
 
@@ -210,15 +213,20 @@ sel:
 condition: sel`);
     expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'getObject' }, { eventName: 'Getobject' }])).toEqual([true, false, false]);
   });
-  // Sigma "re": case-sensitive unless `|re|i`. KNOWN GAP: the engine and the compilers fold case for
-  // |re like every other modifier (README's default); DESIGN.md "Sigma compatibility" makes |re
-  // case-sensitive. When that lands this test starts failing: turn it.fails into it.
-  it.fails('is case-sensitive without |cased (Sigma; not implemented yet)', () => {
+  // Sigma "re": case-sensitive unless `|re|i`.
+  it('is case-sensitive without |cased', () => {
     const r = rule(`
 sel:
   eventName|re: '^Get[A-Z]'
 condition: sel`);
     expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'getobject' }])).toEqual([true, false]);
+  });
+  it('with |i, ignores case', () => {
+    const r = rule(`
+sel:
+  eventName|re|i: '^Get[A-Z]'
+condition: sel`);
+    expect(verdicts(r, [{ eventName: 'GetObject' }, { eventName: 'getobject' }, { eventName: 'xgetobject' }])).toEqual([true, true, false]);
   });
   it('rejects an invalid regular expression with the rule and the key', () => {
     expect(() =>
@@ -362,13 +370,13 @@ sel:
 condition: sel`);
     expect(verdicts(sw, [{ userAgent: 'aws-cli/2' }, { userAgent: 'AWS-CLI/2' }])).toEqual([true, false]);
   });
-  it('at most one of contains/startswith/endswith/re/cidr/exists per key', () => {
+  it('at most one of gt/gte/lt/lte/fieldref/contains/startswith/endswith/re/cidr/exists per key', () => {
     expect(() =>
       rule(`
 sel:
   userAgent|contains|startswith: aws
 condition: sel`),
-    ).toThrow(/combine at most one of contains\/startswith\/endswith\/re\/cidr\/exists \(got contains, startswith\)/);
+    ).toThrow(/combine at most one of gt\/gte\/lt\/lte\/fieldref\/contains\/startswith\/endswith\/re\/cidr\/exists \(got contains, startswith\)/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ATTACK_VERSION } from '../../../core/attack/techniques.ts';
 import { navigatorLayer } from '../../../core/report/navigator-layer.ts';
 import { navigatorLayer45 } from '../../helpers/navigator-layer-spec.ts';
 
@@ -13,6 +14,14 @@ describe('ATT&CK Navigator layer', () => {
     expect(navigatorLayer45.safeParse(layer).error).toBeUndefined();
     expect(layer.domain).toBe('enterprise-attack');
     expect(layer.versions.layer).toBe('4.5');
+  });
+
+  it('is an ATT&CK v19 layer, and reads a rule still tagged in v18 ids as v19', () => {
+    const layer = navigatorLayer([...rules, { id: 'c-rule', product: 'azure', tags: ['attack.defense_evasion', 'attack.t1562.008'] }], []);
+    expect(layer.versions.attack).toBe('19');
+    expect(layer.versions.attack).toBe(ATTACK_VERSION);
+    expect(layer.techniques.map((t) => t.techniqueID)).toEqual(['T1059.009', 'T1078.004', 'T1685.002']);
+    expect(layer.techniques[2]!.comment).toBe('Disable or Modify Tools: Disable or Modify Cloud Log. Detected by 1 rule(s): c-rule.');
   });
 
   it('scores each technique by the rules tagged with it, once per rule, and names them', () => {

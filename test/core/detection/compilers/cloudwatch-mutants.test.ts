@@ -39,7 +39,12 @@ describe('CloudWatch refusals', () => {
     ['a field key starting with a digit', m('1abc', 'equals', ['X'], { cased: true }), 'field 1abc needs quoting, which filter patterns do not support here'],
     ['one bad key of two', m('ok.a-b', 'equals', ['X'], { cased: true }), 'field ok.a-b needs quoting, which filter patterns do not support here'],
     ['a quote', m('f', 'equals', ['a"b'], { cased: true }), 'value a"b contains a quote or backslash, which filter patterns cannot escape'],
-    ['a star in contains', m('f', 'contains', ['a*b'], { cased: true }), 'value a*b contains a literal *, which filter patterns read as a wildcard'],
+    [
+      'an escaped star in contains',
+      m('f', 'contains', [String.raw`a\*b`], { cased: true }),
+      String.raw`value a\*b contains a literal *, which filter patterns read as a wildcard`,
+    ],
+    ['a star in contains (a Sigma wildcard)', m('f', 'contains', ['a*b'], { cased: true }), 'wildcards are only allowed at the start or end of a value (a*b)'],
     ['an empty value list', m('f', 'equals', []), 'f has an empty value list (an empty placeholder?)'],
     ['a boolean among other values', m('f', 'equals', [true, 'A'], { cased: true }), 'mixed boolean alternatives on f'],
     ['two booleans', m('f', 'equals', [true, false]), 'mixed boolean alternatives on f'],

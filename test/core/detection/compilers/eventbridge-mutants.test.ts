@@ -20,7 +20,8 @@ describe('EventBridge pattern output', () => {
     ['a boolean', m('f', 'equals', [true]), { f: [true] }],
     ['endswith |cased', m('f', 'endswith', ['x'], { cased: true }), { f: [{ suffix: 'x' }] }],
     ['endswith', m('f', 'endswith', ['x']), { f: [{ suffix: { 'equals-ignore-case': 'x' } }] }],
-    ['contains with a literal star', m('f', 'contains', ['a*b'], { cased: true }), { f: [{ wildcard: '*a\\*b*' }] }],
+    ['contains with a literal (escaped) star', m('f', 'contains', [String.raw`a\*b`], { cased: true }), { f: [{ wildcard: '*a\\*b*' }] }],
+    ['contains with a wildcard', m('f', 'contains', ['a*b'], { cased: true }), { f: [{ wildcard: '*a*b*' }] }],
     [
       'CIDRs, a single address as text',
       m('f', 'cidr', ['10.0.0.0/8', '10.1.2.3/32', '2001:db8::1/128', '2001:db8::/32']),
@@ -32,10 +33,8 @@ describe('EventBridge pattern output', () => {
     ['not two values', not(m('f', 'equals', ['a', 'b'])), { f: [{ exists: false }, { 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }] }],
     ['not two |cased values', not(m('f', 'equals', ['a', 'b'], { cased: true })), { f: [{ exists: false }, { 'anything-but': ['a', 'b'] }] }],
     ['not startswith |cased', not(m('f', 'startswith', ['a'], { cased: true })), { f: [{ exists: false }, { 'anything-but': { prefix: 'a' } }] }],
-    ['not startswith', not(m('f', 'startswith', ['a'])), { f: [{ exists: false }, { 'anything-but': { prefix: { 'equals-ignore-case': 'a' } } }] }],
     ['not endswith |cased', not(m('f', 'endswith', ['a'], { cased: true })), { f: [{ exists: false }, { 'anything-but': { suffix: 'a' } }] }],
-    ['not endswith', not(m('f', 'endswith', ['a'])), { f: [{ exists: false }, { 'anything-but': { suffix: { 'equals-ignore-case': 'a' } } }] }],
-    ['not contains', not(m('f', 'contains', ['a*b'], { cased: true })), { f: [{ exists: false }, { 'anything-but': { wildcard: '*a\\*b*' } }] }],
+    ['not contains', not(m('f', 'contains', [String.raw`a\*b`], { cased: true })), { f: [{ exists: false }, { 'anything-but': { wildcard: '*a\\*b*' } }] }],
     ['32 alternatives, the maximum', anyOf(32, 'f'), { $or: exists(32, 'f') }],
     ['4 x 8 = 32 alternatives', and(anyOf(4, 'a'), anyOf(8, 'b')), { $or: exists(4, 'a').flatMap((a) => exists(8, 'b').map((b) => ({ ...a, ...b }))) }],
   ])('%s', (_name, expr, detail) => {
@@ -78,6 +77,17 @@ describe('EventBridge refusals', () => {
       'not f|startswith with several values needs several anything-but conditions on one field',
     ],
     ['not endswith two values', not(m('f', 'endswith', ['a', 'b'])), 'not f|endswith with several values needs several anything-but conditions on one field'],
+    [
+      'not startswith without |cased (anything-but prefix ignoring case is not documented)',
+      not(m('f', 'startswith', ['a'])),
+      'not f|startswith must be a |cased value: anything-but takes a prefix or suffix, not one that ignores case',
+    ],
+    [
+      'not endswith without |cased',
+      not(m('f', 'endswith', ['a'])),
+      'not f|endswith must be a |cased value: anything-but takes a prefix or suffix, not one that ignores case',
+    ],
+    ['not startswith an empty value', not(m('f', 'startswith', [''], { cased: true })), 'not f|startswith of an empty value has no anything-but form'],
     ['not contains without |cased', not(m('f', 'contains', ['a'])), 'not f|contains must be a single |cased value (anything-but wildcard)'],
     ['not contains two values', not(m('f', 'contains', ['a', 'b'], { cased: true })), 'not f|contains must be a single |cased value (anything-but wildcard)'],
     [

@@ -6,13 +6,20 @@ import type { Rule } from '../../../../core/detection/rule.ts';
 
 export const rule = { id: 'mut-rule' } as Rule;
 
-export const m = (field: string, op: MatchKind, values: readonly Scalar[], options: { all?: boolean; cased?: boolean } = {}): Match => ({
+export const m = (
+  field: string,
+  op: MatchKind,
+  values: readonly Scalar[],
+  options: { all?: boolean; cased?: boolean; multiline?: boolean; dotAll?: boolean } = {},
+): Match => ({
   kind: 'match',
   field,
   op,
   values,
   all: options.all ?? false,
   cased: options.cased ?? false,
+  ...(options.multiline ? { multiline: true } : {}),
+  ...(options.dotAll ? { dotAll: true } : {}),
 });
 export const and = (...items: Expr[]): Expr => ({ kind: 'and', items });
 export const or = (...items: Expr[]): Expr => ({ kind: 'or', items });

@@ -349,8 +349,17 @@ describe('Using regular expressions', () => {
     expect(matches('jsonPayload.m =~ "a{,2}"', { jsonPayload: { m: 'a{,2}' } })).toBe(true);
   });
 
+  it('reads a leading (?m) as RE2 does: ^ and $ also match next to \\n, its only line break', () => {
+    // RE2 syntax (https://github.com/google/re2/wiki/Syntax): "m  multi-line mode: ^ and $ match line as well as text".
+    expect(matches('jsonPayload.m =~ "(?m)^b$"', { jsonPayload: { m: 'a\nb\nc' } })).toBe(true);
+    expect(matches('jsonPayload.m =~ "^b$"', { jsonPayload: { m: 'a\nb\nc' } })).toBe(false);
+    expect(matches('jsonPayload.m =~ "(?m)^b$"', { jsonPayload: { m: 'a\rb\rc' } })).toBe(false);
+    expect(matches('jsonPayload.m =~ "(?ims)^B.$"', { jsonPayload: { m: 'a\nb\n' } })).toBe(true);
+    expect(matches(String.raw`jsonPayload.m =~ "(?m)\\Ab"`, { jsonPayload: { m: 'a\nb' } })).toBe(false);
+  });
+
   it('rejects RE2 syntax outside the translated subset and patterns RE2 itself refuses', () => {
-    for (const pattern of ['(?m)^a', 'a(?i)b', String.raw`(a)\\1`, String.raw`\\p{Greek}`, 'a**', '[[:foo:]]', '(?<=a)b', 'a{1001}', '(a', '[a', '*a']) {
+    for (const pattern of ['(?U)a+', 'a(?i)b', String.raw`(a)\\1`, String.raw`\\p{Greek}`, 'a**', '[[:foo:]]', '(?<=a)b', 'a{1001}', '(a', '[a', '*a']) {
       expect(() => compileGcpQuery(`jsonPayload.m =~ "${pattern}"`), pattern).toThrow(/RE2 pattern/);
     }
     expect(() => compileGcpQuery('jsonPayload.m =~ foo')).toThrow(/must be double-quoted/);

@@ -155,3 +155,59 @@ describe('mv-apply and summarize (mv-apply-operator, mv-expand-operator, summari
     expect(run(q, A, rows)).toEqual([0]);
   });
 });
+
+describe('every column, todouble(), column comparisons and RE2 flags (search-operator, todouble-function, where-operator, re2)', () => {
+  const ROW = { s: 'string', n: 'long', d: 'dynamic', b: 'bool' } as const;
+  const rows = [{ s: 'a cow here', n: 7 }, { s: 'x', d: { animal: 'cow' } }, { s: 'Cowboy' }, { s: 'none', n: 70, b: true }];
+
+  it(`${DOCS}search-operator: "where * has" / "where * contains" / "where * matches regex" test every column`, () => {
+    expect(run('T | where * has "cow"', ROW, rows)).toEqual([0, 1]);
+    expect(run('T | where * contains "cow"', ROW, rows)).toEqual([0, 1, 2]);
+    expect(run('T | where * contains_cs "cow"', ROW, rows)).toEqual([0, 1]);
+    expect(run('T | where * matches regex "^Cow"', ROW, rows)).toEqual([2]);
+    // Other columns as their text: a number, a bool, a dynamic value's JSON (its keys too).
+    expect(run('T | where * contains "70"', ROW, rows)).toEqual([3]);
+    expect(run('T | where * contains "animal"', ROW, rows)).toEqual([1]);
+    expect(run('T | where not(* contains "cow")', ROW, rows)).toEqual([3]);
+  });
+
+  it('reads * only before a string operator or matches regex, and only in its documented positive forms', () => {
+    expect(() => run('T | where * == "x"', ROW, rows)).toThrow(/\* \(every column\)/);
+    expect(() => run('T | where * !contains "x"', ROW, rows)).toThrow(/\* \(every column\)/);
+    expect(() => run('T | where tostring(*) == "x"', ROW, rows)).toThrow(/\* \(every column\)/);
+  });
+
+  it(`${DOCS}todouble-function: a number converts, text that is no decimal number is null, and null compares as null`, () => {
+    const N = { t: 'string', d: 'dynamic', n: 'long' } as const;
+    const values = [{ t: '123.4' }, { t: '-1e3' }, { t: 'abc' }, { t: '' }, { d: 500 }, { d: '500' }, { d: { x: 1 } }, { n: 200 }];
+    expect(run('T | where todouble(t) == 123.4', N, values)).toEqual([0]);
+    expect(run('T | where toreal(t) < 0', N, values)).toEqual([1]);
+    expect(run('T | where todouble(tostring(d)) > 100', N, values)).toEqual([4, 5]);
+    expect(run('T | where todouble(n) >= 200', N, values)).toEqual([7]);
+    // null > 1 is null: where drops it, not() keeps it null; coalesce() makes it false.
+    expect(run('T | where not(todouble(t) > 1)', N, values)).toEqual([1]);
+    expect(run('T | where not(coalesce(todouble(t) > 1, false))', N, values)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it(`${DOCS}where-operator: two columns compared ("BeginLocation != EndLocation")`, () => {
+    const L = { a: 'string', b: 'string' } as const;
+    const pairs = [
+      { a: 'X', b: 'x' },
+      { a: 'x', b: 'x' },
+      { a: 'x', b: 'y' },
+    ];
+    expect(run('T | where a != b', L, pairs)).toEqual([0, 2]);
+    expect(run('T | where a =~ b', L, pairs)).toEqual([0, 1]);
+  });
+
+  it(`${DOCS}re2: (?m) lets ^ and $ match at "\\n" only, . never matches "\\n" without (?s), flags combine`, () => {
+    const lines = [{ s: 'a\nb' }, { s: 'a\rb' }, { s: 'b' }];
+    expect(run('T | where s matches regex "(?m)^b$"', S, lines)).toEqual([0, 2]);
+    expect(run('T | where s matches regex "^b$"', S, lines)).toEqual([2]);
+    expect(run('T | where s matches regex "a.b"', S, lines)).toEqual([1]);
+    expect(run('T | where s matches regex "(?s)a.b"', S, lines)).toEqual([0, 1]);
+    expect(run('T | where s matches regex "(?ims)^A.B$"', S, lines)).toEqual([0, 1]);
+    expect(run('T | where s matches regex "a[.]b"', S, [{ s: 'a.b' }, { s: 'a\nb' }])).toEqual([0]);
+    expect(() => run('T | where s matches regex "(?U)a+"', S, lines)).toThrow(/outside the supported subset/);
+  });
+});
