@@ -110,7 +110,15 @@ function literalMatchers(literal: Literal, fail: (reason: string) => CompileErro
     throw fail(`${m.field} has an empty value list (an empty placeholder?)`);
   }
   if (m.all && m.values.length > 1) throw fail(`${m.field}|all needs one condition per value on the same field`);
-  if (!literal.negated) return m.values.map((v) => positive(m, v, fail));
+  // The engine compares a rule's number or boolean with the event's value as text (CloudTrail writes some
+  // as JSON text, "false" beside false); an event pattern matches a JSON number or boolean only as itself,
+  // so the text form is an alternative of its own (ignoring case unless |cased, as the engine does).
+  if (!literal.negated)
+    return m.values.flatMap((v) =>
+      typeof v === 'string' || isComparison(m.op)
+        ? [positive(m, v, fail)]
+        : [positive(m, v, fail), m.cased || !/[a-z]/i.test(String(v)) ? String(v) : { 'equals-ignore-case': String(v) }],
+    );
   if (isComparison(m.op)) {
     if (m.values.length > 1) throw fail(`not ${m.field}|${m.op} with several values needs several numeric conditions on one field`);
     const n = numericOperand(m, m.values[0]!, fail);
@@ -168,7 +176,12 @@ function negative(m: Match, fail: (reason: string) => CompileError): unknown {
         const patterns = strings.map((v) => wildcardOf('equals', v));
         return { wildcard: patterns.length === 1 ? patterns[0] : patterns };
       }
-      if (m.cased || strings.length === 0) return m.values.map((v) => (typeof v === 'string' ? plainText(v)! : v));
+      if (!m.cased && m.values.some((v) => typeof v !== 'string' && /[a-z]/i.test(String(v))))
+        throw fail(
+          `not ${m.field} of a boolean: the engine compares it as text too, ignoring case, and anything-but cannot exclude the value and its text in any case at once; mark it |cased`,
+        );
+      // Numbers (and |cased booleans): anything-but the value and its exact text (see literalMatchers).
+      if (m.cased || strings.length === 0) return m.values.flatMap((v) => (typeof v === 'string' ? [plainText(v)!] : [v, String(v)]));
       if (strings.length !== m.values.length) throw fail(`mixed value types in a negated case-insensitive match on ${m.field}`);
       return { 'equals-ignore-case': strings.map((v) => plainText(v)!) };
     case 'startswith':

@@ -14,6 +14,8 @@
  * documented columns.
  */
 
+import { AAD_USER_RISK_EVENTS } from '../logsources/aad-user-risk-events.ts';
+
 export type KqlType = 'string' | 'datetime' | 'dynamic' | 'int' | 'long' | 'bool' | 'real' | 'guid';
 
 export type LogAnalyticsTable =
@@ -23,7 +25,8 @@ export type LogAnalyticsTable =
   | 'AADManagedIdentitySignInLogs'
   | 'AzureActivity'
   | 'AuditLogs'
-  | 'MicrosoftGraphActivityLogs';
+  | 'MicrosoftGraphActivityLogs'
+  | 'AADUserRiskEvents';
 
 export type TableSchema = Readonly<Record<string, KqlType>>;
 
@@ -459,6 +462,8 @@ export const KQL_TABLE_DOCS: Readonly<Record<LogAnalyticsTable, DocumentedTable>
       'Wids',
     ],
   }),
+  // Entra ID Protection risk detections (Sigma's riskdetection); declared beside the log-source registry.
+  AADUserRiskEvents: AAD_USER_RISK_EVENTS,
 };
 
 /** Column name -> type per table, without the sources: what the KQL checker and the oracles bind against. */

@@ -16,8 +16,10 @@ describe('EventBridge pattern output', () => {
     ['null', m('f', 'null', []), { f: [{ exists: false }, null] }],
     ['not an empty list, always true, is left out', and(m('e', 'equals', ['X'], { cased: true }), not(m('f', 'equals', []))), { e: ['X'] }],
     ['all of one value', m('f', 'contains', ['a'], { all: true, cased: true }), { f: [{ wildcard: '*a*' }] }],
-    ['a number', m('f', 'equals', [5]), { f: [5] }],
-    ['a boolean', m('f', 'equals', [true]), { f: [true] }],
+    // The engine compares numbers and booleans as text too ("5", "TRUE"): the text form is an alternative.
+    ['a number', m('f', 'equals', [5]), { f: [5, '5'] }],
+    ['a boolean', m('f', 'equals', [true]), { f: [true, { 'equals-ignore-case': 'true' }] }],
+    ['a |cased boolean', m('f', 'equals', [true], { cased: true }), { f: [true, 'true'] }],
     ['endswith |cased', m('f', 'endswith', ['x'], { cased: true }), { f: [{ suffix: 'x' }] }],
     ['endswith', m('f', 'endswith', ['x']), { f: [{ suffix: { 'equals-ignore-case': 'x' } }] }],
     ['contains with a literal (escaped) star', m('f', 'contains', [String.raw`a\*b`], { cased: true }), { f: [{ wildcard: '*a\\*b*' }] }],
@@ -27,7 +29,7 @@ describe('EventBridge pattern output', () => {
       m('f', 'cidr', ['10.0.0.0/8', '10.1.2.3/32', '2001:db8::1/128', '2001:db8::/32']),
       { f: [{ cidr: '10.0.0.0/8' }, '10.1.2.3', '2001:db8::1', { cidr: '2001:db8::/32' }] },
     ],
-    ['not a number', not(m('f', 'equals', [5])), { f: [{ exists: false }, { 'anything-but': [5] }] }],
+    ['not a number', not(m('f', 'equals', [5])), { f: [{ exists: false }, { 'anything-but': [5, '5'] }] }],
     ['not a wildcard', not(m('f', 'equals', ['a*'], { cased: true })), { f: [{ exists: false }, { 'anything-but': { wildcard: 'a*' } }] }],
     ['not two wildcards', not(m('f', 'equals', ['a*', 'b*'], { cased: true })), { f: [{ exists: false }, { 'anything-but': { wildcard: ['a*', 'b*'] } }] }],
     ['not two values', not(m('f', 'equals', ['a', 'b'])), { f: [{ exists: false }, { 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }] }],
@@ -71,6 +73,11 @@ describe('EventBridge refusals', () => {
     ['not a wildcard without |cased', not(m('f', 'equals', ['a*'])), 'a negated wildcard match on f must be |cased text'],
     ['not a number or a wildcard', not(m('f', 'equals', [5, 'a*'], { cased: true })), 'a negated wildcard match on f must be |cased text'],
     ['not a number or text', not(m('f', 'equals', [5, 'a'])), 'mixed value types in a negated case-insensitive match on f'],
+    [
+      'not a boolean ignoring case',
+      not(m('f', 'equals', [false])),
+      'not f of a boolean: the engine compares it as text too, ignoring case, and anything-but cannot exclude the value and its text in any case at once; mark it |cased',
+    ],
     [
       'not startswith two values',
       not(m('f', 'startswith', ['a', 'b'], { cased: true })),

@@ -11,11 +11,12 @@ const REFERENCE = /^https:\/\/learn\.microsoft\.com\/en-us\/azure\/azure-monitor
 const tables = Object.entries(KQL_TABLE_DOCS) as [LogAnalyticsTable, (typeof KQL_TABLE_DOCS)[LogAnalyticsTable]][];
 
 describe('KQL table schemas carry their sources', () => {
-  it('declares the seven tables the detections read', () => {
+  it('declares the eight tables the detections read', () => {
     expect(tables.map(([name]) => name).sort()).toEqual([
       'AADManagedIdentitySignInLogs',
       'AADNonInteractiveUserSignInLogs',
       'AADServicePrincipalSignInLogs',
+      'AADUserRiskEvents',
       'AuditLogs',
       'AzureActivity',
       'MicrosoftGraphActivityLogs',
