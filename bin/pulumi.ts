@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../core/config/config-error.ts';
 import { CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
-import { loadCatalog } from '../core/detection/catalog.ts';
+import { loadCatalog, loadCatalogWithCorrelations } from '../core/detection/catalog.ts';
 import { gcpProgram } from '../stacks/gcp/program.ts';
 import { azureProgram } from '../stacks/azure/program.ts';
 
@@ -25,8 +25,10 @@ try {
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);
   if (cloud === 'gcp') gcpProgram(model, loadCatalog(model));
-  else if (cloud === 'azure') outputs = azureProgram(model, loadCatalog(model));
-  else throw new ConfigError('guardrails:cloud', `"${cloud}" is not a Pulumi cloud of this kit`, 'Use azure or gcp (AWS deploys with cdk deploy).');
+  else if (cloud === 'azure') {
+    const { rules, correlations } = loadCatalogWithCorrelations(model);
+    outputs = azureProgram(model, rules, correlations);
+  } else throw new ConfigError('guardrails:cloud', `"${cloud}" is not a Pulumi cloud of this kit`, 'Use azure or gcp (AWS deploys with cdk deploy).');
 } catch (error) {
   if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
   throw error;

@@ -1,7 +1,7 @@
 /**
  * Azure alerting: an action group from `notifications` (behind a CanNotDelete lock: without it no alert reaches
  * anyone); a scheduled query rule for every Azure catalog rule (KQL compiled by the engine, 5-minute window
- * and frequency, any row alerts), which covers tampering with the guardrails (locks, policy assignments and
+ * and frequency, any row alerts; a correlation runs once per its timespan instead, `schedule`), which covers tampering with the guardrails (locks, policy assignments and
  * exemptions, alert rules, alert processing rules, immutability, Conditional Access); and Activity Log alerts
  * for the two tamperings that blind those queries: a diagnostic setting deleted (the Activity Log stops
  * reaching the workspace) and the workspace itself deleted (the queries lose their scope). Activity Log alerts
@@ -22,6 +22,11 @@ export interface KqlAlertRule {
   readonly level: string;
   /** KQL over the workspace's tables (the catalog's rules compiled by compileForDeployment(rule, 'kql')). */
   readonly query: string;
+  /**
+   * When and over what it runs, as ISO 8601 durations (a correlation's timespan: scheduledCorrelationQuery).
+   * @default { evaluationFrequency: 'PT5M', windowSize: 'PT5M' } (the query range is the window)
+   */
+  readonly schedule?: { readonly evaluationFrequency: string; readonly windowSize: string; readonly overrideQueryTimeRange?: string };
 }
 
 export interface AzureAlertsArgs {
@@ -117,8 +122,9 @@ export class AzureAlerts extends pulumi.ComponentResource {
             enabled: true,
             scopes: [args.workspaceId],
             severity: SEVERITY[rule.level] ?? 2,
-            evaluationFrequency: 'PT5M',
-            windowSize: 'PT5M',
+            evaluationFrequency: rule.schedule?.evaluationFrequency ?? 'PT5M',
+            windowSize: rule.schedule?.windowSize ?? 'PT5M',
+            ...(rule.schedule?.overrideQueryTimeRange ? { overrideQueryTimeRange: rule.schedule.overrideQueryTimeRange } : {}),
             autoMitigate: false,
             criteria: {
               allOf: [

@@ -7,20 +7,28 @@
 export { ATTACK_VERSION, V18_TO_V19_TECHNIQUES } from './v19-renumbering.ts';
 
 export const TECHNIQUES: Readonly<Record<string, string>> = {
+  'T1021.004': 'Remote Services: SSH',
+  'T1021.007': 'Remote Services: Cloud Services',
   T1048: 'Exfiltration Over Alternative Protocol',
   'T1059.009': 'Command and Scripting Interpreter: Cloud API',
   'T1078.004': 'Valid Accounts: Cloud Accounts',
   'T1087.004': 'Account Discovery: Cloud Account',
+  T1098: 'Account Manipulation',
   'T1098.001': 'Account Manipulation: Additional Cloud Credentials',
   'T1098.003': 'Account Manipulation: Additional Cloud Roles',
+  'T1098.004': 'Account Manipulation: SSH Authorized Keys',
   T1110: 'Brute Force',
+  'T1110.003': 'Brute Force: Password Spraying',
   T1484: 'Domain or Tenant Policy Modification',
+  'T1484.002': 'Domain or Tenant Policy Modification: Trust Modification',
   T1485: 'Data Destruction',
   T1528: 'Steal Application Access Token',
   T1530: 'Data from Cloud Storage',
   T1537: 'Transfer Data to Cloud Account',
   'T1548.005': 'Abuse Elevation Control Mechanism: Temporary Elevated Cloud Access',
+  'T1550.001': 'Use Alternate Authentication Material: Application Access Token',
   T1552: 'Unsecured Credentials',
+  'T1555.006': 'Credentials from Password Stores: Cloud Secrets Management Stores',
   'T1556.009': 'Modify Authentication Process: Conditional Access Policies',
   // v18 ids and names: their v19 successors are in no source this kit could cite yet (v19-renumbering.ts).
   T1562: 'Impair Defenses',

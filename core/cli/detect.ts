@@ -5,9 +5,17 @@
  * unreadable, corrupt gzip, over a size cap) is one stderr line and the run goes on with the rest; the
  * exit code (detectExitCode) then says the result is incomplete. Text from the logs, file names
  * included, is escaped before it reaches a terminal (terminal-text.ts).
+ *
+ * Correlations (core/detection/correlation.ts) run beside the rules: their base rules are matched on
+ * every event (and reported only through the correlation, unless a correlation generates them), each
+ * match placed at its event's time, and the correlation matches (sliding windows, the specification's)
+ * are printed after the per-event matches, with their group, count and window. Matches are put in time
+ * order within `correlationLateness` of the newest one; a match that arrives later than that, or whose
+ * event has no readable time, is counted on stderr and not correlated.
  */
 import { statSync } from 'node:fs';
 import type { CatalogRule } from '../detection/catalog.ts';
+import { CorrelationStream, EVENT_TIME_FIELDS, eventTime, sortMatches, type Correlation, type CorrelationMatch } from '../detection/correlation.ts';
 import { listInputFiles, readEvents, type InputEvent, type InputProblem, type Malformed } from '../detection/input/read-events.ts';
 import { detectSource } from '../detection/logsources/detect-source.ts';
 import { indexRules } from '../detection/rule-index.ts';
@@ -17,6 +25,10 @@ import { jsonSafe, terminalSafe } from './terminal-text.ts';
 export interface DetectOptions {
   readonly paths: readonly string[];
   readonly rules: readonly CatalogRule[];
+  /** Correlations to run beside the rules (their base rules are matched, reported only through them). */
+  readonly correlations?: readonly Correlation[];
+  /** How far behind the newest base-rule match one may arrive and still be correlated (ms); default 15 minutes. */
+  readonly correlationLateness?: number;
   readonly cloud?: Product;
   readonly format: 'table' | 'ndjson';
   readonly out: NodeJS.WritableStream;
@@ -36,6 +48,8 @@ export interface DetectSummary {
   unrecognised: number;
   malformed: number;
   byRule: Map<string, number>;
+  /** Correlation matches (also counted in byRule, by correlation id). */
+  correlated: number;
   /** Input files read to their end. */
   files: number;
   /**
@@ -59,16 +73,26 @@ export const DETECT_EXIT_CODES: readonly string[] = [
  * ordinary failing run; its matches were printed all the same. A run with no recognised event (no input
  * at all, or nothing that is CloudTrail, Azure or GCP audit log) is 3 too, never a silent 0.
  */
-export function detectExitCode(summary: Pick<DetectSummary, 'events' | 'unrecognised' | 'matched' | 'skippedFiles'>, failOnMatch: boolean): 0 | 1 | 3 {
+export function detectExitCode(
+  summary: Pick<DetectSummary, 'events' | 'unrecognised' | 'matched' | 'skippedFiles'> & Partial<Pick<DetectSummary, 'correlated'>>,
+  failOnMatch: boolean,
+): 0 | 1 | 3 {
   if (summary.skippedFiles > 0 || summary.events - summary.unrecognised <= 0) return 3;
-  return failOnMatch && summary.matched > 0 ? 1 : 0;
+  return failOnMatch && summary.matched + (summary.correlated ?? 0) > 0 ? 1 : 0;
 }
 
 const PROGRESS_MIN_BYTES = 50 * 1024 * 1024;
+const CORRELATION_LATENESS = 15 * 60_000;
+
+/** Where a base-rule match came from. */
+interface EventRef {
+  readonly file: string;
+  readonly index: number;
+}
 const MALFORMED_SHOWN = 10;
 
 export async function runDetect(options: DetectOptions): Promise<DetectSummary> {
-  const summary: DetectSummary = { events: 0, matched: 0, unrecognised: 0, malformed: 0, byRule: new Map(), files: 0, skippedFiles: 0 };
+  const summary: DetectSummary = { events: 0, matched: 0, unrecognised: 0, malformed: 0, byRule: new Map(), correlated: 0, files: 0, skippedFiles: 0 };
   let progress: ReturnType<typeof progressBar> | undefined;
   /** One stderr line, on a line of its own even while the progress bar is drawn. */
   const warn = (line: string) => {
@@ -95,6 +119,19 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     grouped.set(key, [...(grouped.get(key) ?? []), r]);
   }
   const bySource = new Map([...grouped].map(([key, rules]) => [key, indexRules(rules)]));
+  // The correlations of the cloud asked for, and their base rules grouped by log source the same way.
+  const correlations = (options.correlations ?? []).filter((c) => !options.cloud || c.bases.every((b) => b.rule.rule.logsource.product === options.cloud));
+  const stream = new CorrelationStream<EventRef>(correlations, { lateness: options.correlationLateness ?? CORRELATION_LATENESS });
+  const baseGrouped = new Map<string, Map<string, CatalogRule>>();
+  for (const { rule } of correlations.flatMap((c) => c.bases)) {
+    const key = `${rule.rule.logsource.product}/${rule.rule.logsource.service}`;
+    const byId = baseGrouped.get(key) ?? new Map<string, CatalogRule>();
+    byId.set(rule.rule.id, rule);
+    baseGrouped.set(key, byId);
+  }
+  const basesBySource = new Map([...baseGrouped].map(([key, byId]) => [key, indexRules([...byId.values()])]));
+  const correlated: CorrelationMatch<EventRef>[] = [];
+  let untimed = 0;
   let partlyRead = false;
   const onMalformed = (m: Malformed) => {
     if (m.tooLong) {
@@ -118,7 +155,21 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
       summary.unrecognised++;
       return;
     }
-    const candidates = bySource.get(`${sourced.product}/${sourced.service}`);
+    const sourceKey = `${sourced.product}/${sourced.service}`;
+    const bases = basesBySource.get(sourceKey);
+    if (bases) {
+      let time: number | undefined | null = null;
+      for (const r of bases(sourced.event)) {
+        if (!r.matches(sourced.event)) continue;
+        if (time === null) time = eventTime(sourced.product, sourced.event);
+        if (time === undefined) {
+          untimed++;
+          continue;
+        }
+        correlated.push(...stream.push({ rule: r.rule.id, time, event: sourced.event, ref: { file: input.file, index: input.index } }));
+      }
+    }
+    const candidates = bySource.get(sourceKey);
     for (const r of candidates ? candidates(sourced.event) : []) {
       if (!r.matches(sourced.event)) continue;
       summary.matched++;
@@ -149,10 +200,28 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     else summary.files++;
   }
   progress?.done();
+  correlated.push(...stream.flush());
+  for (const m of sortMatches(correlated)) {
+    summary.correlated++;
+    summary.byRule.set(m.correlation.id, (summary.byRule.get(m.correlation.id) ?? 0) + 1);
+    options.out.write(options.format === 'ndjson' ? `${jsonSafe(JSON.stringify(correlationRecord(m)))}\n` : correlationRow(m));
+  }
   const top = [...summary.byRule].sort((a, b) => b[1] - a[1]).map(([id, n]) => `  ${terminalSafe(id)}: ${n}`);
   options.err.write(
     `${[
-      `${summary.events} events in ${summary.files} file(s); ${summary.matched} match(es) of ${options.rules.length} rules`,
+      `${summary.events} events in ${summary.files} file(s); ${summary.matched} match(es) of ${options.rules.length} rules${
+        correlations.length ? `; ${summary.correlated} correlation match(es) of ${correlations.length} correlations` : ''
+      }`,
+      ...(untimed
+        ? [
+            `${untimed} base-rule match(es) had no readable event time (${[...new Set(Object.values(EVENT_TIME_FIELDS).flat())].join(', ')}) and were not correlated`,
+          ]
+        : []),
+      ...(stream.late
+        ? [
+            `${stream.late} base-rule match(es) came more than ${Math.round((options.correlationLateness ?? CORRELATION_LATENESS) / 60_000)} min behind the newest one read and were not correlated: give the inputs in time order`,
+          ]
+        : []),
       ...(summary.skippedFiles ? [`${summary.skippedFiles} input(s) skipped or partly read (listed above): the result is incomplete`] : []),
       ...(summary.unrecognised ? [`${summary.unrecognised} event(s) not recognised as CloudTrail, Azure or GCP audit logs`] : []),
       ...(summary.events - summary.unrecognised <= 0 ? ['no event recognised: nothing was checked'] : []),
@@ -163,6 +232,46 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     ].join('\n')}\n`,
   );
   return summary;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** What a correlation counted, in words: `12 distinct eventName`, `25 matches`, `2 of 2 rules`. */
+function counted(m: CorrelationMatch<EventRef>): string {
+  const c = m.correlation;
+  if (c.type === 'value_count') return `${m.count} distinct ${c.field}`;
+  if (c.type === 'temporal') return `${m.count} of ${c.bases.length} rules`;
+  return `${m.count} matches`;
+}
+
+/** One NDJSON line: the correlation, its group and count, the window, and the event it fired at. */
+function correlationRecord(m: CorrelationMatch<EventRef>) {
+  const c = m.correlation;
+  return {
+    correlation: c.id,
+    title: c.title,
+    level: c.level,
+    type: c.type,
+    group: m.group,
+    count: m.count,
+    ...(c.field === undefined ? {} : { field: c.field }),
+    timespan: c.timespan.text,
+    window: m.window,
+    first: iso(m.first),
+    last: iso(m.last),
+    ...(m.ref ? { file: m.ref.file, index: m.ref.index } : {}),
+  };
+}
+
+/** One table row, in the rule rows' columns: the event it fired at, then the group, the count and the window. */
+function correlationRow(m: CorrelationMatch<EventRef>): string {
+  const c = m.correlation;
+  const group = Object.entries(m.group)
+    .map(([field, value]) => `${field}=${value}`)
+    .join(' ');
+  const at = m.ref ? `${m.ref.file}#${m.ref.index}` : '-';
+  const detail = `${group ? `${group}: ` : ''}${counted(m)} within ${c.timespan.text}, ${iso(m.first)} to ${iso(m.last)}`;
+  return `${terminalSafe(c.id).padEnd(44)} ${terminalSafe(c.level).padEnd(13)} ${terminalSafe(at)}  ${terminalSafe(c.title)} (${terminalSafe(detail)})\n`;
 }
 
 /** For the progress bar only: a file that cannot be looked at counts 0 here and is reported when read. */

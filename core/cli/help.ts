@@ -37,25 +37,28 @@ ${RULES_OPTION}`,
 
 Runs the rule catalog over log files: CloudTrail files, JSON arrays, NDJSON, gzipped or not, and
 directories. Matches go to stdout, the summary and every unreadable file or malformed line to stderr.
+Correlations (counts per group over a time window) follow the per-event matches, with the group, the
+count and the window; their base rules are not reported alone.
 
 options:
   --cloud C       only rules for this cloud
-  --format F      table (default) or ndjson: {"rule","title","level","file","index"} per match
-  --fail-on-match exit 1 when any rule matched (for CI)
+  --format F      table (default) or ndjson: {"rule","title","level","file","index"} per match,
+                  {"correlation","title","level","type","group","count","timespan","first","last",...} per correlation match
+  --fail-on-match exit 1 when any rule or correlation matched (for CI)
 ${CONFIG_OPTION}
 ${RULES_OPTION}
 
 ${EXIT_CODES}`,
   rules: `usage: guardrails rules [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--target cloudwatch|eventbridge|kql|gcp] [--format text|json]
 
-Prints every rule compiled for each target (or why a target cannot express it), ready to paste into a
-console. Exit 1 if a rule fails to compile for a target it is deployed to.
+Prints every rule, then every correlation, compiled for each target (or why a target cannot express it),
+ready to paste into a console. Exit 1 if a rule fails to compile for a target it is deployed to.
 
 options:
   --cloud C       only rules for this cloud
   --target T      only this target
   --format F      text (default) or json: one object per rule file,
-                  {"file","id","title","loaded","error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}
+                  {"file","id","title","loaded","correlation"?,"error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}
 ${CONFIG_OPTION}
 ${RULES_OPTION}`,
 } as const;

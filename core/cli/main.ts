@@ -54,7 +54,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
       const format = oneOf('format', options['format'], ['table', 'ndjson'] as const, command) ?? 'table';
       const { detectExitCode, runDetect } = await import('./detect.ts');
-      const summary = await runDetect({ paths: positionals, rules: (await loadAll(options, io)).rules, cloud, format, out: io.out, err: io.err });
+      const { rules, correlations } = await loadAll(options, io);
+      const summary = await runDetect({ paths: positionals, rules, correlations, cloud, format, out: io.out, err: io.err });
       return detectExitCode(summary, options['fail-on-match'] === true);
     }
     case 'rules': {
@@ -65,16 +66,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const format = oneOf('format', options['format'], ['text', 'json'] as const, command) ?? 'text';
       const { printRules, printRulesJson } = await import('./rules.ts');
       // JSON says what did not load per file on stdout, so the skipped list is not repeated on stderr.
-      const { rules, skipped } = await loadAll(options, io, { quiet: format === 'json' });
-      if (format === 'json') return printRulesJson(rules, skipped, { cloud, target, out: io.out }) > 0 ? 1 : 0;
-      return printRules(rules, { cloud, target, out: io.out }) > 0 ? 1 : 0;
+      const { rules, skipped, correlations } = await loadAll(options, io, { quiet: format === 'json' });
+      if (format === 'json') return printRulesJson(rules, skipped, { cloud, target, out: io.out, correlations }) > 0 ? 1 : 0;
+      return printRules(rules, { cloud, target, out: io.out, correlations }) > 0 ? 1 : 0;
     }
     case 'validate': {
       const { positionals, options } = parseArgs(rest, COMMON, command);
       if (positionals.length > 0) throw new UsageError(`validate takes no arguments (got ${positionals.join(' ')})`, command);
       const { validateAll } = await import('./validate.ts');
-      const { model, rules, skipped } = await loadAll(options, io);
-      io.out.write(`${await validateAll(model, rules)}\n`);
+      const { model, rules, skipped, correlations } = await loadAll(options, io);
+      io.out.write(`${await validateAll(model, rules, correlations)}\n`);
       // The rules that did not load were listed on stderr; a check that skipped some has not passed.
       return skipped.length ? 1 : 0;
     }
@@ -84,7 +85,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const requested = oneOf('cloud', options['cloud'], [...PLAN_CLOUDS, 'all'] as const, command) ?? 'all';
       const started = performance.now();
       const { cloudsToPlan, readCdkContext, runPlan } = await import('./plan.ts');
-      const { model, rules, skipped } = await loadAll(options, io);
+      const { model, rules, skipped, correlations } = await loadAll(options, io);
       // A deployment is all or nothing: a rule that did not load is an error here, not a warning.
       const [first] = skipped;
       if (first)
@@ -98,6 +99,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         clouds: cloudsToPlan(requested, model),
         model,
         catalog: rules,
+        correlations,
         outDir: typeof options['out'] === 'string' ? options['out'] : 'out',
         configFile: basename(model.source),
         version: VERSION,
@@ -119,7 +121,7 @@ function isCommand(name: string): name is Command {
  * package's format; each file that does not load is reported on stderr (unless `quiet`) and skipped.
  */
 async function loadAll(options: Options, io: CliIo, { quiet = false } = {}) {
-  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalog }, { loadRuleFolder }] = await Promise.all([
+  const [{ CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath }, { loadCatalogWithCorrelations }, { loadRuleFolder }] = await Promise.all([
     import('../config/load.ts'),
     import('../detection/catalog.ts'),
     import('../detection/rule-folder.ts'),
@@ -129,14 +131,17 @@ async function loadAll(options: Options, io: CliIo, { quiet = false } = {}) {
   if (source.notice) io.err.write(`${source.notice}\n`);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) io.err.write(`warning: ${w.path}: ${w.message}\n`);
-  if (typeof options['rules'] !== 'string') return { model, rules: loadCatalog(model, PACKAGE_RULES), skipped: [] };
+  if (typeof options['rules'] !== 'string') return { model, ...loadCatalogWithCorrelations(model, PACKAGE_RULES), skipped: [] };
   const folder = loadRuleFolder(options['rules'], model);
   if (!quiet) {
     for (const { file, note } of folder.notes) io.err.write(`note: ${file}: ${note}\n`);
     for (const { file, reason } of folder.skipped) io.err.write(`skipped: ${file}: ${reason}\n`);
-    if (folder.skipped.length) io.err.write(`rules: ${folder.rules.length} loaded, ${folder.skipped.length} skipped from ${options['rules']}\n`);
+    if (folder.skipped.length)
+      io.err.write(
+        `rules: ${folder.rules.length} loaded${folder.correlations.length ? ` (and ${folder.correlations.length} correlations)` : ''}, ${folder.skipped.length} skipped from ${options['rules']}\n`,
+      );
   }
-  return { model, rules: folder.rules, skipped: folder.skipped };
+  return { model, rules: folder.rules, skipped: folder.skipped, correlations: folder.correlations };
 }
 
 /** Runs one command; usage, config and rule errors become one line on stderr and exit code 2. */

@@ -8,11 +8,13 @@
  *   DIR/attack-navigator-layer.json
  * Cloud code (aws-cdk-lib, @pulumi/*) is imported only when its cloud is planned.
  */
+import { coverageOf } from '../report/technique-coverage.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import type { GuardrailsModel } from '../config/model.ts';
 import type { CatalogRule } from '../detection/catalog.ts';
+import type { Correlation } from '../detection/correlation.ts';
 import { navigatorLayer } from '../report/navigator-layer.ts';
 import { preventiveControlNames, renderPlanReport, type AwsPlanFacts, type PlanFacts, type PulumiPlanFacts } from '../report/plan-report.ts';
 
@@ -26,6 +28,8 @@ export interface PlanOptions {
   readonly clouds: readonly PlanCloud[];
   readonly model: GuardrailsModel;
   readonly catalog: readonly CatalogRule[];
+  /** Correlations: the Azure program deploys those that list kql. */
+  readonly correlations?: readonly Correlation[];
   readonly outDir: string;
   /** Shown in the report (a file name, not a path, so reports compare across machines). */
   readonly configFile: string;
@@ -86,7 +90,16 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     else gcp = facts;
     files.push(join(outDir, facts.file));
   }
-  const facts: PlanFacts = { version: options.version, configFile: options.configFile, model, rules: catalog.map((r) => r.rule), aws, azure, gcp };
+  const facts: PlanFacts = {
+    version: options.version,
+    configFile: options.configFile,
+    model,
+    rules: catalog.map((r) => r.rule),
+    correlations: (options.correlations ?? []).map(coverageOf),
+    aws,
+    azure,
+    gcp,
+  };
   await phase('report and ATT&CK layer', async () => {
     writeFileSync(join(outDir, 'report.md'), renderPlanReport(facts));
     const layer = navigatorLayer(
@@ -123,9 +136,12 @@ async function planPulumi(cloud: 'azure' | 'gcp', options: PlanOptions): Promise
   const { planUnderMocks } = await import('../../stacks/pulumi-plan.ts');
   const { program, notes } =
     cloud === 'gcp'
-      ? await import('../../stacks/gcp/program.ts').then((m) => ({ program: m.gcpProgram, notes: m.GCP_PLAN_NOTES }))
-      : await import('../../stacks/azure/program.ts').then((m) => ({ program: m.azureProgram, notes: m.azurePlanNotes(options.model) }));
-  const resources = await planUnderMocks('cloud-api-guardrails', cloud, () => program(options.model, options.catalog));
+      ? await import('../../stacks/gcp/program.ts').then((m) => ({ program: (o: PlanOptions) => m.gcpProgram(o.model, o.catalog), notes: m.GCP_PLAN_NOTES }))
+      : await import('../../stacks/azure/program.ts').then((m) => ({
+          program: (o: PlanOptions) => void m.azureProgram(o.model, o.catalog, o.correlations ?? []),
+          notes: m.azurePlanNotes(options.model),
+        }));
+  const resources = await planUnderMocks('cloud-api-guardrails', cloud, () => program(options));
   const file = `${cloud}.plan.json`;
   writeFileSync(join(options.outDir, file), `${JSON.stringify({ resources }, null, 2)}\n`);
   return { file, resources, notes };

@@ -2,15 +2,43 @@
  * `guardrails rules`: every rule compiled to the targets of its cloud (or one --target), so a user can
  * paste a query into a console. A rule a target cannot express prints its compile error instead.
  * `--format json` prints one JSON object per rule file instead, for scripts and coverage reports:
- * `{"file","id","title","loaded","error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}`, a file that
+ * `{"file","id","title","loaded","correlation"?,"error"?,"targets":{"<target>":{"ok","query"?,"error"?}}}`, a file that
  * did not load included, with the reason it did not.
+ *
+ * Correlations follow the rules, each compiled to every target of its cloud: KQL, or the reason a target
+ * cannot count (core/detection/catalog.ts compileCorrelation).
  */
-import { compileRule, TARGETS_FOR_PRODUCT, type CatalogRule } from '../detection/catalog.ts';
+
+interface PrintOptions {
+  readonly cloud?: Product;
+  readonly target?: Target;
+  readonly out: NodeJS.WritableStream;
+  readonly correlations?: readonly Correlation[];
+}
+
+/** A correlation's cloud: its base rules'. */
+const productOf = (c: Correlation): Product => c.bases[0]!.rule.rule.logsource.product;
+
+/** Each target of the correlation's cloud (or --target): the compiled query, or the compile error. */
+function correlationTargets(c: Correlation, options: PrintOptions): { target: Target; query?: string; error?: CompileError }[] {
+  return TARGETS_FOR_PRODUCT[productOf(c)]
+    .filter((t) => !options.target || t === options.target)
+    .map((target) => {
+      try {
+        return { target, query: compileCorrelation(c, target) };
+      } catch (error) {
+        if (!(error instanceof CompileError)) throw error;
+        return { target, error };
+      }
+    });
+}
+import { compileCorrelation, compileRule, TARGETS_FOR_PRODUCT, type CatalogRule } from '../detection/catalog.ts';
 import { CompileError } from '../detection/compilers/compile-error.ts';
+import type { Correlation } from '../detection/correlation.ts';
 import type { SkippedFile } from '../detection/rule-folder.ts';
 import type { Product, Target } from '../detection/rule.ts';
 
-export function printRules(rules: readonly CatalogRule[], options: { cloud?: Product; target?: Target; out: NodeJS.WritableStream }): number {
+export function printRules(rules: readonly CatalogRule[], options: PrintOptions): number {
   let failures = 0;
   for (const r of rules) {
     const { product } = r.rule.logsource;
@@ -29,6 +57,18 @@ export function printRules(rules: readonly CatalogRule[], options: { cloud?: Pro
       }
     }
   }
+  for (const c of options.correlations ?? []) {
+    if (options.cloud && productOf(c) !== options.cloud) continue;
+    for (const { target, query, error } of correlationTargets(c, options)) {
+      const deployed = c.targets.includes(target) ? 'deployed' : 'not deployed';
+      options.out.write(`# ${c.id} -> ${target} (${deployed}, correlation ${c.type}): ${c.title}\n`);
+      if (query !== undefined) options.out.write(`${query}\n\n`);
+      else {
+        if (c.targets.includes(target)) failures++;
+        options.out.write(`# ${error!.message}\n\n`);
+      }
+    }
+  }
   return failures;
 }
 
@@ -38,6 +78,8 @@ export interface RuleFileReport {
   readonly id: string | null;
   readonly title: string | null;
   readonly loaded: boolean;
+  /** A correlation (its type), rather than a rule. */
+  readonly correlation?: string;
   readonly error?: string;
   readonly targets: Record<string, { readonly ok: boolean; readonly query?: string | Record<string, unknown>; readonly error?: string }>;
 }
@@ -46,11 +88,7 @@ export interface RuleFileReport {
  * `--format json`: one object per rule file, loaded or not, in file order. Every target of the rule's
  * cloud is tried (or only --target). Returns how many rules failed a target they are deployed to.
  */
-export function printRulesJson(
-  rules: readonly CatalogRule[],
-  skipped: readonly SkippedFile[],
-  options: { cloud?: Product; target?: Target; out: NodeJS.WritableStream },
-): number {
+export function printRulesJson(rules: readonly CatalogRule[], skipped: readonly SkippedFile[], options: PrintOptions): number {
   let failures = 0;
   const reports: RuleFileReport[] = [];
   for (const r of rules) {
@@ -67,6 +105,15 @@ export function printRulesJson(
       }
     }
     reports.push({ file: r.rule.file, id: r.rule.id, title: r.rule.title, loaded: true, targets });
+  }
+  for (const c of options.correlations ?? []) {
+    if (options.cloud && productOf(c) !== options.cloud) continue;
+    const targets: RuleFileReport['targets'] = {};
+    for (const { target, query, error } of correlationTargets(c, options)) {
+      if (error && c.targets.includes(target)) failures++;
+      targets[target] = query !== undefined ? { ok: true, query } : { ok: false, error: error!.reason };
+    }
+    reports.push({ file: c.file, id: c.id, title: c.title, loaded: true, correlation: c.type, targets });
   }
   // A file that did not load has no cloud we can trust, so --cloud cannot filter it out.
   for (const s of skipped) reports.push({ file: s.file, id: s.id ?? null, title: s.title ?? null, loaded: false, error: s.reason, targets: {} });

@@ -8,10 +8,11 @@ import { planAlarms } from '../aws/alarm-plan.ts';
 import { planPerimeter } from '../aws/perimeter-plan.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { GuardrailsModel } from '../config/model.ts';
-import { compileForDeployment, type CatalogRule } from '../detection/catalog.ts';
+import { compileCorrelationForDeployment, compileForDeployment, type CatalogRule } from '../detection/catalog.ts';
+import type { Correlation } from '../detection/correlation.ts';
 
 /** Returns the one-line summary of a valid setup; throws the first ConfigError otherwise. */
-export async function validateAll(model: GuardrailsModel, catalog: readonly CatalogRule[]): Promise<string> {
+export async function validateAll(model: GuardrailsModel, catalog: readonly CatalogRule[], correlations: readonly Correlation[] = []): Promise<string> {
   const clouds = (['aws', 'azure', 'gcp'] as const).filter((c) => model[c]);
   let compiled = 0;
   for (const r of catalog) {
@@ -23,6 +24,13 @@ export async function validateAll(model: GuardrailsModel, catalog: readonly Cata
       compiled++;
     }
   }
+  for (const c of correlations) {
+    if (!c.bases.every((b) => model[b.rule.rule.logsource.product])) continue;
+    for (const target of c.targets) {
+      compileCorrelationForDeployment(c, target);
+      compiled++;
+    }
+  }
   let scps = '';
   if (model.aws) {
     const perimeter = await planPerimeter(model).catch((error: unknown) => {
@@ -31,5 +39,6 @@ export async function validateAll(model: GuardrailsModel, catalog: readonly Cata
     const alarms = planAlarms(model, catalog);
     scps = `; ${perimeter.policies.length} SCP(s) within ${model.aws.scpSizeBudget} characters; ${alarms.metric.length + alarms.realtime.length} AWS alarm rules`;
   }
-  return `valid: ${model.source} (${clouds.join(', ') || 'no cloud section'}; mode ${model.mode}; ${catalog.length} rules, ${compiled} deployments compile${scps})`;
+  const counted = correlations.length ? `, ${correlations.length} correlations` : '';
+  return `valid: ${model.source} (${clouds.join(', ') || 'no cloud section'}; mode ${model.mode}; ${catalog.length} rules${counted}, ${compiled} deployments compile${scps})`;
 }

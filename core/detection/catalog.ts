@@ -14,11 +14,14 @@ import { compileGcpQuery } from './compilers/gcp-logging.ts';
 import { compileKql } from './compilers/kql.ts';
 import { compileCloudWatchPattern } from './compilers/cloudwatch.ts';
 import { CompileError } from './compilers/compile-error.ts';
+import { compileKqlCorrelation } from './compilers/kql-correlation.ts';
+import { bindCorrelation, type Correlation, type CorrelationDocument } from './correlation.ts';
 import { compileExpr, type Predicate } from './evaluator.ts';
 import { expandRule } from './expand.ts';
 import type { Expr } from './expr.ts';
 import { placeholderValues } from './placeholders.ts';
-import { loadRules } from './rule-loader.ts';
+import { RuleError } from './rule-error.ts';
+import { loadCorrelationFiles, loadRules } from './rule-loader.ts';
 import type { Product, Rule, Target } from './rule.ts';
 import { kqlTableFor } from './logsources/kql-table-for.ts';
 import { checkFields } from './logsources/field-check.ts';
@@ -52,9 +55,69 @@ export function bindRules(rules: readonly Rule[], model: GuardrailsModel): Catal
   });
 }
 
-/** The rules in `directory` (default: the shipped catalog) bound to `model`. */
+/**
+ * The rules in `directory` (default: the shipped catalog) bound to `model`: those that run on their own.
+ * A base rule of a correlation whose `generate` is false runs only inside it (correlation.ts) and is not
+ * here; `loadCatalogWithCorrelations` gives the correlations, with their base rules.
+ */
 export function loadCatalog(model: GuardrailsModel, directory: string = packagedRulesDir()): CatalogRule[] {
-  return bindRules(loadRules(directory), model);
+  return loadCatalogWithCorrelations(model, directory).rules;
+}
+
+/** Rules that run on their own, and correlations (each with its base rules bound). */
+export interface Catalog {
+  readonly rules: CatalogRule[];
+  readonly correlations: Correlation[];
+}
+
+/** The catalog in `directory`, rules and correlation files (correlation.ts), bound to `model`; all or nothing. */
+export function loadCatalogWithCorrelations(model: GuardrailsModel, directory: string = packagedRulesDir()): Catalog {
+  return bindCatalog(loadRules(directory), loadCorrelationFiles(directory), model);
+}
+
+/**
+ * Binds catalog rules and correlations: every correlation's base rules are catalog rules, by id (not
+ * correlations: chaining is not supported). A base rule of a correlation with `generate: false` (the
+ * default) runs only inside it, so it may not list targets of its own (it would never be deployed alone),
+ * and it is left out of `rules` unless another correlation generates it.
+ */
+export function bindCatalog(rules: readonly Rule[], documents: readonly CorrelationDocument[], model: GuardrailsModel): Catalog {
+  const bound = bindRules(rules, model);
+  const byId = new Map(bound.map((r) => [r.rule.id, r]));
+  const correlationFiles = new Map<string, string>();
+  for (const d of documents) {
+    const other = byId.get(d.id)?.rule.file ?? correlationFiles.get(d.id);
+    if (other) throw new RuleError(d.file, 'id', `"${d.id}" is also the id of ${other}`);
+    correlationFiles.set(d.id, d.file);
+  }
+  const correlations = documents.map((d) =>
+    bindCorrelation(d, (reference) => {
+      const rule = byId.get(reference);
+      if (rule) return { rule };
+      if (correlationFiles.has(reference)) return `${reference} is a correlation; correlations over correlations are not supported`;
+      return `no catalog rule has the id ${reference}`;
+    }),
+  );
+  const inside = baseRulesOnlyInside(correlations);
+  for (const c of correlations) {
+    for (const { rule } of c.bases) {
+      if (inside.has(rule.rule.id) && rule.rule.targets.length)
+        throw new RuleError(
+          rule.rule.file,
+          'targets',
+          `rule ${rule.rule.id} is a base rule of correlation ${c.id} (generate: false): it runs only inside it and is never deployed alone; remove its targets, or set generate: true on the correlation`,
+        );
+    }
+  }
+  return { rules: bound.filter((r) => !inside.has(r.rule.id)), correlations };
+}
+
+/** Ids of the base rules that no correlation generates (Sigma `generate`, default false): they run only inside. */
+export function baseRulesOnlyInside(
+  correlations: readonly { readonly generate: boolean; readonly bases: readonly { readonly rule: CatalogRule }[] }[],
+): Set<string> {
+  const generated = new Set(correlations.filter((c) => c.generate).flatMap((c) => c.bases.map((b) => b.rule.rule.id)));
+  return new Set(correlations.flatMap((c) => c.bases.map((b) => b.rule.rule.id)).filter((id) => !generated.has(id)));
 }
 
 export type CompiledQuery = string | Record<string, unknown>;
@@ -99,5 +162,62 @@ export function compileRule({ rule, expr }: CatalogRule, target: Target): Compil
       return compileKql(rule, expr, kqlTableFor(rule.logsource.service));
     case 'gcp':
       return compileGcpQuery(rule, expr);
+  }
+}
+
+/**
+ * Why each target but KQL cannot run a correlation: they match one event at a time and keep no count.
+ * The suggestion names what could count, where there is something (not implemented here).
+ */
+const CANNOT_COUNT: Readonly<Record<Exclude<Target, 'kql'>, readonly [reason: string, suggestion: string]>> = {
+  // Metric filters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html
+  cloudwatch: [
+    'a CloudWatch Logs filter pattern tests one log event at a time; it cannot count events or distinct values per group within a time window',
+    'Run it with guardrails detect. A metric filter on the base rule with a CloudWatch alarm (Sum >= N over the timespan) could count every match together, without group-by (not implemented).',
+  ],
+  // Event patterns: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+  eventbridge: [
+    'an EventBridge event pattern matches one event at a time and keeps nothing between events, so it cannot count them',
+    'Run it with guardrails detect, or deploy it to kql for Azure log sources.',
+  ],
+  // https://cloud.google.com/logging/docs/view/logging-query-language; https://cloud.google.com/logging/docs/logs-based-metrics
+  gcp: [
+    'a Cloud Logging query selects single log entries; it cannot count entries or distinct values per group within a time window',
+    'Run it with guardrails detect. A log-based metric with an alerting policy could count matches (not implemented).',
+  ],
+};
+
+/**
+ * Compiles a correlation to a target: KQL (compilers/kql-correlation.ts, over each base rule compiled by
+ * compileRule); every other target throws CompileError with the reason it cannot count.
+ */
+export function compileCorrelation(c: Correlation, target: Target): string {
+  for (const { rule } of c.bases) {
+    const { product, service } = rule.rule.logsource;
+    const readers = Object.keys(logSource(product, service)?.tables ?? {}) as Target[];
+    if (!readers.includes(target))
+      throw new CompileError(
+        c.id,
+        target,
+        `${target} does not read ${product} logs (base rule ${rule.rule.id})`,
+        `Use ${readers.join(' or ') || 'another target'}.`,
+      );
+  }
+  if (target !== 'kql') {
+    const [reason, suggestion] = CANNOT_COUNT[target];
+    throw new CompileError(c.id, target, reason, suggestion);
+  }
+  const bases = c.bases.map(({ rule }) => ({ query: compileRule(rule, 'kql') as string, table: kqlTableFor(rule.rule.logsource.service) }));
+  return compileKqlCorrelation(c, bases);
+}
+
+/** compileCorrelation for a deployment: a correlation that lists a target it cannot compile to is a one-line config error. */
+export function compileCorrelationForDeployment(c: Correlation, target: Target): string {
+  try {
+    return compileCorrelation(c, target);
+  } catch (error) {
+    if (error instanceof CompileError)
+      throw new ConfigError(`correlation ${c.id} (${c.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
+    throw error;
   }
 }

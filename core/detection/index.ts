@@ -12,7 +12,22 @@ export type { GuardrailsConfigInput } from '../config/schema.ts';
 
 // Load a catalog.
 export { loadCatalog, bindRules, packagedRulesDir, type CatalogRule } from './catalog.ts';
-export { loadRules, parseRule, loadSigmaRules, parseSigmaRule, type SkippedRule } from './rule-loader.ts';
+export { loadRules, parseRule, loadSigmaRules, parseSigmaRule, parseSigmaDocuments, loadCorrelationFiles, type SkippedRule } from './rule-loader.ts';
+
+// Correlations (Sigma correlation rules): loaded beside the rules, evaluated over base-rule matches in time.
+export { loadCatalogWithCorrelations, bindCatalog, compileCorrelation, compileCorrelationForDeployment, type Catalog } from './catalog.ts';
+export {
+  evaluateCorrelations,
+  CorrelationStream,
+  eventTime,
+  parseCorrelationFile,
+  parseSigmaCorrelation,
+  type Correlation,
+  type CorrelationDocument,
+  type CorrelationMatch,
+  type TimedMatch,
+  type WindowKind,
+} from './correlation.ts';
 
 // Bring your own Sigma rules: a folder in bulk mode, through processing pipelines onto the log sources.
 export { loadRuleFolder, type RuleFolder, type SkippedFile, type RuleNote } from './rule-folder.ts';

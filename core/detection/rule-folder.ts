@@ -11,15 +11,24 @@
  *     and field-name mapping) -> `Rule`. A file with a key only this package's format has (`targets`,
  *     `cisPattern`) is not guessed at: if it fails `parseRule`, that failure is the reason it is skipped.
  * ATT&CK tags in v18 ids are mapped to v19 (core/attack/normalize-tags.ts), with a note per mapped tag.
+ *
+ * Correlations (correlation.ts), in files of their own or beside their base rules in one multi-document
+ * file as SigmaHQ writes them, load after the rules: each base rule is looked up by id or Sigma `name`
+ * among the folder's rules, and the correlation's group-by and counted fields go through the same
+ * pipelines as the base rule's detection (as pySigma maps a correlation's group-by). A correlation whose
+ * base rule is missing, did not load, or is itself a correlation is skipped with that reason. A base rule
+ * that no loaded correlation generates (Sigma `generate`, default false) runs only inside it and is not in
+ * `rules`; when none of its correlations loaded, a note says it runs nowhere.
  */
 import { readFileSync } from 'node:fs';
 import { normalizeAttackTags } from '../attack/normalize-tags.ts';
 import type { GuardrailsModel } from '../config/model.ts';
-import { bindRules, type CatalogRule } from './catalog.ts';
+import { baseRulesOnlyInside, bindRules, type CatalogRule } from './catalog.ts';
+import { bindCorrelation, type Correlation } from './correlation.ts';
 import { applyPipelines, loadPipelines, type Pipeline } from './pipeline.ts';
 import { RuleError } from './rule-error.ts';
 import { loadSigmaRules, parseRule, type SkippedRule } from './rule-loader.ts';
-import type { Rule } from './rule.ts';
+import type { Detection, Rule } from './rule.ts';
 import type { SigmaRule } from './sigma-rule.ts';
 
 /** Keys only this package's rule format has: a file with one of them is read as such a rule, never as Sigma. */
@@ -41,8 +50,10 @@ export interface RuleFolder {
   readonly rules: CatalogRule[];
   /** Files that did not load, each with a one-line reason. */
   readonly skipped: SkippedFile[];
-  /** What was changed on the way in (ATT&CK tags mapped to v19). */
+  /** What was changed on the way in (ATT&CK tags mapped to v19), and base rules that run nowhere. */
   readonly notes: RuleNote[];
+  /** The correlations that loaded, with their base rules, in file order. */
+  readonly correlations: Correlation[];
 }
 
 /** Loads every rule under `directory` in bulk mode, through `pipelines` (default: the package's pipelines/). */
@@ -52,17 +63,77 @@ export function loadRuleFolder(directory: string, model: GuardrailsModel, pipeli
   const skipped: SkippedFile[] = [...loaded.skipped];
   const rules: CatalogRule[] = [];
   const notes: RuleNote[] = [];
+  /** Each Sigma rule that loaded, by id and by name; and why each that did not, by id and by name. */
+  const found = new Map<string, { sigma: SigmaRule; rule: CatalogRule }>();
+  const failed = new Map<string, string>();
+  for (const s of loaded.skipped) for (const key of [s.id, s.name]) if (key !== undefined && !failed.has(key)) failed.set(key, s.reason);
   for (const sigma of sigmaRules) {
     try {
       const rule = withV19Tags(toRule(sigma, pipelines), notes);
-      rules.push(...bindRules([rule], model));
+      const [bound] = bindRules([rule], model);
+      rules.push(bound!);
+      for (const key of keysOf(sigma)) if (!found.has(key)) found.set(key, { sigma, rule: bound! });
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
-      skipped.push({ file: sigma.file, reason: `${error.where}: ${error.problem}`, id: sigma.id, title: sigma.title });
+      const reason = `${error.where}: ${error.problem}`;
+      skipped.push({ file: sigma.file, reason, id: sigma.id, title: sigma.title });
+      for (const key of keysOf(sigma)) if (!failed.has(key)) failed.set(key, reason);
     }
   }
+  const correlationKeys = new Set(loaded.correlations.flatMap((c) => [c.id, ...(c.name ? [c.name] : [])]));
+  const correlations: Correlation[] = [];
+  for (const document of loaded.correlations) {
+    try {
+      correlations.push(
+        bindCorrelation(document, (reference) => {
+          const base = found.get(reference);
+          if (base) return { rule: base.rule, mapField: (field) => mapField(base.sigma, field, pipelines) };
+          const reason = failed.get(reference);
+          if (reason !== undefined) return `base rule ${reference} did not load: ${reason}`;
+          if (correlationKeys.has(reference)) return `${reference} is a correlation; correlations over correlations are not supported`;
+          return `no rule in the folder has the id or name ${reference}`;
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      skipped.push({ file: document.file, reason: `${error.where}: ${error.problem}`, id: document.id, title: document.title });
+    }
+  }
+  // Base rules referenced by a correlation: those no correlation generates run only inside theirs.
+  const inside = baseRulesOnlyInside(correlations);
+  const referenced = new Set(loaded.correlations.filter((d) => !d.generate).flatMap((d) => d.rules));
+  const generated = new Set(correlations.filter((c) => c.generate).flatMap((c) => c.bases.map((b) => b.rule.rule.id)));
+  const standalone = rules.filter((r) => {
+    if (inside.has(r.rule.id)) return false;
+    const sigma = r.rule.sigma;
+    const keys = [r.rule.id, ...(sigma?.name ? [sigma.name] : [])];
+    if (generated.has(r.rule.id) || !keys.some((k) => referenced.has(k))) return true;
+    notes.push({
+      file: r.rule.file,
+      note: `rule ${r.rule.id} is a base rule of a correlation that did not load (generate: false): it does not run on its own`,
+    });
+    return false;
+  });
   skipped.sort((a, b) => a.file.localeCompare(b.file));
-  return { rules, skipped, notes };
+  return { rules: standalone, skipped, notes, correlations };
+}
+
+/** How a correlation may refer to a rule: its id, and its Sigma name. */
+function keysOf(sigma: SigmaRule): string[] {
+  return [sigma.id, ...(sigma.sigma.name ? [sigma.sigma.name] : [])];
+}
+
+/**
+ * A correlation's field as the base rule's pipelines map it: the field run through the same pipelines as a
+ * selection of the base rule (pySigma's field-name transformations apply to a correlation's group-by too).
+ * A field a pipeline refuses is refused with the pipeline's reason.
+ */
+function mapField(sigma: SigmaRule, field: string, pipelines: readonly Pipeline[]): string {
+  if (OWN_FORMAT_KEYS.some((key) => key in sigma.sigma.custom)) return field;
+  const probe: SigmaRule = { ...sigma, detection: { correlation_field: { [field]: '' }, condition: 'correlation_field' } as Detection };
+  const mapped = applyPipelines(probe, pipelines).detection['correlation_field'];
+  const key = mapped && typeof mapped === 'object' && !Array.isArray(mapped) ? Object.keys(mapped)[0] : undefined;
+  return key ?? field;
 }
 
 function toRule(sigma: SigmaRule, pipelines: readonly Pipeline[]): Rule {

@@ -1,5 +1,6 @@
 /**
- * Writes CONTROLS.md and the README's layout section from the controls registry (controls.ts), resolving
+ * Writes CONTROLS.md and the README's layout section from the controls registry (controls.ts), and the
+ * README's coverage section from the catalog (core/report/technique-coverage.ts), resolving
  * each entry's rules: a catalog selection becomes the catalog rules of that product (and log source) that
  * list that target; generated rules are built by their function from guardrails.example.yaml in report
  * mode, so every rule the code can generate appears. `npx tsx core/registry/docs.ts` writes both files;
@@ -15,8 +16,9 @@ import { EXAMPLE_CONFIG_FILE, parseConfigText } from '../config/load.ts';
 import type { GuardrailsModel } from '../config/model.ts';
 import type { CatalogRule } from '../detection/catalog.ts';
 import { kqlTableFor } from '../detection/logsources/kql-table-for.ts';
-import { loadRules } from '../detection/rule-loader.ts';
+import { loadCorrelationFiles, loadRules } from '../detection/rule-loader.ts';
 import type { Rule } from '../detection/rule.ts';
+import { coverageOf, coverageSection, renderCoverageSection } from '../report/technique-coverage.ts';
 import { FOLDERS, REGISTRY, type Cloud, type EntryKind, type GeneratedRules, type RegistryEntry, type SymbolRef } from './controls.ts';
 
 export const CONTROLS_FILE = 'CONTROLS.md';
@@ -220,6 +222,11 @@ export function withLayout(readme: string, layout = renderLayout()): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(join(REPOSITORY_ROOT, CONTROLS_FILE), renderControls(loadRuleContext()));
   const readmePath = join(REPOSITORY_ROOT, README_FILE);
-  writeFileSync(readmePath, withLayout(readFileSync(readmePath, 'utf8')));
-  console.error(`wrote ${CONTROLS_FILE} and the layout section of ${README_FILE}`);
+  const readme = withLayout(readFileSync(readmePath, 'utf8'));
+  const correlations = loadCorrelationFiles(join(REPOSITORY_ROOT, RULES_DIR)).map(coverageOf);
+  writeFileSync(
+    readmePath,
+    readme.replace(coverageSection(readme), () => renderCoverageSection(loadRuleContext().catalog, correlations)),
+  );
+  console.error(`wrote ${CONTROLS_FILE} and the layout and coverage sections of ${README_FILE}`);
 }

@@ -5,6 +5,7 @@
  * against ATT&CK's mitigations and data source. It is rendered from the plans themselves (SCPs, Pulumi
  * resources), not from a description of them, so what it says is what would be deployed.
  */
+import { techniqueCoverageTable, type CoverageCorrelation } from './technique-coverage.ts';
 import { CLOUD_API, CLOUD_API_DATA_SOURCE, CLOUD_API_MITIGATIONS, TECHNIQUES, techniqueOfTag } from '../attack/techniques.ts';
 import type { AlarmPlan } from '../aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../aws/perimeter-plan.ts';
@@ -40,6 +41,8 @@ export interface PlanFacts {
   readonly configFile: string;
   readonly model: GuardrailsModel;
   readonly rules: readonly Rule[];
+  /** The catalog's correlations (threshold rules over base rules); none when the caller has none. */
+  readonly correlations?: readonly CoverageCorrelation[];
   readonly aws?: AwsPlanFacts;
   readonly azure?: PulumiPlanFacts;
   readonly gcp?: PulumiPlanFacts;
@@ -66,7 +69,7 @@ export function renderPlanReport(facts: PlanFacts): string {
   if (facts.aws) out.push(...awsSection(facts, facts.aws));
   if (facts.azure) out.push(...azureSection(facts, facts.azure));
   if (facts.gcp) out.push(...gcpSection(facts, facts.gcp));
-  out.push(...rolloutChecklist(facts), ...coverage(facts), ...ruleIndex(facts));
+  out.push(...rolloutChecklist(facts), ...coverage(facts), ...techniqueCoverageSection(facts), ...ruleIndex(facts));
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
@@ -360,6 +363,10 @@ function coverage(facts: PlanFacts): string[] {
 }
 
 /** Every catalog rule, so the report answers "is rule X deployed, and where?" for each one. */
+function techniqueCoverageSection(facts: PlanFacts): string[] {
+  return ['## Detection coverage by ATT&CK v19 technique', '', ...techniqueCoverageTable(facts.rules, facts.correlations ?? []), ''];
+}
+
 function ruleIndex(facts: PlanFacts): string[] {
   return [
     '## Every catalog rule',

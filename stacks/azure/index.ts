@@ -16,7 +16,7 @@ export { AzureAlerts, type AzureAlertsArgs, type KqlAlertRule } from '../../cons
 export { DiagnosticSettingsProtection, type DiagnosticSettingsProtectionArgs } from '../../constructs/azure/diagnostic-settings-protection.ts';
 
 // The program (stacks/azure/): the whole kit from a config.
-export { azureProgram, azurePlanNotes, type AzureProgramOutputs } from './program.ts';
+export { azureProgram, azurePlanNotes, azureKqlCorrelationAlerts, type AzureProgramOutputs } from './program.ts';
 export { planUnderMocks, type PlannedResource } from '../pulumi-plan.ts';
 
 // The config and the rule catalog the program is built from.
@@ -24,4 +24,5 @@ export { loadConfigFile, parseConfigText, resolveConfigPath } from '../../core/c
 export { ConfigError } from '../../core/config/config-error.ts';
 export type { GuardrailsModel, AzureModel } from '../../core/config/model.ts';
 export type { GuardrailsConfigInput } from '../../core/config/schema.ts';
-export { loadCatalog, compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
+export { loadCatalog, loadCatalogWithCorrelations, compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
+export type { Correlation } from '../../core/detection/correlation.ts';

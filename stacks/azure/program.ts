@@ -4,7 +4,10 @@
  */
 import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
+import { compileCorrelationForDeployment, compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
+import { scheduledCorrelationQuery } from '../../core/detection/compilers/kql-correlation.ts';
+import { CompileError } from '../../core/detection/compilers/compile-error.ts';
+import type { Correlation } from '../../core/detection/correlation.ts';
 import { AzureAlerts, type KqlAlertRule } from '../../constructs/azure/alerts.ts';
 import { AzureAuditLogging } from '../../constructs/azure/audit-logging.ts';
 import { ConditionalAccess, maesterEmergencyAccessConfig } from '../../constructs/azure/conditional-access.ts';
@@ -41,7 +44,30 @@ export function azureKqlAlertRules(catalog: readonly CatalogRule[]): KqlAlertRul
     .map((r) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level, query: compileForDeployment(r, 'kql') as string }));
 }
 
-export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): AzureProgramOutputs {
+/**
+ * The Azure correlations that list kql as AzureAlerts takes them: the compiled query kept to the last
+ * complete bin, run once per timespan over two timespans of data (compilers/kql-correlation.ts
+ * scheduledCorrelationQuery), so each bin is judged once, whole, as the engine's tumbling window counts it.
+ */
+export function azureKqlCorrelationAlerts(correlations: readonly Correlation[]): KqlAlertRule[] {
+  return correlations
+    .filter((c) => c.bases.every((b) => b.rule.rule.logsource.product === 'azure') && c.targets.includes('kql'))
+    .map((c) => {
+      const compiled = compileCorrelationForDeployment(c, 'kql');
+      let scheduled: ReturnType<typeof scheduledCorrelationQuery>;
+      try {
+        scheduled = scheduledCorrelationQuery(c, compiled);
+      } catch (error) {
+        if (error instanceof CompileError)
+          throw new ConfigError(`correlation ${c.id} (${c.file})`, `cannot be deployed as a scheduled query rule: ${error.reason}`, error.suggestion);
+        throw error;
+      }
+      const { query, ...schedule } = scheduled;
+      return { id: c.id, title: c.title, level: c.level, query, schedule };
+    });
+}
+
+export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRule[], correlations: readonly Correlation[] = []): AzureProgramOutputs {
   const az = model.azure;
   if (!az) throw new ConfigError('azure', 'is missing', 'Add an azure section (see guardrails.example.yaml).');
   // The config's values go straight to the components' args; what the components decide themselves (setting
@@ -81,7 +107,7 @@ export function azureProgram(model: GuardrailsModel, catalog: readonly CatalogRu
     workspaceId: logging.workspaceId,
     subscriptionIds: az.subscriptionIds,
     ...model.notifications,
-    rules: azureKqlAlertRules(catalog),
+    rules: [...azureKqlAlertRules(catalog), ...azureKqlCorrelationAlerts(correlations)],
   });
   return { maesterConfig: maesterEmergencyAccessConfig(az.breakGlassUserIds, az.breakGlassGroupIds) };
 }

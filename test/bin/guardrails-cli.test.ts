@@ -130,7 +130,7 @@ describe('guardrails --help, --version and validate', () => {
     const ok = await cli(['validate']);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(
-      /^valid: .*guardrails\.example\.yaml \(aws, azure, gcp; mode report; \d+ rules, \d+ deployments compile; 1 SCP\(s\) within 10240 characters; \d+ AWS alarm rules\)$/m,
+      /^valid: .*guardrails\.example\.yaml \(aws, azure, gcp; mode report; \d+ rules, \d+ correlations, \d+ deployments compile; 1 SCP\(s\) within 10240 characters; \d+ AWS alarm rules\)$/m,
     );
     const dir = mkdtempSync(join(tmpdir(), 'guardrails-validate-'));
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(join(root, 'guardrails.example.yaml'), 'utf8').replace('- 192.0.2.0/24', '- 10.0.0.0/8'));

@@ -11,13 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../core/cli/main.ts';
-import { loadRules } from '../../core/detection/rule-loader.ts';
+import { loadCorrelationFiles, loadRules } from '../../core/detection/rule-loader.ts';
 import { navigatorLayer45 } from '../helpers/navigator-layer-spec.ts';
 import { editedExample } from '../helpers/config.ts';
 import { sourceBin } from '../helpers/guardrails-bin.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const catalogIds = loadRules(join(root, 'detections')).map((r) => r.id);
+// Base rules that only feed a correlation (Sigma's generate: false) page no one and are not listed; their
+// correlations are, in the report's coverage table.
+const correlationFiles = loadCorrelationFiles(join(root, 'detections'));
+const baseOnly = new Set(correlationFiles.filter((c) => !c.generate).flatMap((c) => c.rules));
+const catalogIds = loadRules(join(root, 'detections'))
+  .map((r) => r.id)
+  .filter((id) => !baseOnly.has(id));
+const correlationIds = correlationFiles.map((c) => c.id);
 
 function guardrails(args: string[]) {
   return spawnSync(process.execPath, [...sourceBin(), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GUARDRAILS_CONFIG: '' } });
@@ -82,6 +89,8 @@ describe('guardrails plan --cloud all', () => {
       expect(report, id).toContain(`\`${id}\``);
       expect(comments, id).toContain(id);
     }
+    expect(correlationIds.length).toBeGreaterThan(0);
+    for (const id of correlationIds) expect(report, id).toContain(`\`${id}\` (correlation`);
   });
 
   it('layer: a valid ATT&CK Navigator layer 4.5 with T1059.009, matching its snapshot', async () => {

@@ -1,12 +1,17 @@
 /** Pulumi programs as offline plans in tests, the way `guardrails plan` runs them. */
 import type { GuardrailsModel } from '../../core/config/model.ts';
-import { loadCatalog, type CatalogRule } from '../../core/detection/catalog.ts';
+import { loadCatalogWithCorrelations, type CatalogRule } from '../../core/detection/catalog.ts';
+import type { Correlation } from '../../core/detection/correlation.ts';
 import { planUnderMocks, type PlannedResource } from '../../stacks/pulumi-plan.ts';
 
-export type Program = (model: GuardrailsModel, catalog: readonly CatalogRule[]) => void;
+/** A program as bin/pulumi.ts runs it: the catalog's rules and its correlations (programs that deploy none ignore them). */
+export type Program = (model: GuardrailsModel, catalog: readonly CatalogRule[], correlations: readonly Correlation[]) => void;
 
 export function planProgram(program: Program, model: GuardrailsModel): Promise<PlannedResource[]> {
-  return planUnderMocks('cloud-api-guardrails', 'test', () => program(model, loadCatalog(model)));
+  return planUnderMocks('cloud-api-guardrails', 'test', () => {
+    const { rules, correlations } = loadCatalogWithCorrelations(model);
+    program(model, rules, correlations);
+  });
 }
 
 /** Inputs of every planned resource whose type token ends with `suffix`. */

@@ -17,6 +17,7 @@
  * - `|fieldref`: a pattern compares a field with values it lists, never with another field. Refused.
  * - keywords: a pattern names every field it tests; there is no search of the whole event. Refused.
  */
+import { CLOUDTRAIL_DETAIL_TYPES } from '../logsources/cloudtrail-fields.ts';
 import type { Match, Expr, Scalar } from '../expr.ts';
 import type { Rule } from '../rule.ts';
 import { CompileError } from './compile-error.ts';
@@ -47,7 +48,8 @@ function numericOperand(m: Match, v: Scalar, fail: (reason: string) => CompileEr
 }
 
 /** Every CloudTrail event type EventBridge delivers (API calls, console sign-ins, service events). */
-export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail', 'AWS Service Event via CloudTrail'];
+// The CloudTrail envelope's detail-types, from the log-source registry's record of it (cloudtrail-fields.ts).
+export { CLOUDTRAIL_DETAIL_TYPES };
 /** EventBridge's documented maximum size of an event pattern. */
 export const EVENT_PATTERN_MAX_CHARACTERS = 4096;
 const MAX_ALTERNATIVES = 32;
@@ -82,7 +84,7 @@ export function compileEventPattern(rule: Rule, expr: Expr, maxLength: number = 
     return nest(byField, fail);
   });
   const detail: PatternObject = objects.length === 1 ? objects[0]! : { $or: objects };
-  const pattern = { 'detail-type': CLOUDTRAIL_DETAIL_TYPES, detail };
+  const pattern = { 'detail-type': [...CLOUDTRAIL_DETAIL_TYPES], detail };
   const size = JSON.stringify(pattern).length;
   if (size > maxLength) {
     throw new CompileError(

@@ -15,6 +15,11 @@
  * - isempty / isnotempty / isnull / isnotnull: https://learn.microsoft.com/kusto/query/isempty-function,
  *   .../isnotempty-function, .../isnull-function, .../isnotnull-function
  * - tostring(): https://learn.microsoft.com/kusto/query/tostring-function
+ * - gettype(): https://learn.microsoft.com/kusto/query/gettype-function (the page's examples: a property bag
+ *   is "dictionary", an array "array", parse_json('') "null", a string "string", parse_json('1') "int").
+ * - bag_has_key(): https://learn.microsoft.com/kusto/query/bag-has-key-function ("Checks whether a dynamic
+ *   property bag object contains a given key"; a key holding null is contained). The page says nothing of
+ *   a first argument that is no property bag, nor of a key that is a JSONPath here: both throw.
  * - dynamic values and property access: https://learn.microsoft.com/kusto/query/scalar-data-types/dynamic
  * - string literals: https://learn.microsoft.com/kusto/query/scalar-data-types/string
  * - ipv4_is_in_any_range / ipv6_is_in_any_range: https://learn.microsoft.com/kusto/query/ipv4-is-in-any-range-function,
@@ -730,8 +735,12 @@ function evalExpr(e: Expr, row: Scope): KqlValue {
     }
     case 'and':
     case 'or': {
-      // Three-valued logic (logical-operators page): false and null = false, true or null = true.
+      // Three-valued logic (logical-operators page): false and null = false, true or null = true. false
+      // and anything is false, true or anything true, so the right side is not evaluated then (the value
+      // is the same whatever it is; `gettype(d) == "dictionary" and bag_has_key(d, k)` relies on it).
       const l = truth(evalExpr(e.left, row), e.e);
+      if (e.e === 'and' && l === false) return bool(false);
+      if (e.e === 'or' && l === true) return bool(true);
       const r = truth(evalExpr(e.right, row), e.e);
       if (e.e === 'and') return bool(l === false || r === false ? false : l === null || r === null ? null : true);
       return bool(l === true || r === true ? true : l === null || r === null ? null : false);
@@ -816,6 +825,17 @@ function call(fn: string, args: readonly KqlValue[]): KqlValue {
       const n = isNull(one());
       return bool(fn === 'isnull' ? n : !n);
     }
+    case 'gettype':
+      return str(typeName(one()));
+    case 'bag_has_key': {
+      if (args.length !== 2) throw new Error('KQL: bag_has_key() takes a bag and a key');
+      const [bag, key] = args as [KqlValue, KqlValue];
+      if (key.t !== 'string') throw new Error('KQL: bag_has_key() needs a string key');
+      if (key.v.startsWith('$')) throw new Error('KQL: bag_has_key() with a JSONPath key is outside the supported subset');
+      if (bag.t !== 'dynamic' || bag.v === null || typeof bag.v !== 'object' || Array.isArray(bag.v))
+        throw new Error('KQL: bag_has_key() of a value that is no property bag is not documented');
+      return bool(Object.hasOwn(bag.v, key.v));
+    }
     case 'not': {
       const v = truth(one(), 'not()');
       return bool(v === null ? null : !v);
@@ -833,6 +853,28 @@ function call(fn: string, args: readonly KqlValue[]): KqlValue {
     default:
       throw new Error(`KQL: function ${fn}() is outside the supported subset`);
   }
+}
+
+/**
+ * gettype(): the runtime type's name. The page's examples give "dictionary", "array", "null", "string",
+ * "bool", "long", "real", "datetime", "guid" and, for parse_json('1'), "int"; a dynamic number is read as
+ * "int" when it is an integer, "real" otherwise (the page shows no other dynamic number). A null of a
+ * typed column is not shown on the page: it throws.
+ */
+function typeName(x: KqlValue): string {
+  if (x.t === 'dynamic') {
+    const v = x.v;
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'array';
+    if (typeof v === 'object') return 'dictionary';
+    if (typeof v === 'string') return 'string';
+    if (typeof v === 'boolean') return 'bool';
+    if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'real';
+    throw new Error(`KQL: gettype() of ${typeof v}`);
+  }
+  if (x.t === 'string') return 'string';
+  if (x.v === null) throw new Error(`KQL: gettype() of a null ${x.t} is not documented`);
+  return x.t;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -78,4 +78,25 @@ describe('AzureAlerts used on its own', () => {
     expect(activity).toHaveLength(TAMPERING_OPERATIONS.length);
     for (const alert of activity) expect(alert['scopes']).toEqual([`/subscriptions/${SUBSCRIPTION}`]);
   });
+
+  it('runs a rule on its own schedule when it has one (a correlation: once per timespan, over two), else every 5 minutes over 5', async () => {
+    const correlation: KqlAlertRule = {
+      id: 'password-spray',
+      title: 'Password spray',
+      level: 'high',
+      query: 'SigninLogs | summarize value_count = count_distinctif(UserPrincipalName, isnotempty(UserPrincipalName)) by IPAddress, bin(TimeGenerated, 30m)',
+      schedule: { evaluationFrequency: 'PT30M', windowSize: 'PT30M', overrideQueryTimeRange: 'PT1H' },
+    };
+    const planned = await plan(() => new AzureAlerts('alerts', { resourceGroupName: 'soc', workspaceId: 'ws', rules: [RULE, correlation] }));
+    const [single, counted] = inputsOfType(planned, ':ScheduledQueryRule');
+    expect(single).toMatchObject({ ruleName: 'guardrails-cli-outside', evaluationFrequency: 'PT5M', windowSize: 'PT5M' });
+    expect(single!['overrideQueryTimeRange']).toBeUndefined();
+    expect(counted).toMatchObject({
+      ruleName: 'guardrails-password-spray',
+      evaluationFrequency: 'PT30M',
+      windowSize: 'PT30M',
+      overrideQueryTimeRange: 'PT1H',
+      criteria: { allOf: [expect.objectContaining({ query: correlation.query, operator: 'GreaterThan', threshold: 0 })] },
+    });
+  });
 });

@@ -19,6 +19,7 @@ import { checkKql } from '../../../core/detection/targets/kql-check.ts';
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
 import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { kqlTableFor } from '../../../core/detection/logsources/kql-table-for.ts';
+import type { KqlTable } from '../../../core/detection/compilers/kql.ts';
 import { generatedRule } from '../../../core/detection/rule.ts';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { exampleModel } from '../../helpers/config.ts';
@@ -561,8 +562,13 @@ const MIN_NOT_MATCHING = 3;
  * on one field (a string, not "Yes") have no EventBridge form, a target it never listed or deployed to.
  * 92 since the Sigma probes (SIGMA_PROBES) added 9: 4 EventBridge, 2 CloudWatch and 3 Cloud Logging pairs
  * of numeric comparisons, wildcards with `?` and escapes, and |re flags.
+ * +3 for issue 14's GCP rules (SSH keys in metadata, IAP SSH tunnels and service account keys from outside
+ * the trusted networks), one Cloud Logging pair each.
+ * +38 for issue 14's 19 AWS rules (security services impaired, log sinks removed, credentials minted, data
+ * shared out), each a CloudWatch and an EventBridge pair: deployed to CloudWatch, compiled and held to
+ * EventBridge too.
  */
-const STEERED_PAIRS = 92;
+const STEERED_PAIRS = 133;
 
 describe('every rule fires, and stays quiet, on every target (steered events)', () => {
   it(`checks at least ${STEERED_PAIRS} rule/target pairs`, () => {
@@ -587,16 +593,21 @@ describe('every rule fires, and stays quiet, on every target (steered events)', 
 });
 
 // KQL: the compiled query, run by the KQL evaluator (written from Microsoft's KQL reference) over the
-// event as a one-row Log Analytics table, must agree with the rule engine. Log Analytics cannot tell an
-// absent value from an empty one (string columns hold "", dynamic ones null; the compiler maps exists to
-// isnotempty by design), so the engine judges the event with null and "" properties dropped.
-function laCanonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(laCanonical);
-  if (value === null || typeof value !== 'object') return value;
+// event as a one-row Log Analytics table, must agree with the rule engine, which judges the event as Log
+// Analytics can tell it (laCanonical). Every column is in every row, so a null column is an absent one. A
+// string column holds text only, cannot hold null and stores an absent value as ""
+// (https://learn.microsoft.com/kusto/query/scalar-data-types/string,
+// https://learn.microsoft.com/kusto/query/scalar-data-types/null-values, "Null values and data ingestion"):
+// "" is absent there too, and an object or array there is its JSON text. Inside a dynamic column an absent
+// key, a key holding null and a key holding "" are three values (isnull() is false for "":
+// https://learn.microsoft.com/kusto/query/isnull-function; bag_has_key() sees a key holding null:
+// https://learn.microsoft.com/kusto/query/bag-has-key-function), kept as they are.
+function laCanonical(event: unknown, table: KqlTable): unknown {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
   return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null && v !== '')
-      .map(([k, v]) => [k, laCanonical(v)]),
+    Object.entries(event)
+      .filter(([k, v]) => v !== null && (v !== '' || table.columnType(k) === 'dynamic'))
+      .map(([k, v]) => [k, table.columnType(k) === 'string' && typeof v === 'object' ? JSON.stringify(v) : v]),
   );
 }
 
@@ -661,8 +672,11 @@ const KQL_PROBE_RULES = bindRules(
 
 const kqlCases = [...compiled.filter((c) => c.target === 'kql'), ...KQL_PROBE_RULES.map((r) => ({ r, target: 'kql' as const, query: compileRule(r, 'kql') }))];
 
-/** Rule/kql pairs checked; the suite must not shrink (19 catalog rules + 10 probe rules + 7 Sigma probes). */
-const KQL_PAIRS = 36;
+/**
+ * Rule/kql pairs checked; the suite must not shrink (19 catalog rules + 10 probe rules + 7 Sigma probes;
+ * +6 for issue 14's Azure rules).
+ */
+const KQL_PAIRS = 42;
 
 describe('the KQL evaluator agrees with the rule evaluator', () => {
   it('checks at least the known number of rule/kql pairs', () => {
@@ -675,14 +689,16 @@ describe('the KQL evaluator agrees with the rule evaluator', () => {
     // The corpus has no MicrosoftGraphActivityLogs records; those rules are checked on generated events only.
     const events = corpus.filter((e) => e.sourced?.product === 'azure' && e.sourced.service === service);
     if (service !== 'graphactivity') expect(events.length).toBeGreaterThan(0);
+    const table = kqlTableFor(service);
     for (const e of events) {
-      expect(matches(e.sourced!.event), `${e.where}`).toBe(r.matches(laCanonical(e.sourced!.event)));
+      expect(matches(e.sourced!.event), `${e.where}`).toBe(r.matches(laCanonical(e.sourced!.event, table)));
     }
   });
 
   it.each(kqlCases.map((c) => [c.r.rule.id, c] as const))('%s -> kql on generated events (property)', (_id, { r, query }) => {
     const matches = compileKqlQuery(query as string, KQL_TABLES);
-    const arrays = [...kqlTableFor(r.rule.logsource.service).arrays].sort((a, b) => a.split('.').length - b.split('.').length);
+    const table = kqlTableFor(r.rule.logsource.service);
+    const arrays = [...table.arrays].sort((a, b) => a.split('.').length - b.split('.').length);
     const fields = new Map<string, Set<Scalar | null>>();
     vocabulary(r.expr, fields);
     // A keyword has no field: its text is planted in real columns by sigmaEvents instead.
@@ -696,7 +712,7 @@ describe('the KQL evaluator agrees with the rule evaluator', () => {
       fc.property(fc.tuple(...arbitraries), shapes, (entries, shape) => {
         const event = eventFrom(entries as [string, string | null | undefined][]);
         for (const [i, path] of arrays.entries()) arrayAt(event, path.split('.'), shape[i]!);
-        expect(matches(event)).toBe(r.matches(laCanonical(event)));
+        expect(matches(event)).toBe(r.matches(laCanonical(event, table)));
       }),
       { numRuns: 150 },
     );
@@ -715,10 +731,11 @@ describe("Sigma's newer modifiers on every target", () => {
   const kqlSigma = kqlCases.filter((c) => probeOf(c.r.rule.id));
   it.each(kqlSigma.map((c) => [c.r.rule.id, c] as const))('%s -> kql agrees on its own values, firing and staying quiet', (_id, { r, query }) => {
     const matches = compileKqlQuery(query as string, KQL_TABLES);
+    const table = kqlTableFor(r.rule.logsource.service);
     let matching = 0;
     let notMatching = 0;
     for (const event of sigmaEvents(r)) {
-      const expected = r.matches(laCanonical(event));
+      const expected = r.matches(laCanonical(event, table));
       expect(matches(event), JSON.stringify(event)).toBe(expected);
       if (expected) matching++;
       else notMatching++;

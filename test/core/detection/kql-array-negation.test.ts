@@ -95,10 +95,14 @@ describe('exists: false and null under an array in compiled KQL', () => {
     ]);
   });
 
-  it('compiles to a count of elements that have a value, tested == 0', () => {
+  it('compiles to a count of elements that have the key, tested == 0', () => {
     const { query } = both({ sel: { 'TargetResources.displayName|exists': false }, condition: 'sel' });
     expect(query).toBe(
-      ['AuditLogs', '| mv-apply _a1_0 = TargetResources on (summarize _m1 = countif(isnotempty(tostring(_a1_0.displayName))))', '| where _m1 == 0'].join('\n'),
+      [
+        'AuditLogs',
+        '| mv-apply _a1_0 = TargetResources on (summarize _m1 = countif(gettype(_a1_0) == "dictionary" and bag_has_key(_a1_0, "displayName")))',
+        '| where _m1 == 0',
+      ].join('\n'),
     );
   });
 });

@@ -140,7 +140,9 @@ const FILES: Record<string, string> = {
     '    selection:\n        a: b\n    condition: selection and not filter\n',
   ),
   'malformed/correlation.yml': 'title: Many Failures\ncorrelation:\n    type: event_count\n    rules: [x]\n    timespan: 5m\n',
-  'malformed/two_documents.yml': `${variant('d0000000-0000-4000-8000-000000000006', '')}---\n${variant('d0000000-0000-4000-8000-000000000007', '')}`,
+  // Several documents in one file (as SigmaHQ writes a correlation beside its base rules): each loads.
+  'several/two_rules.yml': `${variant('d0000000-0000-4000-8000-000000000006', '')}---\n${variant('d0000000-0000-4000-8000-000000000007', '')}`,
+  'malformed/sigma1_collection.yml': `action: global\ntitle: Old\n---\n${variant('d0000000-0000-4000-8000-000000000008', '')}`,
   'malformed/empty.yml': '',
 };
 
@@ -167,6 +169,9 @@ describe('bulk loading', () => {
       rel('cloud/gcp/audit/gcp_service_account_key_created.yaml'),
       rel('cloud/m365/exchange/m365_forwarding.yml'),
       rel('deprecated/dupes/a_first.yml'),
+      rel('malformed/sigma1_collection.yml'),
+      rel('several/two_rules.yml'),
+      rel('several/two_rules.yml'),
     ]);
   });
 
@@ -177,6 +182,9 @@ describe('bulk loading', () => {
       '5e4d3c2b-1a09-4f8e-a7d6-c5b4a3928170',
       '9f8e7d6c-5b4a-4392-8170-6e5d4c3b2a19',
       'c1c1c1c1-0000-4000-8000-000000000001',
+      'd0000000-0000-4000-8000-000000000008',
+      'd0000000-0000-4000-8000-000000000006',
+      'd0000000-0000-4000-8000-000000000007',
     ]);
   });
 
@@ -213,6 +221,9 @@ describe('bulk loading', () => {
       { product: 'gcp', service: 'gcp.audit' },
       { product: 'm365', service: 'exchange', category: 'mailbox' },
       { product: 'aws', service: 'cloudtrail' },
+      { product: 'aws', service: 'cloudtrail' },
+      { product: 'aws', service: 'cloudtrail' },
+      { product: 'aws', service: 'cloudtrail' },
     ]);
   });
 
@@ -235,8 +246,8 @@ describe('bulk loading', () => {
         'malformed/empty.yml',
         'malformed/no_condition.yml',
         'malformed/no_logsource.yml',
+        'malformed/sigma1_collection.yml',
         'malformed/syntax.yml',
-        'malformed/two_documents.yml',
         'malformed/unknown_selection.yml',
         'malformed/windash.yml',
       ]
@@ -256,8 +267,11 @@ describe('bulk loading', () => {
     expect(reason('malformed/syntax.yml')).toMatch(/^line \d+: /);
     expect(reason('malformed/windash.yml')).toMatch(/^detection\.selection\.CommandLine\|windash\|contains: \|windash has no meaning for cloud logs: /);
     expect(reason('malformed/unknown_selection.yml')).toBe('detection.condition: "filter" is not a selection (have: selection)');
-    expect(reason('malformed/correlation.yml')).toBe('correlation: is a Sigma correlation rule; only detection rules are supported');
-    expect(reason('malformed/two_documents.yml')).toBe('(top level): holds 2 YAML documents; a Sigma rule file holds one rule');
+    // A correlation loads as such (test/core/detection/correlation-loading.test.ts); this one has no condition.
+    expect(reason('malformed/correlation.yml')).toBe('correlation.condition: event_count needs a condition, e.g. { gte: 10 }');
+    expect(reason('malformed/sigma1_collection.yml')).toBe(
+      'document 1: action: is a Sigma 1 collection (action: global / reset / repeat), which Sigma 2 removed; write each rule as a whole document',
+    );
     expect(reason('malformed/empty.yml')).toMatch(/^\(top level\): /);
     for (const s of loaded.skipped) expect(s.reason, s.file).not.toContain('\n');
   });

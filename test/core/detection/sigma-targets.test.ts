@@ -172,7 +172,7 @@ describe('KQL', () => {
     ['lte either of two', m('S', 'lte', [1, 2]), '(coalesce(todouble(S) <= 1, false) or coalesce(todouble(S) <= 2, false))'],
     ['not gt', not(m('S', 'gt', [5])), 'not(coalesce(todouble(S) > 5, false))'],
     ['fieldref', m('S', 'fieldref', ['D.x']), '(isnotempty(S) and S =~ tostring(D.x))'],
-    ['fieldref |cased', m('D.x', 'fieldref', ['S'], { cased: true }), '(isnotempty(tostring(D.x)) and tostring(D.x) == S)'],
+    ['fieldref |cased', m('D.x', 'fieldref', ['S'], { cased: true }), '(isnotnull(D.x) and isnotempty(S) and tostring(D.x) == S)'],
     ['fieldref to either of two', m('S', 'fieldref', ['D.x', 'D.y']), '((isnotempty(S) and S =~ tostring(D.x)) or (isnotempty(S) and S =~ tostring(D.y)))'],
     ['a keyword', keyword(['evil']), '* contains "evil"'],
     ['a |cased keyword', keyword(['Evil'], { cased: true }), '* contains_cs "Evil"'],

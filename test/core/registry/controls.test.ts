@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCorrelationFiles } from '../../../core/detection/rule-loader.ts';
+import { coverageOf, coverageSection, renderCoverageSection } from '../../../core/report/technique-coverage.ts';
 import { configSchema } from '../../../core/config/schema.ts';
 import { SERVICES } from '../../../core/detection/rule.ts';
 import { FOLDERS, REGISTRY, type SymbolRef } from '../../../core/registry/controls.ts';
@@ -237,5 +239,8 @@ describe('generated documents', () => {
 
   it(`the layout section of ${README_FILE} is what the registry gives (run ${DOCS_COMMAND})`, () => {
     expect(layoutSection(read(README_FILE)), `the layout section of ${README_FILE} is stale: run ${DOCS_COMMAND}`).toBe(renderLayout());
+    expect(coverageSection(read(README_FILE)), `the coverage section of ${README_FILE} is stale: run ${DOCS_COMMAND}`).toBe(
+      renderCoverageSection(context.catalog, loadCorrelationFiles('detections').map(coverageOf)),
+    );
   });
 });

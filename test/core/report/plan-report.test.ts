@@ -315,7 +315,12 @@ const CLOUD_SUBSECTIONS = {
   azure: ['## Azure', '### Preventive controls (Conditional Access)', '### Audit logging', '### Detection', '### Not covered', '### Alarm pipeline'],
   gcp: ['## GCP', '### Preventive controls', '### Audit logging', '### Detection', '### Not covered', '### Alarm pipeline'],
 };
-const CLOSING = ['## Rollout checklist: from report to enforce', `## ${CLOUD_API} ${TECHNIQUES[CLOUD_API]}: coverage`, '## Every catalog rule'];
+const CLOSING = [
+  '## Rollout checklist: from report to enforce',
+  `## ${CLOUD_API} ${TECHNIQUES[CLOUD_API]}: coverage`,
+  '## Detection coverage by ATT&CK v19 technique',
+  '## Every catalog rule',
+];
 
 // ------------------------------------------------------------------------------------------------ tests
 
@@ -619,7 +624,7 @@ describe('plan report: GCP', () => {
     const [withServices, ...rest] = audit(MODEL);
     expect(rest).toEqual([]);
     expect(withServices).toBe(
-      'Organization audit config (Admin Read for all services; Data Access for `storage.googleapis.com`, `secretmanager.googleapis.com`, `iam.googleapis.com`), no audit-logging exemptions, org sinks into `guardrails-logs` with 400 days retention (bucket not locked).',
+      'Organization audit config (Admin Read for all services; Data Access for `storage.googleapis.com`, `secretmanager.googleapis.com`, `iam.googleapis.com`, `iap.googleapis.com`), no audit-logging exemptions, org sinks into `guardrails-logs` with 400 days retention (bucket not locked).',
     );
     const locked = audit({ ...MODEL, gcp: { ...MODEL.gcp!, dataAccessServices: [], lockLogBucket: true, retentionDays: 3650 } })[0]!;
     expect(locked).toMatch(/^Organization audit config \(Admin Read for all services\), no audit-logging exemptions, /);

@@ -3,7 +3,7 @@
  * assertions; every scheduled query's KQL, read back from the plan, parses and binds.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../core/detection/catalog.ts';
+import { loadCatalog, loadCatalogWithCorrelations } from '../../../core/detection/catalog.ts';
 import { checkKql } from '../../../core/detection/targets/kql-check.ts';
 import { AZURE_SERVICE_MANAGEMENT_API, PRIVILEGED_DIRECTORY_ROLES } from '../../../constructs/azure/conditional-access.ts';
 import { ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_POLICY_DEFINITION, MANAGEMENT_GROUP_LOG_CATEGORIES } from '../../../constructs/azure/audit-logging.ts';
@@ -337,18 +337,26 @@ describe('conditional access', () => {
 
 describe('alerts', () => {
   it('has a scheduled query rule per Azure catalog rule, with KQL that parses and binds', () => {
-    const azureRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql'));
+    const catalog = loadCatalogWithCorrelations(exampleModel());
+    const azureRules = [
+      ...catalog.rules.filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql')),
+      ...catalog.correlations.filter((c) => c.targets.includes('kql')),
+    ];
     const rules = ofType(report, ':ScheduledQueryRule') as {
+      ruleName: string;
       scopes: string[];
       evaluationFrequency: string;
       criteria: { allOf: { query: string; threshold: number }[] };
     }[];
     expect(rules).toHaveLength(azureRules.length);
+    const correlationNames = new Set(catalog.correlations.map((c) => `guardrails-${c.id}`));
     for (const r of rules) {
       expect(r.scopes).toEqual(['<computed: id of audit-workspace>']);
-      expect(r.evaluationFrequency).toBe('PT5M');
+      // A correlation runs once per window (its timespan; azure-password-spray: 30m); single-event rules every 5 minutes.
+      expect(r.evaluationFrequency).toBe(correlationNames.has(r.ruleName) ? 'PT30M' : 'PT5M');
       expect(checkKql(r.criteria.allOf[0]!.query)).toEqual([]);
     }
+    expect(rules.filter((r) => correlationNames.has(r.ruleName)).map((r) => r.ruleName)).toEqual(['guardrails-azure-password-spray']);
   });
 
   it('alerts from the Activity Log itself only on what blinds the queries; the rest are catalog rules', () => {

@@ -36,10 +36,10 @@ describe('whole plan', () => {
 describe('audit logging', () => {
   it('turns on ADMIN_READ for all services and data access for the listed ones, keeping what the organization already logs', () => {
     const configs = inputsOfType(report, ':IamAuditConfig');
-    expect(configs).toHaveLength(4);
+    expect(configs).toHaveLength(5);
     // The example's existing allServices config has DATA_WRITE: IamAuditConfig is authoritative, so it is merged in, not dropped.
     expect(configs).toContainEqual({ orgId: '123456789012', service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_WRITE' }] });
-    for (const service of ['storage.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com']) {
+    for (const service of ['storage.googleapis.com', 'secretmanager.googleapis.com', 'iam.googleapis.com', 'iap.googleapis.com']) {
       expect(configs).toContainEqual({
         orgId: '123456789012',
         service,
@@ -69,7 +69,7 @@ describe('audit logging', () => {
 
   it('refuses to plan without the existing audit configuration, naming the command that prints it', () => {
     expect(errorOf(() => exampleModel((c) => delete c.gcp.existingAuditConfigs))).toBe(
-      "gcp.existingAuditConfigs: is missing; IamAuditConfig replaces the organization's audit logging for each service it writes (allServices, storage.googleapis.com, secretmanager.googleapis.com, iam.googleapis.com), so the kit must merge with what is there. Run: gcloud organizations get-iam-policy 123456789012 --format=json and paste its auditConfigs list (or [] if there is none).",
+      "gcp.existingAuditConfigs: is missing; IamAuditConfig replaces the organization's audit logging for each service it writes (allServices, storage.googleapis.com, secretmanager.googleapis.com, iam.googleapis.com, iap.googleapis.com), so the kit must merge with what is there. Run: gcloud organizations get-iam-policy 123456789012 --format=json and paste its auditConfigs list (or [] if there is none).",
     );
     expect(() => exampleModel((c) => (c.gcp.existingAuditConfigs = []))).not.toThrow();
   });

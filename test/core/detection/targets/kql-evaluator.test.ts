@@ -108,6 +108,51 @@ describe('empty and null (isempty-function, null-values)', () => {
   });
 });
 
+describe('absent, null and "" inside a dynamic value (isnull-function, gettype-function, bag-has-key-function)', () => {
+  const D = { d: 'dynamic', s: 'string' } as const;
+
+  it(`${DOCS}isnull-function: the example table ("" and "x" false, null true, [] and {} false)`, () => {
+    // As values of a dynamic column and of a string column; parse_json("") is the dynamic null.
+    const rows = [{ d: '' }, { d: 'x' }, { d: null }, { d: [] }, { d: {} }, { s: '' }];
+    expect(run('T | where isnull(d)', D, rows)).toEqual([2, 5]);
+    expect(run('T | where isnotnull(d)', D, rows)).toEqual([0, 1, 3, 4]);
+    expect(run('T | where isnull(s)', D, rows)).toEqual([]);
+    // isempty, by contrast, holds for "" and null alike.
+    expect(run('T | where isempty(d)', D, rows)).toEqual([0, 2, 5]);
+  });
+
+  it(`${DOCS}isnull-function: a key holding "" is not null; an absent key and a key holding null are`, () => {
+    const rows = [{}, { d: {} }, { d: { k: null } }, { d: { k: '' } }, { d: { k: 'v' } }, { d: '' }];
+    expect(run('T | where isnull(d.k)', D, rows)).toEqual([0, 1, 2, 5]);
+    expect(run('T | where isnotnull(d.k) and tostring(d.k) == ""', D, rows)).toEqual([3]);
+    // tostring-function: null becomes "", so this alone holds for the absent key and null too.
+    expect(run('T | where tostring(d.k) == ""', D, rows)).toEqual([0, 1, 2, 3, 5]);
+  });
+
+  it(`${DOCS}gettype-function: a property bag is "dictionary", an array "array", null "null", a string "string", 1 "int"`, () => {
+    const rows = [{ d: { abc: 1 } }, { d: [1, 2, 3] }, { d: null }, { d: 'abc' }, { d: 1 }, { d: true }, { s: 'a' }];
+    const of = (type: string) => run(`T | where gettype(d) == "${type}"`, D, rows);
+    expect([of('dictionary'), of('array'), of('null'), of('string'), of('int'), of('bool')]).toEqual([[0], [1], [2, 6], [3], [4], [5]]);
+    expect(run('T | where gettype(s) == "string"', D, rows)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(() => run('T | where gettype(n) == "long"', { n: 'long' }, [{}])).toThrow(/gettype\(\) of a null long/);
+  });
+
+  it(`${DOCS}bag-has-key-function: the example (key2 in the first bag, not the second); a key holding null is there`, () => {
+    const rows = [{ d: { key1: 123, key2: 'abc' } }, { d: { key1: 123, key3: 'abc' } }, { d: { key2: null } }, { d: { key2: '' } }];
+    expect(run("T | where bag_has_key(d, 'key2')", D, rows)).toEqual([0, 2, 3]);
+    expect(run("T | where not(bag_has_key(d, 'key2'))", D, rows)).toEqual([1]);
+  });
+
+  it('bag_has_key: what the page leaves out throws (no property bag, a JSONPath key); behind a false guard it is not evaluated', () => {
+    const rows = [{ d: 'text' }, {}, { d: [] }, { d: { a: 1 } }];
+    for (const row of rows.slice(0, 3)) expect(() => run('T | where bag_has_key(d, "a")', D, [row]), JSON.stringify(row)).toThrow(/no property bag/);
+    expect(() => run('T | where bag_has_key(d, "$.a")', D, [{ d: { a: 1 } }])).toThrow(/JSONPath/);
+    // logical-operators: false and x is false whatever x is, true or x is true.
+    expect(run('T | where gettype(d) == "dictionary" and bag_has_key(d, "a")', D, rows)).toEqual([3]);
+    expect(run('T | where gettype(d) != "dictionary" or bag_has_key(d, "a")', D, rows)).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe('tostring and dynamic access (tostring-function, scalar-data-types/dynamic)', () => {
   const D = { d: 'dynamic' } as const;
   it(`${DOCS}tostring-function: numbers, bools and bags become text`, () => {
