@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each reported against a baseline measured in the same run.
- * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, simulation, detect, package, sigma, stratus).
+ * `npm run bench -- plan detect` runs only the named ones (synth, scp, alarms, pulumi, plan, simulation, detect, package, sigma, stratus, noise).
  */
 import { benchSynth } from './synth.ts';
 import { baselineSize, capacity, thousandNetworks } from './scp-capacity.ts';
@@ -11,6 +11,7 @@ import { benchPlan } from './plan.ts';
 import { benchOrganizationSimulation } from './organization-simulation.ts';
 import { benchPackage } from './package.ts';
 import { benchSigmaCoverage } from './sigma-coverage.ts';
+import { benchBenignNoise } from './benign-noise.ts';
 import { benchStratusCoverage } from './stratus-coverage.ts';
 
 const only = new Set(process.argv.slice(2));
@@ -44,3 +45,4 @@ if (wanted('simulation')) for (const line of await benchOrganizationSimulation()
 if (wanted('package')) for (const line of benchPackage()) console.log(line);
 if (wanted('sigma')) for (const line of benchSigmaCoverage()) console.log(line);
 if (wanted('stratus')) for (const line of benchStratusCoverage()) console.log(line);
+if (wanted('noise')) for (const line of benchBenignNoise()) console.log(line);
