@@ -10,6 +10,7 @@ export const TECHNIQUES: Readonly<Record<string, string>> = {
   'T1021.004': 'Remote Services: SSH',
   'T1021.007': 'Remote Services: Cloud Services',
   T1048: 'Exfiltration Over Alternative Protocol',
+  T1059: 'Command and Scripting Interpreter',
   'T1059.009': 'Command and Scripting Interpreter: Cloud API',
   'T1078.004': 'Valid Accounts: Cloud Accounts',
   'T1087.004': 'Account Discovery: Cloud Account',
@@ -37,6 +38,7 @@ export const TECHNIQUES: Readonly<Record<string, string>> = {
   T1567: 'Exfiltration Over Web Service',
   T1578: 'Modify Cloud Compute Infrastructure',
   T1580: 'Cloud Infrastructure Discovery',
+  T1648: 'Serverless Execution',
   T1651: 'Cloud Administration Command',
   T1666: 'Modify Cloud Resource Hierarchy',
   // v18 T1562.008 (issue 13). The name is as third-party write-ups of v19 give it; MITRE's page for it was not

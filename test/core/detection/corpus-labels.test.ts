@@ -40,6 +40,7 @@ const EVER_FIRED: readonly string[] = [
   'aws/aws_cli_calls.json#1 aws-cli-outside-trusted-networks',
   'aws/aws_cli_calls.json#2 aws-sts-session-token-minted',
   'aws/aws_cli_calls.json#3 aws-cli-outside-trusted-networks',
+  'aws/aws_cli_calls.json#4 aws-lambda-function-code-updated',
   'aws/aws_cli_calls.json#5 aws-cli-outside-trusted-networks',
   'aws/aws_cli_calls.json#6 aws-cli-outside-trusted-networks',
   'aws/aws_cli_calls.json#7 aws-cli-outside-trusted-networks',

@@ -81,6 +81,11 @@ const NEW_RULES = [
   'aws-security-hub-findings-suppressed',
   'aws-sts-federation-token-minted',
   'aws-sts-session-token-minted',
+  // Added later, same constraints: remote access, tooling, code and boot-script changes.
+  'aws-ec2-instance-connect-key-pushed',
+  'aws-ec2-user-data-modified',
+  'aws-lambda-function-code-updated',
+  'aws-offensive-tool-user-agent',
 ];
 
 describe('issue 14 AWS rules: fixtures', () => {
@@ -90,7 +95,9 @@ describe('issue 14 AWS rules: fixtures', () => {
       expect(f.positive.length, f.rule).toBeGreaterThan(0);
       expect(f.negative.length, f.rule).toBeGreaterThan(0);
       for (const c of [...f.positive, ...f.negative]) {
-        expect(c.source, `${f.rule}: ${c.note}`).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|github\.com\/aws\/|stratus-red-team\.cloud)/);
+        expect(c.source, `${f.rule}: ${c.note}`).toMatch(
+          /^https:\/\/(docs\.aws\.amazon\.com|github\.com\/aws\/|github\.com\/SigmaHQ\/sigma\/|stratus-red-team\.cloud)/,
+        );
         expect(c.note.length, f.rule).toBeGreaterThan(10);
       }
     }
