@@ -17,6 +17,7 @@
  * (targets/kql-tables.ts, and aad-user-risk-events.ts for AADUserRiskEvents); the diagnostic paths from
  * Microsoft's diagnostic schemas cited on each source below.
  */
+import { closest } from '../../config/did-you-mean.ts';
 import type { Product, Target } from '../rule.ts';
 import { KQL_TABLE_DOCS, type KqlType, type DocumentedTable } from '../targets/kql-tables.ts';
 import { AAD_USER_RISK_EVENTS, AAD_USER_RISK_EVENTS_TABLE } from './aad-user-risk-events.ts';
@@ -394,26 +395,7 @@ export function lookupField(source: LogSource, path: string): FieldLookup {
 
 /** The documented path closest to `path` (edit distance, ignoring case), when it is close enough to be a slip. */
 export function nearestField(source: LogSource, path: string): string | undefined {
-  const wanted = path.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const name of Object.keys(source.fields)) {
-    const distance = editDistance(wanted, name.toLowerCase());
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  // Case-only differences (distance 0) and a few typos; beyond a third of the name it is another field.
-  return best && best.distance <= Math.max(2, Math.floor(path.length / 3)) ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closest(path, Object.keys(source.fields));
 }
 
 /** The field of the log source whose name equals `name` ignoring case (a top-level column, say), if exactly one does. */
