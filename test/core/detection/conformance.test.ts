@@ -19,11 +19,11 @@ import { checkKql } from '../../../core/detection/targets/kql-check.ts';
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
 import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { kqlTableFor } from '../../../core/detection/logsources/kql-table-for.ts';
-import type { KqlTable } from '../../../core/detection/compilers/kql.ts';
 import { generatedRule } from '../../../core/detection/rule.ts';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { exampleModel } from '../../helpers/config.ts';
 import { eventArbitrary, eventFrom, steeredEvents } from '../../helpers/event-generators.ts';
+import { laCanonical } from '../../helpers/log-analytics-row.ts';
 import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
 
 const model = exampleModel();
@@ -596,22 +596,7 @@ describe('every rule fires, and stays quiet, on every target (steered events)', 
 
 // KQL: the compiled query, run by the KQL evaluator (written from Microsoft's KQL reference) over the
 // event as a one-row Log Analytics table, must agree with the rule engine, which judges the event as Log
-// Analytics can tell it (laCanonical). Every column is in every row, so a null column is an absent one. A
-// string column holds text only, cannot hold null and stores an absent value as ""
-// (https://learn.microsoft.com/kusto/query/scalar-data-types/string,
-// https://learn.microsoft.com/kusto/query/scalar-data-types/null-values, "Null values and data ingestion"):
-// "" is absent there too, and an object or array there is its JSON text. Inside a dynamic column an absent
-// key, a key holding null and a key holding "" are three values (isnull() is false for "":
-// https://learn.microsoft.com/kusto/query/isnull-function; bag_has_key() sees a key holding null:
-// https://learn.microsoft.com/kusto/query/bag-has-key-function), kept as they are.
-function laCanonical(event: unknown, table: KqlTable): unknown {
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
-  return Object.fromEntries(
-    Object.entries(event)
-      .filter(([k, v]) => v !== null && (v !== '' || table.columnType(k) === 'dynamic'))
-      .map(([k, v]) => [k, table.columnType(k) === 'string' && typeof v === 'object' ? JSON.stringify(v) : v]),
-  );
-}
+// Analytics can tell it (laCanonical, test/helpers/log-analytics-row.ts).
 
 /** Azure rules built here so every operator the KQL compiler emits is exercised (the catalog has no exists/null/cased/re). */
 const KQL_PROBE_RULES = bindRules(

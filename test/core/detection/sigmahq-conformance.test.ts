@@ -23,6 +23,7 @@ import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { kqlTableFor } from '../../../core/detection/logsources/kql-table-for.ts';
 import { measureSigmaCoverage, SIGMAHQ_RULES } from '../../../bench/sigma-coverage.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { laCanonical } from '../../helpers/log-analytics-row.ts';
 import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
 import { steeredEvents } from '../../helpers/event-generators.ts';
 
@@ -62,25 +63,6 @@ function targetMatcher({ target, query }: Case): (event: Record<string, unknown>
 }
 
 /**
- * The row as Log Analytics can tell it, which the engine judges. Every column is in every row, so a null
- * column is an absent one. A string column holds text only, cannot hold null and stores an absent value as
- * "" (https://learn.microsoft.com/kusto/query/scalar-data-types/string,
- * https://learn.microsoft.com/kusto/query/scalar-data-types/null-values, "Null values and data ingestion"):
- * "" is absent there too, and an object or array there is its JSON text (SigninLogs' NetworkLocationDetails
- * is a string column, "[]" in the corpus). Inside a dynamic column an absent key, JSON null and "" stay
- * apart (isnull() is false for "": https://learn.microsoft.com/kusto/query/isnull-function; bag_has_key()
- * sees a key holding null: https://learn.microsoft.com/kusto/query/bag-has-key-function): kept as they are.
- */
-function laCanonical(event: Record<string, unknown>, service: string): Record<string, unknown> {
-  const table = kqlTableFor(service);
-  return Object.fromEntries(
-    Object.entries(event)
-      .filter(([k, v]) => v !== null && (v !== '' || table.columnType(k) === 'dynamic'))
-      .map(([k, v]) => [k, table.columnType(k) === 'string' && typeof v === 'object' ? JSON.stringify(v) : v]),
-  );
-}
-
-/**
  * Pairs where the target and the engine are known to disagree, and why; none today. The two SigmaHQ rules
  * that test `DeviceDetail.deviceId: ''` and `DeviceDetail.trusttype: ''` used to be here: KQL's
  * `tostring(f) =~ ""` also held where the key is absent. The compiler now requires a value there
@@ -115,7 +97,8 @@ describe('SigmaHQ cloud rules, as published', () => {
 
   it.each(agreeing.map((c) => [nameOf(c), c] as const))('%s agrees with the engine', (_name, c) => {
     const matches = targetMatcher(c);
-    const judge = (event: Record<string, unknown>) => c.r.matches(c.target === 'kql' ? laCanonical(event, c.r.rule.logsource.service) : event);
+    const judge = (event: Record<string, unknown>) =>
+      c.r.matches(c.target === 'kql' ? (laCanonical(event, kqlTableFor(c.r.rule.logsource.service)) as Record<string, unknown>) : event);
     let matching = 0;
     for (const event of steeredEvents(c.r.expr, c.r.rule.logsource.product)) {
       const expected = judge(event);
@@ -133,7 +116,8 @@ describe('SigmaHQ cloud rules, as published', () => {
   // Kept visible, not skipped: each known disagreement must still disagree, or leave this list.
   it.each(disagreeing.map((c) => [nameOf(c), c] as const))('%s: known to disagree with the engine (KNOWN_DISAGREEMENTS)', (_name, c) => {
     const matches = targetMatcher(c);
-    const judge = (event: Record<string, unknown>) => c.r.matches(c.target === 'kql' ? laCanonical(event, c.r.rule.logsource.service) : event);
+    const judge = (event: Record<string, unknown>) =>
+      c.r.matches(c.target === 'kql' ? (laCanonical(event, kqlTableFor(c.r.rule.logsource.service)) as Record<string, unknown>) : event);
     expect(steeredEvents(c.r.expr, c.r.rule.logsource.product).some((event) => matches(event) !== judge(event))).toBe(true);
   });
 
