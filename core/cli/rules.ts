@@ -8,6 +8,11 @@
  * Correlations follow the rules, each compiled to every target of its cloud: KQL, or the reason a target
  * cannot count (core/detection/catalog.ts compileCorrelation).
  */
+import { compileCorrelation, compileRule, TARGETS_FOR_PRODUCT, type CatalogRule, type CompiledQuery } from '../detection/catalog.ts';
+import { CompileError } from '../detection/compilers/compile-error.ts';
+import type { Correlation } from '../detection/correlation.ts';
+import type { SkippedFile } from '../detection/rule-folder.ts';
+import type { Product, Target } from '../detection/rule.ts';
 
 interface PrintOptions {
   readonly cloud?: Product;
@@ -19,41 +24,43 @@ interface PrintOptions {
 /** A correlation's cloud: its base rules'. */
 const productOf = (c: Correlation): Product => c.bases[0]!.rule.rule.logsource.product;
 
-/** Each target of the correlation's cloud (or --target): the compiled query, or the compile error. */
-function correlationTargets(c: Correlation, options: PrintOptions): { target: Target; query?: string; error?: CompileError }[] {
-  return TARGETS_FOR_PRODUCT[productOf(c)]
+interface Compiled<Q> {
+  readonly target: Target;
+  readonly query?: Q;
+  readonly error?: CompileError;
+}
+
+/** Each target of `product` (or --target): the compiled query, or the compile error. */
+function acrossTargets<Q>(product: Product, options: PrintOptions, compile: (target: Target) => Q): Compiled<Q>[] {
+  return TARGETS_FOR_PRODUCT[product]
     .filter((t) => !options.target || t === options.target)
     .map((target) => {
       try {
-        return { target, query: compileCorrelation(c, target) };
+        return { target, query: compile(target) };
       } catch (error) {
         if (!(error instanceof CompileError)) throw error;
         return { target, error };
       }
     });
 }
-import { compileCorrelation, compileRule, TARGETS_FOR_PRODUCT, type CatalogRule } from '../detection/catalog.ts';
-import { CompileError } from '../detection/compilers/compile-error.ts';
-import type { Correlation } from '../detection/correlation.ts';
-import type { SkippedFile } from '../detection/rule-folder.ts';
-import type { Product, Target } from '../detection/rule.ts';
+
+const ruleTargets = (r: CatalogRule, options: PrintOptions): Compiled<CompiledQuery>[] =>
+  acrossTargets(r.rule.logsource.product, options, (target) => compileRule(r, target));
+const correlationTargets = (c: Correlation, options: PrintOptions): Compiled<string>[] =>
+  acrossTargets(productOf(c), options, (target) => compileCorrelation(c, target));
 
 export function printRules(rules: readonly CatalogRule[], options: PrintOptions): number {
   let failures = 0;
   for (const r of rules) {
     const { product } = r.rule.logsource;
     if (options.cloud && product !== options.cloud) continue;
-    const targets = TARGETS_FOR_PRODUCT[product].filter((t) => !options.target || t === options.target);
-    for (const target of targets) {
+    for (const { target, query, error } of ruleTargets(r, options)) {
       const deployed = r.rule.targets.includes(target) ? 'deployed' : 'not deployed';
       options.out.write(`# ${r.rule.id} -> ${target} (${deployed}): ${r.rule.title}\n`);
-      try {
-        const query = compileRule(r, target);
-        options.out.write(`${typeof query === 'string' ? query : JSON.stringify(query, null, 2)}\n\n`);
-      } catch (error) {
-        if (!(error instanceof CompileError)) throw error;
+      if (query !== undefined) options.out.write(`${typeof query === 'string' ? query : JSON.stringify(query, null, 2)}\n\n`);
+      else {
         if (r.rule.targets.includes(target)) failures++;
-        options.out.write(`# ${error.message}\n\n`);
+        options.out.write(`# ${error!.message}\n\n`);
       }
     }
   }
@@ -95,14 +102,9 @@ export function printRulesJson(rules: readonly CatalogRule[], skipped: readonly 
     const { product } = r.rule.logsource;
     if (options.cloud && product !== options.cloud) continue;
     const targets: RuleFileReport['targets'] = {};
-    for (const target of TARGETS_FOR_PRODUCT[product].filter((t) => !options.target || t === options.target)) {
-      try {
-        targets[target] = { ok: true, query: compileRule(r, target) };
-      } catch (error) {
-        if (!(error instanceof CompileError)) throw error;
-        if (r.rule.targets.includes(target)) failures++;
-        targets[target] = { ok: false, error: error.reason };
-      }
+    for (const { target, query, error } of ruleTargets(r, options)) {
+      if (error && r.rule.targets.includes(target)) failures++;
+      targets[target] = query !== undefined ? { ok: true, query } : { ok: false, error: error!.reason };
     }
     reports.push({ file: r.rule.file, id: r.rule.id, title: r.rule.title, loaded: true, targets });
   }
