@@ -1,8 +1,9 @@
 /**
  * One measured run for the detect benchmark, in its own process so peak RSS is its own:
  *   floor  <file>: read lines and JSON.parse them (the fastest any detector could be)
- *   detect <file>: the full `guardrails detect` path over the catalog, matches discarded
- * Prints {"events", "ms", "maxRssMb"} on stdout.
+ *   detect <file> [js|duckdb]: the full `guardrails detect` path over the catalog with that engine
+ *     (default js), matches discarded
+ * Prints {"events", "matched", "ms", "maxRssMb"} on stdout; maxRssMb includes DuckDB's native memory.
  */
 import { Writable } from 'node:stream';
 import { createReadStream } from 'node:fs';
@@ -11,11 +12,13 @@ import { runDetect } from '../core/cli/detect.ts';
 import { loadConfigFile } from '../core/config/load.ts';
 import { loadCatalog } from '../core/detection/catalog.ts';
 
-const [mode, file] = process.argv.slice(2);
-if (!file || (mode !== 'floor' && mode !== 'detect')) throw new Error('usage: detect-child.ts floor|detect FILE');
+const [mode, file, engine = 'js'] = process.argv.slice(2);
+if (!file || (mode !== 'floor' && mode !== 'detect') || (engine !== 'js' && engine !== 'duckdb'))
+  throw new Error('usage: detect-child.ts floor|detect FILE [js|duckdb]');
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 const start = performance.now();
 let events = 0;
+let matched = 0;
 if (mode === 'floor') {
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
@@ -24,8 +27,9 @@ if (mode === 'floor') {
   }
 } else {
   const rules = loadCatalog(loadConfigFile('guardrails.example.yaml'));
-  const summary = await runDetect({ paths: [file], rules, format: 'ndjson', out: sink, err: sink });
+  const summary = await runDetect({ paths: [file], rules, format: 'ndjson', out: sink, err: sink, engine });
   events = summary.events;
+  matched = summary.matched;
 }
 const ms = performance.now() - start;
-console.log(JSON.stringify({ events, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ events, matched, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

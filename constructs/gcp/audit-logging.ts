@@ -61,6 +61,16 @@ export interface GcpAuditLoggingArgs {
       readonly retentionDays?: number;
       /** Lock the bucket. Irreversible: a locked bucket can never be deleted nor its retention lowered. @default false */
       readonly locked?: boolean;
+      /**
+       * Upgrade the bucket to Log Analytics (SQL, and a linked BigQuery dataset: GcpHunting). Irreversible:
+       * "Once enabled, log analytics features cannot be disabled" (LogBucket.analyticsEnabled,
+       * https://cloud.google.com/logging/docs/reference/v2/rest/v2/locations.buckets). Only an unlocked bucket
+       * can be upgraded (https://cloud.google.com/logging/docs/buckets#upgrade-bucket): with `locked` in the same
+       * update the provider enables analytics first (hashicorp/terraform-provider-google,
+       * google/services/logging/resource_logging_project_bucket_config.go), but a bucket locked earlier stays
+       * locked and refuses the upgrade. @default false
+       */
+      readonly analytics?: boolean;
     };
   };
 }
@@ -152,6 +162,8 @@ export class GcpAuditLogging extends pulumi.ComponentResource {
               bucketId: AUDIT_BUCKET_ID,
               retentionDays: args.bucket?.args?.retentionDays ?? d.retentionDays,
               locked: args.bucket?.args?.locked ?? d.locked,
+              // Set only when asked: an absent field leaves an existing bucket's setting alone.
+              ...(args.bucket?.args?.analytics ? { enableAnalytics: true } : {}),
               description: 'cloud-api-guardrails: organization audit logs',
             },
             { ...parent, protect: true, retainOnDelete: true },

@@ -1,9 +1,13 @@
 /**
  * Tamper protection (the logProtection control): the organization trail, its buckets and log group, the
- * kit's tagged resources, the tags and roles the guardrails depend on, and the organization itself.
- * Break-glass is exempt from all of it; the StackSet execution role also from what it deploys (the
- * kit's tagged resources and their protection tag in member accounts).
+ * kit's tagged resources, the tags and roles the guardrails depend on, and the organization itself;
+ * with aws.hunting, also its Glue database and table, Athena workgroup and results bucket
+ * (hunting-protection-statements.ts). Break-glass is exempt from all of it; the StackSet execution role
+ * also from what it deploys (the kit's tagged resources and their protection tag in member accounts).
  */
+import type { AwsHuntingModel } from '../config/model.ts';
+import { huntingResourceNames } from './hunting-names.ts';
+import { HUNTING_PROTECTED_ACTIONS, huntingCatalogStatements } from './hunting-protection-statements.ts';
 import type { PolicyStatement } from './policy-document.ts';
 import type { ControlStatement, PerimeterSettings } from './perimeter-statements.ts';
 import { roleProtectionStatements } from './role-protection-statements.ts';
@@ -69,10 +73,21 @@ export const PROTECTED_ACTIONS = {
   organization: ['organizations:LeaveOrganization', 'organizations:DisablePolicyType'],
 } as const;
 
-export function logProtectionStatements(aws: PerimeterSettings): ControlStatement[] {
+/**
+ * The perimeter settings, and aws.hunting when it is enabled: the model's aws section carries it; settings
+ * built without a config file have none. Without it every statement is exactly as before.
+ */
+export type LogProtectionSettings = PerimeterSettings & { readonly hunting?: Pick<AwsHuntingModel, 'databaseName' | 'workgroupName'> };
+
+export function logProtectionStatements(aws: LogProtectionSettings): ControlStatement[] {
   const names = trailResourceNames(aws);
   const exempt = exceptPrincipals(aws.breakGlassRoleArns);
-  const bucketArns = [names.bucketName, names.accessLogsBucketName].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
+  const hunting = aws.hunting ? huntingResourceNames({ ...aws, hunting: aws.hunting }) : undefined;
+  const bucketArns = [
+    ...[names.bucketName, names.accessLogsBucketName].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+    // Its configuration (policy, encryption, lifecycle, logging), not its objects: see HuntingResourceNames.resultsBucketArn.
+    ...(hunting ? [hunting.resultsBucketArn] : []),
+  ];
   const statements: PolicyStatement[] = [
     { Sid: 'ProtectOrganizationTrail', Effect: 'Deny', Action: PROTECTED_ACTIONS.trail, Resource: names.trailArnPattern, Condition: exempt },
     { Sid: 'ProtectTrailBuckets', Effect: 'Deny', Action: PROTECTED_ACTIONS.bucket, Resource: bucketArns, Condition: exempt },
@@ -83,11 +98,12 @@ export function logProtectionStatements(aws: PerimeterSettings): ControlStatemen
       Resource: [names.logGroupArnPattern, `${names.logGroupArnPattern}:*`],
       Condition: exempt,
     },
+    ...(hunting ? huntingCatalogStatements(hunting, exempt) : []),
     {
       // The StackSet updates and removes the forwarding rules it deployed in member accounts.
       Sid: 'ProtectTaggedGuardrailResources',
       Effect: 'Deny',
-      Action: PROTECTED_ACTIONS.tagged,
+      Action: hunting ? [...PROTECTED_ACTIONS.tagged, ...HUNTING_PROTECTED_ACTIONS.workgroup] : PROTECTED_ACTIONS.tagged,
       Resource: '*',
       Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${aws.protectionTag}`]: 'true' }, ...exceptPrincipals(guardianArns(aws)) },
     },

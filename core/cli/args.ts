@@ -47,3 +47,22 @@ export function oneOf<T extends string>(name: string, value: string | true | und
   if (value === true || !(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`, command);
   return value as T;
 }
+
+/** `guardrails hunt`'s options (core/cli/hunt.ts checks which engine each belongs to). */
+export const HUNT_OPTIONS = {
+  engine: 'value',
+  since: 'value',
+  until: 'value',
+  timeout: 'value',
+  format: 'value',
+  'fail-on-match': 'flag',
+  workgroup: 'value',
+  database: 'value',
+  table: 'value',
+  accounts: 'value',
+  regions: 'value',
+  project: 'value',
+  dataset: 'value',
+  'max-gb': 'value',
+  workspace: 'value',
+} as const;

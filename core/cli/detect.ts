@@ -17,7 +17,8 @@ import { statSync } from 'node:fs';
 import type { CatalogRule } from '../detection/catalog.ts';
 import { CorrelationStream, EVENT_TIME_FIELDS, eventTime, sortMatches, type Correlation, type CorrelationMatch } from '../detection/correlation.ts';
 import { listInputFiles, readEvents, type InputEvent, type InputProblem, type Malformed } from '../detection/input/read-events.ts';
-import { detectSource } from '../detection/logsources/detect-source.ts';
+import { chooseEngine, type DetectEngine } from '../detection/engines/detect-engine.ts';
+import { detectSource, type SourcedEvent } from '../detection/logsources/detect-source.ts';
 import { indexRules } from '../detection/rule-index.ts';
 import type { Product } from '../detection/rule.ts';
 import { jsonSafe, terminalSafe } from './terminal-text.ts';
@@ -39,6 +40,8 @@ export interface DetectOptions {
   readonly maxLineBytes?: number;
   /** A larger whole-document JSON file (array, CloudTrail Records, pretty-printed) is reported and skipped; default 256 MiB. */
   readonly maxDocumentBytes?: number;
+  /** Which evaluator runs the rules (detect-engine.ts); default auto. */
+  readonly engine?: DetectEngine;
 }
 
 export interface DetectSummary {
@@ -148,6 +151,12 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
   const tableRow = new Map<CatalogRule['rule'], readonly [start: string, end: string]>();
   let shownFile = '';
   let shownFileFor = '';
+  /** A base-rule match, placed at its event's time for the correlations. */
+  const onBase = (r: CatalogRule, sourced: SourcedEvent, file: string, index: number) => {
+    const time = eventTime(sourced.product, sourced.event);
+    if (time === undefined) untimed++;
+    else correlated.push(...stream.push({ rule: r.rule.id, time, event: sourced.event, ref: { file, index } }));
+  };
   const onEvent = (input: InputEvent) => {
     summary.events++;
     const sourced = detectSource(input.value);
@@ -157,47 +166,63 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     }
     const sourceKey = `${sourced.product}/${sourced.service}`;
     const bases = basesBySource.get(sourceKey);
-    if (bases) {
-      let time: number | undefined | null = null;
-      for (const r of bases(sourced.event)) {
-        if (!r.matches(sourced.event)) continue;
-        if (time === null) time = eventTime(sourced.product, sourced.event);
-        if (time === undefined) {
-          untimed++;
-          continue;
-        }
-        correlated.push(...stream.push({ rule: r.rule.id, time, event: sourced.event, ref: { file: input.file, index: input.index } }));
-      }
-    }
+    if (bases) for (const r of bases(sourced.event)) if (r.matches(sourced.event)) onBase(r, sourced, input.file, input.index);
     const candidates = bySource.get(sourceKey);
-    for (const r of candidates ? candidates(sourced.event) : []) {
-      if (!r.matches(sourced.event)) continue;
-      summary.matched++;
-      summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);
-      const { id, title, level } = r.rule;
-      if (options.format === 'ndjson') {
-        options.out.write(`${jsonSafe(JSON.stringify({ rule: id, title, level, file: input.file, index: input.index }))}\n`);
-        continue;
-      }
-      if (shownFileFor !== input.file) {
-        shownFileFor = input.file;
-        shownFile = terminalSafe(input.file);
-      }
-      let row = tableRow.get(r.rule);
-      if (!row) {
-        row = [`${terminalSafe(id).padEnd(44)} ${terminalSafe(level).padEnd(13)} `, `  ${terminalSafe(title)}\n`];
-        tableRow.set(r.rule, row);
-      }
-      options.out.write(`${row[0]}${shownFile}#${input.index}${row[1]}`);
-    }
+    for (const r of candidates ? candidates(sourced.event) : []) if (r.matches(sourced.event)) onMatch(r, input.file, input.index);
   };
-  const limits = { maxLineBytes: options.maxLineBytes, maxDocumentBytes: options.maxDocumentBytes };
-  for (const file of files) {
-    partlyRead = false;
-    const problem = await readEvents(file, { onEvent, onMalformed, onBytes: progress?.advance }, limits);
+  function onMatch(r: CatalogRule, file: string, index: number): void {
+    summary.matched++;
+    summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);
+    const { id, title, level } = r.rule;
+    if (options.format === 'ndjson') {
+      options.out.write(`${jsonSafe(JSON.stringify({ rule: id, title, level, file, index }))}\n`);
+      return;
+    }
+    if (shownFileFor !== file) {
+      shownFileFor = file;
+      shownFile = terminalSafe(file);
+    }
+    let row = tableRow.get(r.rule);
+    if (!row) {
+      row = [`${terminalSafe(id).padEnd(44)} ${terminalSafe(level).padEnd(13)} `, `  ${terminalSafe(title)}\n`];
+      tableRow.set(r.rule, row);
+    }
+    options.out.write(`${row[0]}${shownFile}#${index}${row[1]}`);
+  }
+  const onFile = (_file: string, problem: InputProblem | undefined) => {
     if (problem) onProblem(problem);
     else if (partlyRead) summary.skippedFiles++;
     else summary.files++;
+    partlyRead = false;
+  };
+  const limits = { maxLineBytes: options.maxLineBytes, maxDocumentBytes: options.maxDocumentBytes };
+  const engine = chooseEngine(
+    options.engine ?? 'auto',
+    [...grouped.values()].flat(),
+    [...baseGrouped.values()].flatMap((byId) => [...byId.values()]),
+  );
+  if (engine.plan) {
+    const { runDuckdb } = await import('../detection/engines/duckdb-engine.ts');
+    await runDuckdb({
+      files,
+      plan: engine.plan,
+      ruleIndex: bySource,
+      baseIndex: basesBySource,
+      limits,
+      sink: {
+        onEvents: (events, unrecognised) => {
+          summary.events += events;
+          summary.unrecognised += unrecognised;
+        },
+        onMatch,
+        onBase,
+        onMalformed,
+        onFile,
+        onBytes: progress?.advance,
+      },
+    });
+  } else {
+    for (const file of files) onFile(file, await readEvents(file, { onEvent, onMalformed, onBytes: progress?.advance }, limits));
   }
   progress?.done();
   correlated.push(...stream.flush());

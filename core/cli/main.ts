@@ -6,11 +6,12 @@
  * `detect` need.
  */
 import { basename } from 'node:path';
-import { oneOf, parseArgs, UsageError } from './args.ts';
+import { HUNT_OPTIONS, oneOf, parseArgs, UsageError } from './args.ts';
 import { COMMAND_HELP, COMMANDS, overview, type Command } from './help.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { PLAN_CLOUDS } from './plan.ts';
 import { RuleError } from '../detection/rule-error.ts';
+import { SQL_DIALECTS } from '../detection/compilers/sql-printer.ts';
 import { PRODUCTS, TARGETS } from '../detection/rule.ts';
 import { packagePath, packageRoot, packageVersion } from '../package-files.ts';
 
@@ -49,20 +50,27 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   switch (command) {
     case 'detect': {
-      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', format: 'value', 'fail-on-match': 'flag' }, command);
+      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', format: 'value', engine: 'value', 'fail-on-match': 'flag' }, command);
       if (positionals.length === 0) throw new UsageError('detect needs at least one file or directory', command);
       const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
       const format = oneOf('format', options['format'], ['table', 'ndjson'] as const, command) ?? 'table';
+      const engine = oneOf('engine', options['engine'], ['auto', 'js', 'duckdb'] as const, command) ?? 'auto';
       const { detectExitCode, runDetect } = await import('./detect.ts');
       const { rules, correlations } = await loadAll(options, io);
-      const summary = await runDetect({ paths: positionals, rules, correlations, cloud, format, out: io.out, err: io.err });
+      const summary = await runDetect({ paths: positionals, rules, correlations, cloud, format, engine, out: io.out, err: io.err });
       return detectExitCode(summary, options['fail-on-match'] === true);
+    }
+    case 'hunt': {
+      const { positionals, options } = parseArgs(rest, { ...COMMON, ...HUNT_OPTIONS }, command);
+      if (positionals.length > 0) throw new UsageError(`hunt takes no arguments (got ${positionals.join(' ')})`, command);
+      const { runHunt } = await import('./hunt.ts');
+      return runHunt(options, io, { load: () => loadAll(options, io) });
     }
     case 'rules': {
       const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', target: 'value', format: 'value' }, command);
       if (positionals.length > 0) throw new UsageError(`rules takes no arguments (got ${positionals.join(' ')})`, command);
       const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
-      const target = oneOf('target', options['target'], TARGETS, command);
+      const target = oneOf('target', options['target'], [...TARGETS, ...SQL_DIALECTS], command);
       const format = oneOf('format', options['format'], ['text', 'json'] as const, command) ?? 'text';
       const { printRules, printRulesJson } = await import('./rules.ts');
       // JSON says what did not load per file on stdout, so the skipped list is not repeated on stderr.

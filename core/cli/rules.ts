@@ -7,16 +7,26 @@
  *
  * Correlations follow the rules, each compiled to every target of its cloud: KQL, or the reason a target
  * cannot count (core/detection/catalog.ts compileCorrelation).
+ *
+ * `--target duckdb|athena|bigquery` prints each rule as a SQL SELECT for hunting (compilers/sql.ts): for
+ * the clouds whose logs the dialect's table holds, a rule it cannot express listed with the reason. They
+ * are not deployment targets (rule.ts TARGETS), so they are printed only when asked for, never deployed.
  */
 import { compileCorrelation, compileRule, TARGETS_FOR_PRODUCT, type CatalogRule, type CompiledQuery } from '../detection/catalog.ts';
 import { CompileError } from '../detection/compilers/compile-error.ts';
+import { compileSqlQuery, SQL_DIALECT_PRODUCTS, SQL_DIALECTS, SqlCompileError, type SqlDialect } from '../detection/compilers/sql.ts';
 import type { Correlation } from '../detection/correlation.ts';
 import type { SkippedFile } from '../detection/rule-folder.ts';
-import type { Product, Target } from '../detection/rule.ts';
+import { TARGETS, type Product, type Target } from '../detection/rule.ts';
+
+/** What `guardrails rules --target` takes: the deployment targets and the SQL dialects. */
+export const RULES_TARGETS: readonly (Target | SqlDialect)[] = [...TARGETS, ...SQL_DIALECTS];
+
+const isSqlDialect = (target: Target | SqlDialect | undefined): target is SqlDialect => SQL_DIALECTS.includes(target as SqlDialect);
 
 interface PrintOptions {
   readonly cloud?: Product;
-  readonly target?: Target;
+  readonly target?: Target | SqlDialect;
   readonly out: NodeJS.WritableStream;
   readonly correlations?: readonly Correlation[];
 }
@@ -25,29 +35,43 @@ interface PrintOptions {
 const productOf = (c: Correlation): Product => c.bases[0]!.rule.rule.logsource.product;
 
 interface Compiled<Q> {
-  readonly target: Target;
+  readonly target: Target | SqlDialect;
   readonly query?: Q;
   readonly error?: CompileError;
 }
 
-/** Each target of `product` (or --target): the compiled query, or the compile error. */
-function acrossTargets<Q>(product: Product, options: PrintOptions, compile: (target: Target) => Q): Compiled<Q>[] {
-  return TARGETS_FOR_PRODUCT[product]
-    .filter((t) => !options.target || t === options.target)
-    .map((target) => {
-      try {
-        return { target, query: compile(target) };
-      } catch (error) {
-        if (!(error instanceof CompileError)) throw error;
-        return { target, error };
-      }
-    });
+/** Each target of `product` (or --target, a SQL dialect included): the compiled query, or the compile error. */
+function acrossTargets<Q>(product: Product, options: PrintOptions, compile: (target: Target | SqlDialect) => Q): Compiled<Q>[] {
+  const targets: readonly (Target | SqlDialect)[] = isSqlDialect(options.target)
+    ? SQL_DIALECT_PRODUCTS[options.target].includes(product)
+      ? [options.target]
+      : []
+    : TARGETS_FOR_PRODUCT[product].filter((t) => !options.target || t === options.target);
+  return targets.map((target) => {
+    try {
+      return { target, query: compile(target) };
+    } catch (error) {
+      if (!(error instanceof CompileError)) throw error;
+      return { target, error };
+    }
+  });
 }
 
 const ruleTargets = (r: CatalogRule, options: PrintOptions): Compiled<CompiledQuery>[] =>
-  acrossTargets(r.rule.logsource.product, options, (target) => compileRule(r, target));
+  acrossTargets(r.rule.logsource.product, options, (target) => (isSqlDialect(target) ? compileSqlQuery(r, target) : compileRule(r, target)));
 const correlationTargets = (c: Correlation, options: PrintOptions): Compiled<string>[] =>
-  acrossTargets(productOf(c), options, (target) => compileCorrelation(c, target));
+  acrossTargets(productOf(c), options, (target) => {
+    if (isSqlDialect(target))
+      throw new SqlCompileError(
+        c.id,
+        target,
+        'a correlation counts events per group within a time window; the SQL backend compiles single-event rules',
+        'Run it with guardrails detect, or deploy it to kql.',
+      );
+    return compileCorrelation(c, target);
+  });
+/** Deployed: listed in the rule's targets (a SQL dialect never is). */
+const deployedTo = (targets: readonly Target[], target: Target | SqlDialect): boolean => !isSqlDialect(target) && targets.includes(target);
 
 export function printRules(rules: readonly CatalogRule[], options: PrintOptions): number {
   let failures = 0;
@@ -55,11 +79,11 @@ export function printRules(rules: readonly CatalogRule[], options: PrintOptions)
     const { product } = r.rule.logsource;
     if (options.cloud && product !== options.cloud) continue;
     for (const { target, query, error } of ruleTargets(r, options)) {
-      const deployed = r.rule.targets.includes(target) ? 'deployed' : 'not deployed';
+      const deployed = deployedTo(r.rule.targets, target) ? 'deployed' : 'not deployed';
       options.out.write(`# ${r.rule.id} -> ${target} (${deployed}): ${r.rule.title}\n`);
       if (query !== undefined) options.out.write(`${typeof query === 'string' ? query : JSON.stringify(query, null, 2)}\n\n`);
       else {
-        if (r.rule.targets.includes(target)) failures++;
+        if (deployedTo(r.rule.targets, target)) failures++;
         options.out.write(`# ${error!.message}\n\n`);
       }
     }
@@ -67,11 +91,11 @@ export function printRules(rules: readonly CatalogRule[], options: PrintOptions)
   for (const c of options.correlations ?? []) {
     if (options.cloud && productOf(c) !== options.cloud) continue;
     for (const { target, query, error } of correlationTargets(c, options)) {
-      const deployed = c.targets.includes(target) ? 'deployed' : 'not deployed';
+      const deployed = deployedTo(c.targets, target) ? 'deployed' : 'not deployed';
       options.out.write(`# ${c.id} -> ${target} (${deployed}, correlation ${c.type}): ${c.title}\n`);
       if (query !== undefined) options.out.write(`${query}\n\n`);
       else {
-        if (c.targets.includes(target)) failures++;
+        if (deployedTo(c.targets, target)) failures++;
         options.out.write(`# ${error!.message}\n\n`);
       }
     }
@@ -103,7 +127,7 @@ export function printRulesJson(rules: readonly CatalogRule[], skipped: readonly 
     if (options.cloud && product !== options.cloud) continue;
     const targets: RuleFileReport['targets'] = {};
     for (const { target, query, error } of ruleTargets(r, options)) {
-      if (error && r.rule.targets.includes(target)) failures++;
+      if (error && deployedTo(r.rule.targets, target)) failures++;
       targets[target] = query !== undefined ? { ok: true, query } : { ok: false, error: error!.reason };
     }
     reports.push({ file: r.rule.file, id: r.rule.id, title: r.rule.title, loaded: true, targets });
@@ -112,7 +136,7 @@ export function printRulesJson(rules: readonly CatalogRule[], skipped: readonly 
     if (options.cloud && productOf(c) !== options.cloud) continue;
     const targets: RuleFileReport['targets'] = {};
     for (const { target, query, error } of correlationTargets(c, options)) {
-      if (error && c.targets.includes(target)) failures++;
+      if (error && deployedTo(c.targets, target)) failures++;
       targets[target] = query !== undefined ? { ok: true, query } : { ok: false, error: error!.reason };
     }
     reports.push({ file: c.file, id: c.id, title: c.title, loaded: true, correlation: c.type, targets });

@@ -14,8 +14,16 @@ export interface TrustedContext {
 
 export type AccountLayout = 'single-account' | 'sra';
 
-export interface AwsModel extends Omit<AwsConfig, 'trail'> {
+/** aws.hunting when enabled, with lookbackDays resolved (its default is the trail's deepArchiveAfterDays). */
+export type AwsHuntingModel = Required<Omit<NonNullable<AwsConfig['hunting']>, 'enabled'>>;
+
+/** gcp.hunting when enabled. */
+export type GcpHuntingModel = Omit<NonNullable<GcpConfig['hunting']>, 'enabled'>;
+
+export interface AwsModel extends Omit<AwsConfig, 'trail' | 'hunting'> {
   readonly trail: Omit<AwsConfig['trail'], 'objectLockMode'> & { readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE' };
+  /** Present when aws.hunting is enabled. */
+  readonly hunting?: AwsHuntingModel;
   /** sra: evidence in the log-archive account, alarm pipeline in the security account; single-account: all in the management account. */
   readonly layout: AccountLayout;
   /** Accounts holding each part (all the management account in the single-account layout). */
@@ -37,8 +45,10 @@ export interface AzureModel extends AzureConfig {
   readonly compliantDeviceRequired: boolean;
 }
 
-export interface GcpModel extends GcpConfig {
+export interface GcpModel extends Omit<GcpConfig, 'hunting'> {
   readonly mode: Mode;
+  /** Present when gcp.hunting is enabled. */
+  readonly hunting?: GcpHuntingModel;
   /** IAM members (user:, group:, serviceAccount:) exempt from the deny policy and access levels. */
   readonly breakGlassMembers: readonly string[];
   readonly automationServiceAccounts: readonly string[];

@@ -105,6 +105,43 @@ const trail = z.strictObject({
   insights: z.boolean().default(true).describe('CloudTrail Insights on the trail (API call rate and API error rate).'),
 });
 
+/**
+ * Organization-scale hunting on AWS: a Glue table over the organization trail's bucket and an Athena
+ * workgroup (constructs/aws/cloudtrail-hunting.ts). Names follow Athena's rules: database names are
+ * lowercase letters, digits and underscores (Athena user guide, "Name databases, tables, and columns");
+ * workgroup names [a-zA-Z0-9._-]{1,128} (Athena API reference, CreateWorkGroup).
+ */
+const awsHunting = z.strictObject({
+  enabled: z.boolean().default(true).describe('Deploy the hunting resources (false keeps the settings but deploys nothing).'),
+  databaseName: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,254}$/, { error: 'must be a Glue/Athena database name: a lowercase letter, then lowercase letters, digits or underscores' })
+    .default('guardrails_hunting')
+    .describe('Glue database holding the CloudTrail table (named cloudtrail).'),
+  workgroupName: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'must be an Athena workgroup name: 1-128 letters, digits, dots, underscores or hyphens' })
+    .default('guardrails-hunting')
+    .describe('Athena workgroup the hunts run in; its settings (results location and encryption, scan cutoff) are enforced on every query.'),
+  resultsRetentionDays: z.number().int().min(1).max(3650).default(30).describe('Days before query results expire from the results bucket.'),
+  bytesScannedCutoffGb: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_048_576)
+    .default(1024)
+    .describe('Per-query data scan cutoff, in GiB (Athena cancels a query that scans more; it bills by bytes scanned).'),
+  lookbackDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .optional()
+    .describe(
+      "How far back the table's date partitions reach, in days. Default: aws.trail.deepArchiveAfterDays, because Athena skips objects in Glacier Deep Archive unless they are restored.",
+    ),
+});
+
 const controlModes = z.strictObject({
   networkPerimeter: mode
     .optional()
@@ -209,6 +246,11 @@ const aws = z.strictObject({
     .describe('Resources carrying this tag with value "true" are protected from tampering by the SCPs; the kit tags its own resources with it.'),
   controls: controlModes.default({}).describe('Per-control override of mode, so controls can be enforced one at a time.'),
   trail: trail.default(() => trail.parse({})).describe('The organization trail and its evidence store (bucket, Object Lock, archive tiers, log group).'),
+  hunting: awsHunting
+    .optional()
+    .describe(
+      "Organization-scale hunting: a Glue database and a partition-projected CloudTrail table over the trail's bucket, and an Athena workgroup with KMS-encrypted, expiring results, in the account holding the bucket. Leave it out to deploy none.",
+    ),
 });
 
 export const configSchema = z
@@ -426,6 +468,20 @@ export const configSchema = z
           .describe('Services whose Data Access audit logs (DATA_READ, DATA_WRITE) are turned on; ADMIN_READ is on for all services.'),
         lockLogBucket: z.boolean().default(false).describe('Lock the log bucket. Irreversible: its retention can never be lowered and it cannot be deleted.'),
         retentionDays: z.number().int().min(1).max(3650).default(400).describe('Retention of the log bucket, in days.'),
+        hunting: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Upgrade the log bucket and link the dataset (false keeps the settings but deploys nothing).'),
+            linkedDatasetId: z
+              .string()
+              // Cloud Logging API, locations.buckets.links.create: up to 100 characters, only letters, digits and underscores.
+              .regex(/^\w{1,100}$/, { error: 'must be 1-100 letters, digits or underscores (a BigQuery linked dataset id)' })
+              .default('guardrails_audit')
+              .describe('Id of the BigQuery dataset linked to the log bucket (created in logProjectId).'),
+          })
+          .optional()
+          .describe(
+            'Organization-scale hunting: upgrades the log bucket to Log Analytics (irreversible) and links a BigQuery dataset to it. Leave it out to deploy none.',
+          ),
         vpcScProjects: z
           .array(z.string().regex(ID_PATTERNS.gcpProjectNumber, { error: 'must be a project number (digits), not a project id' }))
           .default([])

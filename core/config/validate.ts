@@ -6,6 +6,7 @@ import { aggregate, broadRangeWarning, documentationRange, findOverlaps, isNetwo
 import { enforceWithoutTargetsProblem, enforceWithoutTrustedContextProblem, missingBreakGlassProblem } from '../aws/perimeter-safety.ts';
 import { awsRegionProblem } from './aws-regions.ts';
 import { ConfigError, type ConfigWarning } from './config-error.ts';
+import { awsHuntingModel, gcpHuntingModel } from './hunting.ts';
 import type { AwsModel, AzureModel, GcpModel, GuardrailsModel, TrustedContext } from './model.ts';
 import { roleArnProblem } from './role-arn.ts';
 import { activityLogDeploymentProblem } from '../azure/activity-log-checks.ts';
@@ -181,9 +182,15 @@ function gcpModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
       section: 'automationAccess',
     });
     if (bindsNothing) throw new ConfigError('gcp.automationAccess', bindsNothing.problem, bindsNothing.fix);
-    return { ...gcp, automationAccess: { ...access, cidrs: aggregate(extra) }, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
+    return {
+      ...withHunting(gcp, gcpHuntingModel(gcp, warnings)),
+      automationAccess: { ...access, cidrs: aggregate(extra) },
+      mode: config.mode,
+      breakGlassMembers: members,
+      automationServiceAccounts,
+    };
   }
-  return { ...gcp, mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
+  return { ...withHunting(gcp, gcpHuntingModel(gcp, warnings)), mode: config.mode, breakGlassMembers: members, automationServiceAccounts };
 }
 
 function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: ConfigWarning[]): AwsModel {
@@ -276,7 +283,25 @@ function awsModel(config: ParsedConfig, trusted: TrustedContext, warnings: Confi
     security: aws.securityAccountId ?? aws.managementAccountId,
   };
   const trail = { ...aws.trail, objectLockMode: aws.trail.objectLockMode ?? (layout === 'sra' ? 'GOVERNANCE' : 'COMPLIANCE') } as const;
-  return { ...aws, trail, layout, accounts, modes, breakGlassRoleArns: breakGlass, automationRoleArns: automation, eventRegions };
+  return {
+    ...withHunting(aws, awsHuntingModel(aws, warnings)),
+    trail,
+    layout,
+    accounts,
+    modes,
+    breakGlassRoleArns: breakGlass,
+    automationRoleArns: automation,
+    eventRegions,
+  };
+}
+
+/**
+ * `section` with its config hunting block replaced by the model's, which is set only when enabled: a
+ * disabled block deploys nothing, and a config without one yields no `hunting` key at all.
+ */
+function withHunting<S extends { hunting?: unknown }, H>(section: S, hunting: H | undefined): Omit<S, 'hunting'> & { hunting?: H } {
+  const { hunting: _config, ...rest } = section;
+  return hunting === undefined ? rest : { ...rest, hunting };
 }
 
 const CLOUD_NAMES = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' } as const;

@@ -10,6 +10,10 @@ import type { AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import type { PerimeterPlan } from '../../core/aws/perimeter-plan.ts';
 import type { AwsModel, GuardrailsModel } from '../../core/config/model.ts';
 import { addAlarmPipeline, addEvidenceStore, addManagementForwarding, addManagementGuardrails } from './parts.ts';
+import { awsRegionPartitions } from '../../core/config/aws-regions.ts';
+import { trailResourceNames } from '../../core/aws/trail-names.ts';
+import { CloudTrailHunting } from '../../constructs/aws/cloudtrail-hunting.ts';
+import type { TrailEvidenceStore } from '../../constructs/aws/trail-evidence-store.ts';
 
 const DESCRIPTION = 'cloud-api-guardrails (T1059.009)';
 
@@ -34,6 +38,7 @@ export class AwsGuardrailsStack extends Stack {
       terminationProtection: true,
     });
     const evidence = single ? addEvidenceStore(this, aws) : undefined;
+    if (evidence) addHunting(this, aws, evidence);
     if (single) addAlarmPipeline(this, aws, props.notifications, props.alarms);
     addManagementGuardrails(this, { aws, perimeter: props.perimeter, alarms: props.alarms, memberTemplateBody: props.memberTemplateBody, evidence });
   }
@@ -52,8 +57,22 @@ export class LogArchiveStack extends Stack {
       description: `${DESCRIPTION}: the organization trail's evidence store (log-archive account)`,
       terminationProtection: true,
     });
-    addEvidenceStore(this, props.aws);
+    addHunting(this, props.aws, addEvidenceStore(this, props.aws));
   }
+}
+
+/** aws.hunting, next to the evidence store whose bucket it reads (nothing when it is off). */
+function addHunting(stack: Stack, aws: AwsModel, evidence: TrailEvidenceStore): void {
+  if (!aws.hunting) return;
+  new CloudTrailHunting(stack, 'Hunting', {
+    ...aws.hunting,
+    organizationId: aws.organizationId,
+    trailBucketName: trailResourceNames(aws).bucketName,
+    accessLogsBucket: evidence.accessLogsBucket,
+    // The trail records every region of the partition, not only the event regions.
+    regions: [...awsRegionPartitions()].filter(([, partition]) => partition === aws.partition).map(([region]) => region),
+    protectionTag: aws.protectionTag,
+  });
 }
 
 export interface SecurityStackProps extends PartStackProps {
