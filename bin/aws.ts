@@ -10,7 +10,7 @@ import { describePerimeterPlan } from '../core/aws/perimeter-summary.ts';
 import { describeProtections } from '../core/aws/protection-summary.ts';
 import { buildAwsApp } from '../stacks/aws/app.ts';
 import { planAlarms } from '../core/aws/alarm-plan.ts';
-import { loadCatalog } from '../core/detection/catalog.ts';
+import { loadCatalogWithCorrelations } from '../core/detection/catalog.ts';
 import { RuleError } from '../core/detection/rule-error.ts';
 import { packagePath } from '../core/package-files.ts';
 
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   });
   for (const line of describePerimeterPlan(perimeter)) console.error(line);
   for (const line of describeProtections(model.aws!)) console.error(line);
-  const alarms = planAlarms(model, loadCatalog(model, RULES_DIR));
+  const { rules, correlations } = loadCatalogWithCorrelations(model, RULES_DIR);
+  const alarms = planAlarms(model, rules, correlations);
   for (const note of alarms.notes) console.error(`note: ${note}`);
   console.error(
     `alarms: ${alarms.metric.length} CloudWatch metric filters, ${alarms.realtime.length} EventBridge rules (central bus, management account, and every member account and region in ${model.aws!.eventRegions.join(', ')})`,

@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../core/config/config-error.ts';
 import { CONFIG_ENV_VAR, loadConfigFile, resolveConfigPath } from '../core/config/load.ts';
-import { loadCatalog, loadCatalogWithCorrelations } from '../core/detection/catalog.ts';
+import { loadCatalogWithCorrelations } from '../core/detection/catalog.ts';
 import { gcpProgram } from '../stacks/gcp/program.ts';
 import { azureProgram } from '../stacks/azure/program.ts';
 
@@ -24,8 +24,10 @@ try {
   if (source.notice) pulumi.log.warn(source.notice);
   const model = loadConfigFile(source.path);
   for (const w of model.warnings) pulumi.log.warn(`${w.path}: ${w.message}`);
-  if (cloud === 'gcp') gcpProgram(model, loadCatalog(model));
-  else if (cloud === 'azure') {
+  if (cloud === 'gcp') {
+    const { rules, correlations } = loadCatalogWithCorrelations(model);
+    gcpProgram(model, rules, correlations);
+  } else if (cloud === 'azure') {
     const { rules, correlations } = loadCatalogWithCorrelations(model);
     outputs = azureProgram(model, rules, correlations);
   } else throw new ConfigError('guardrails:cloud', `"${cloud}" is not a Pulumi cloud of this kit`, 'Use azure or gcp (AWS deploys with cdk deploy).');

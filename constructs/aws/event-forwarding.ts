@@ -7,7 +7,8 @@
  * - State ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS makes read-only calls (GetCallerIdentity, List*,
  *   the first things a stolen key runs) visible too (EventBridge user guide, "Receiving read-only
  *   management events from AWS services").
- * - Every target has a dead-letter queue and every rule a failed-invocation alarm (dead-letter-queue.ts).
+ * - Every target has a dead-letter queue, and two alarms watch the default bus's rules for failed
+ *   deliveries, each rule a contributor by name (dead-letter-queue.ts).
  *   The alert topic is in another account, so these alarms, and any other guardrails alarm of this
  *   account and region (the metric filters' in the management account), reach it as "CloudWatch Alarm
  *   State Change" events that the rule guardrails-fwd-alarms forwards to the central bus, where

@@ -9,6 +9,11 @@
  * to the central bus is broken. The alert topic is in the security account: there the alarms' state
  * changes reach it through the management account's guardrails-fwd-alarms rule (event-forwarding.ts,
  * which must run in this account and region), not through an alarm action.
+ *
+ * Correlations deployed to CloudWatch (core/detection/compilers/cloudwatch-correlation.ts) are a metric
+ * filter each too, publishing the group-by fields as dimensions, with an alarm on a Metrics Insights query
+ * that sums the metric per group and period: each group is a contributor the alarm judges on its own
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/multi-time-series-alarm.html).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,7 +21,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { MetricRulePlan } from '../../core/aws/alarm-plan.ts';
+import type { MetricCorrelationPlan, MetricRulePlan } from '../../core/aws/alarm-plan.ts';
+import { metricsInsightsQuery } from '../../core/detection/compilers/cloudwatch-correlation.ts';
 import { acknowledgeForwardedAlarm } from './dead-letter-queue.ts';
 
 /** A compiled CloudWatch Logs filter pattern with its rule's identity (core/aws/alarm-plan.ts). */
@@ -34,6 +40,12 @@ export interface MetricAlarmsProps {
   /** The compiled CloudWatch rules (AlarmPlan.metric, core/aws/alarm-plan.ts): one metric filter and alarm each, at most 100. */
   readonly rules: readonly MetricAlarmRule[];
   /**
+   * Correlations compiled for CloudWatch (AlarmPlan.metricCorrelations): one metric filter with dimensions
+   * and one Metrics Insights alarm each; they count against the log group's 100 metric filters too.
+   * @default []
+   */
+  readonly correlations?: readonly MetricCorrelationPlan[];
+  /**
    * CloudWatch namespace of the filters' metrics.
    * @default 'CloudApiGuardrails'
    */
@@ -45,12 +57,16 @@ export const GUARDRAILS_METRIC_NAMESPACE = 'CloudApiGuardrails';
 
 export class MetricAlarms extends Construct {
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The correlations' alarms, in the order of `correlations`. */
+  readonly correlationAlarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MetricAlarmsProps) {
     super(scope, id);
-    if (props.rules.length > METRIC_FILTERS_PER_LOG_GROUP) {
+    const correlations = props.correlations ?? [];
+    const filters = props.rules.length + correlations.length;
+    if (filters > METRIC_FILTERS_PER_LOG_GROUP) {
       throw new Error(
-        `${props.rules.length} CloudWatch rules exceed the ${METRIC_FILTERS_PER_LOG_GROUP} metric filters a log group allows; move some rules to EventBridge`,
+        `${filters} CloudWatch rules${correlations.length ? ' and correlations' : ''} exceed the ${METRIC_FILTERS_PER_LOG_GROUP} metric filters a log group allows; move some rules to EventBridge`,
       );
     }
     const namespace = props.namespace ?? GUARDRAILS_METRIC_NAMESPACE;
@@ -71,6 +87,38 @@ export class MetricAlarms extends Construct {
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      if (action) alarm.addAlarmAction(action);
+      else acknowledgeForwardedAlarm(alarm);
+      return alarm;
+    });
+    this.correlationAlarms = correlations.map((c) => {
+      new logs.MetricFilter(this, `${c.id}-filter`, {
+        logGroup: props.logGroup,
+        filterName: c.id,
+        filterPattern: logs.FilterPattern.literal(c.filterPattern),
+        metricNamespace: namespace,
+        metricName: c.metricName,
+        metricValue: '1',
+        dimensions: { ...c.dimensions },
+      });
+      const alarm = new cloudwatch.Alarm(this, `${c.id}-alarm`, {
+        alarmName: `guardrails-${c.id}`,
+        alarmDescription: `${c.title} (correlation ${c.id}, level ${c.level}). The alarm's contributors in ALARM name the groups (${Object.keys(c.dimensions).join(', ') || 'no group-by'}); investigate their CloudTrail events in the organization trail's log group.`,
+        // A Metrics Insights query as the alarm's one expression (CDK passes SELECT queries through as is).
+        metric: new cloudwatch.MathExpression({
+          expression: metricsInsightsQuery(c, namespace),
+          period: Duration.seconds(c.periodSeconds),
+          label: c.id,
+        }),
+        threshold: c.threshold,
+        comparisonOperator:
+          c.comparisonOperator === 'GreaterThanThreshold'
+            ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+            : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       if (action) alarm.addAlarmAction(action);

@@ -9,8 +9,9 @@
  *   read-only management events (Describe*, Get*, List*, GetCallerIdentity: the first calls a stolen key
  *   makes) against the rule, on a custom bus as on the default one (EventBridge user guide, "Receiving
  *   read-only management events from AWS services").
- * - Every target has a dead-letter queue and every rule a failed-invocation alarm (dead-letter-queue.ts),
- *   notifying the topic directly: they are in its account and region.
+ * - Every target has a dead-letter queue, and two alarms watch the central bus's rules for failed
+ *   deliveries, each rule a contributor by name (dead-letter-queue.ts), notifying the topic directly:
+ *   they are in its account and region.
  * - Alarms elsewhere (member and management accounts, other regions) cannot use the topic as an alarm
  *   action; their "CloudWatch Alarm State Change" events are forwarded here, and the rule
  *   guardrails-alert-alarms publishes those that enter ALARM (CloudWatch user guide, "Alarm events and

@@ -20,15 +20,22 @@ export const TECHNIQUES: Readonly<Record<string, string>> = {
   'T1098.004': 'Account Manipulation: SSH Authorized Keys',
   T1110: 'Brute Force',
   'T1110.003': 'Brute Force: Password Spraying',
+  // https://attack.mitre.org/techniques/T1133/ (Bastion shareable links) and
+  // https://attack.mitre.org/techniques/T1136/003/ (guest users), added for issue 14's Azure rules.
+  T1133: 'External Remote Services',
+  'T1136.003': 'Create Account: Cloud Account',
   T1484: 'Domain or Tenant Policy Modification',
   'T1484.002': 'Domain or Tenant Policy Modification: Trust Modification',
   T1485: 'Data Destruction',
+  // https://attack.mitre.org/techniques/T1496/001/ (sub-technique of T1496 Resource Hijacking, https://attack.mitre.org/techniques/T1496/).
+  'T1496.001': 'Resource Hijacking: Compute Hijacking',
   T1528: 'Steal Application Access Token',
   T1530: 'Data from Cloud Storage',
   T1537: 'Transfer Data to Cloud Account',
   'T1548.005': 'Abuse Elevation Control Mechanism: Temporary Elevated Cloud Access',
   'T1550.001': 'Use Alternate Authentication Material: Application Access Token',
   T1552: 'Unsecured Credentials',
+  'T1552.005': 'Unsecured Credentials: Cloud Instance Metadata API',
   'T1555.006': 'Credentials from Password Stores: Cloud Secrets Management Stores',
   'T1556.009': 'Modify Authentication Process: Conditional Access Policies',
   // v18 ids and names: their v19 successors are in no source this kit could cite yet (v19-renumbering.ts).

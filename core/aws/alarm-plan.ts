@@ -13,7 +13,9 @@
  */
 import { ConfigError } from '../config/config-error.ts';
 import type { GuardrailsModel } from '../config/model.ts';
-import { compileForDeployment, type CatalogRule } from '../detection/catalog.ts';
+import { compileForDeployment, compileMetricCorrelationForDeployment, type CatalogRule } from '../detection/catalog.ts';
+import type { CloudWatchCorrelation } from '../detection/compilers/cloudwatch-correlation.ts';
+import type { Correlation } from '../detection/correlation.ts';
 import { compileEventPattern } from '../detection/compilers/eventbridge.ts';
 import { CompileError } from '../detection/compilers/compile-error.ts';
 import { perimeterShadowRules } from './shadow-rules.ts';
@@ -28,6 +30,16 @@ export interface MetricRulePlan {
   readonly patternSource: 'cis' | 'compiled';
 }
 
+/**
+ * A correlation deployed to CloudWatch (targets list cloudwatch): a metric filter with the group-by
+ * fields as dimensions and a Metrics Insights alarm per group (compilers/cloudwatch-correlation.ts).
+ */
+export interface MetricCorrelationPlan extends CloudWatchCorrelation {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+}
+
 export interface RealtimeRulePlan {
   /** The catalog rule id, or `<rule id>-part<n>` when the rule's pattern was split. */
   readonly id: string;
@@ -40,6 +52,8 @@ export interface RealtimeRulePlan {
 
 export interface AlarmPlan {
   readonly metric: readonly MetricRulePlan[];
+  /** Correlations counted by a metric filter and a Metrics Insights alarm; none when the caller passes no correlations. */
+  readonly metricCorrelations?: readonly MetricCorrelationPlan[];
   readonly realtime: readonly RealtimeRulePlan[];
   readonly notes: readonly string[];
 }
@@ -51,7 +65,7 @@ export interface AlarmPlan {
  */
 export const EVENT_RULE_PARTS_MAX = 4;
 
-export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule[]): AlarmPlan {
+export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule[], correlations: readonly Correlation[] = []): AlarmPlan {
   const aws = catalog.filter((r) => r.rule.logsource.product === 'aws');
   const shadow = perimeterShadowRules(model);
   const describe = (r: CatalogRule) => ({ id: r.rule.id, title: r.rule.title, level: r.rule.level });
@@ -64,6 +78,9 @@ export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule
         ? { ...describe(r), pattern: r.rule.cisPattern, patternSource: 'cis' as const }
         : { ...describe(r), pattern: compiled, patternSource: 'compiled' as const };
     });
+  const metricCorrelations = correlations
+    .filter((c) => c.targets.includes('cloudwatch'))
+    .map((c) => ({ id: c.id, title: c.title, level: c.level, ...compileMetricCorrelationForDeployment(c, 'cloudwatch') }));
   const realtimeRules = [...aws.filter((r) => r.rule.targets.includes('eventbridge')), ...shadow.rules, ...selfProtectionRules(model)];
   const maxLength = model.aws?.eventPatternMaxLength ?? 2048;
   const notes = [...shadow.notes];
@@ -79,7 +96,7 @@ export function planAlarms(model: GuardrailsModel, catalog: readonly CatalogRule
         : { ...describe(r), id: `${r.rule.id}-part${i + 1}`, ruleId: r.rule.id, title: `${r.rule.title} (part ${i + 1} of ${parts.length})`, pattern },
     );
   });
-  return { metric, realtime, notes };
+  return { metric, metricCorrelations, realtime, notes };
 }
 
 /** The rule's EventBridge pattern as one or more patterns within `maxLength`; a one-line ConfigError otherwise. */

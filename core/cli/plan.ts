@@ -28,7 +28,7 @@ export interface PlanOptions {
   readonly clouds: readonly PlanCloud[];
   readonly model: GuardrailsModel;
   readonly catalog: readonly CatalogRule[];
-  /** Correlations: the Azure program deploys those that list kql. */
+  /** Correlations: the AWS alarm plan, the Azure and the GCP programs deploy those that list cloudwatch, kql or gcp. */
   readonly correlations?: readonly Correlation[];
   readonly outDir: string;
   /** Shown in the report (a file name, not a path, so reports compare across machines). */
@@ -122,7 +122,7 @@ async function synthAws(options: PlanOptions): Promise<AwsPlanFacts> {
     import('../../stacks/aws/app.ts'),
   ]);
   const perimeter = await planPerimeter(options.model);
-  const alarms = planAlarms(options.model, options.catalog);
+  const alarms = planAlarms(options.model, options.catalog, options.correlations ?? []);
   const outdir = join(options.outDir, 'aws');
   // Only ever remove a directory that is a cloud assembly of ours, never what a user pointed --out at.
   if (existsSync(join(outdir, 'manifest.json'))) rmSync(outdir, { recursive: true, force: true });
@@ -136,7 +136,10 @@ async function planPulumi(cloud: 'azure' | 'gcp', options: PlanOptions): Promise
   const { planUnderMocks } = await import('../../stacks/pulumi-plan.ts');
   const { program, notes } =
     cloud === 'gcp'
-      ? await import('../../stacks/gcp/program.ts').then((m) => ({ program: (o: PlanOptions) => m.gcpProgram(o.model, o.catalog), notes: m.GCP_PLAN_NOTES }))
+      ? await import('../../stacks/gcp/program.ts').then((m) => ({
+          program: (o: PlanOptions) => m.gcpProgram(o.model, o.catalog, o.correlations ?? []),
+          notes: m.GCP_PLAN_NOTES,
+        }))
       : await import('../../stacks/azure/program.ts').then((m) => ({
           program: (o: PlanOptions) => void m.azureProgram(o.model, o.catalog, o.correlations ?? []),
           notes: m.azurePlanNotes(options.model),

@@ -15,6 +15,8 @@ import { compileKql } from './compilers/kql.ts';
 import { compileCloudWatchPattern } from './compilers/cloudwatch.ts';
 import { CompileError } from './compilers/compile-error.ts';
 import { compileKqlCorrelation } from './compilers/kql-correlation.ts';
+import { compileCloudWatchCorrelation, type CloudWatchCorrelation } from './compilers/cloudwatch-correlation.ts';
+import { compileGcpCorrelation, type GcpCorrelation } from './compilers/gcp-correlation.ts';
 import { bindCorrelation, type Correlation, type CorrelationDocument } from './correlation.ts';
 import { compileExpr, type Predicate } from './evaluator.ts';
 import { expandRule } from './expand.ts';
@@ -166,32 +168,20 @@ export function compileRule({ rule, expr }: CatalogRule, target: Target): Compil
 }
 
 /**
- * Why each target but KQL cannot run a correlation: they match one event at a time and keep no count.
- * The suggestion names what could count, where there is something (not implemented here).
+ * Why EventBridge cannot run a correlation: it matches one event at a time and keeps no count.
+ * CloudWatch and GCP count through a metric (compilers/cloudwatch-correlation.ts, gcp-correlation.ts).
  */
-const CANNOT_COUNT: Readonly<Record<Exclude<Target, 'kql'>, readonly [reason: string, suggestion: string]>> = {
-  // Metric filters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html
-  cloudwatch: [
-    'a CloudWatch Logs filter pattern tests one log event at a time; it cannot count events or distinct values per group within a time window',
-    'Run it with guardrails detect. A metric filter on the base rule with a CloudWatch alarm (Sum >= N over the timespan) could count every match together, without group-by (not implemented).',
-  ],
+const CANNOT_COUNT: readonly [reason: string, suggestion: string] = [
   // Event patterns: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
-  eventbridge: [
-    'an EventBridge event pattern matches one event at a time and keeps nothing between events, so it cannot count them',
-    'Run it with guardrails detect, or deploy it to kql for Azure log sources.',
-  ],
-  // https://cloud.google.com/logging/docs/view/logging-query-language; https://cloud.google.com/logging/docs/logs-based-metrics
-  gcp: [
-    'a Cloud Logging query selects single log entries; it cannot count entries or distinct values per group within a time window',
-    'Run it with guardrails detect. A log-based metric with an alerting policy could count matches (not implemented).',
-  ],
-};
+  'an EventBridge event pattern matches one event at a time and keeps nothing between events, so it cannot count them',
+  'Run it with guardrails detect, or deploy it to cloudwatch (event_count) or kql.',
+];
 
-/**
- * Compiles a correlation to a target: KQL (compilers/kql-correlation.ts, over each base rule compiled by
- * compileRule); every other target throws CompileError with the reason it cannot count.
- */
-export function compileCorrelation(c: Correlation, target: Target): string {
+/** A correlation compiled for a target that counts through a metric: a metric filter and alarm, or a log-based metric and alert policy. */
+export type MetricCorrelation = CloudWatchCorrelation | GcpCorrelation;
+
+/** Throws CompileError when a base rule's log source is not read by `target`. */
+function checkReaders(c: Correlation, target: Target): void {
   for (const { rule } of c.bases) {
     const { product, service } = rule.rule.logsource;
     const readers = Object.keys(logSource(product, service)?.tables ?? {}) as Target[];
@@ -203,12 +193,46 @@ export function compileCorrelation(c: Correlation, target: Target): string {
         `Use ${readers.join(' or ') || 'another target'}.`,
       );
   }
-  if (target !== 'kql') {
-    const [reason, suggestion] = CANNOT_COUNT[target];
-    throw new CompileError(c.id, target, reason, suggestion);
-  }
+}
+
+/**
+ * A correlation compiled to what counts it in CloudWatch (a metric filter with dimensions and a Metrics
+ * Insights alarm) or Google Cloud (a log-based metric with labels and a threshold condition), over each
+ * base rule compiled by compileRule. Throws CompileError for what the target cannot express.
+ */
+export function compileMetricCorrelation(c: Correlation, target: 'cloudwatch'): CloudWatchCorrelation;
+export function compileMetricCorrelation(c: Correlation, target: 'gcp'): GcpCorrelation;
+export function compileMetricCorrelation(c: Correlation, target: 'cloudwatch' | 'gcp'): MetricCorrelation;
+export function compileMetricCorrelation(c: Correlation, target: 'cloudwatch' | 'gcp'): MetricCorrelation {
+  checkReaders(c, target);
+  const bases = c.bases.map(({ rule }) => compileRule(rule, target) as string);
+  return target === 'cloudwatch' ? compileCloudWatchCorrelation(c, bases) : compileGcpCorrelation(c, bases);
+}
+
+/**
+ * Compiles a correlation to a target, as text: KQL (compilers/kql-correlation.ts, over each base rule
+ * compiled by compileRule); for cloudwatch and gcp the compileMetricCorrelation form as JSON; eventbridge
+ * throws CompileError with the reason it cannot count.
+ */
+export function compileCorrelation(c: Correlation, target: Target): string {
+  checkReaders(c, target);
+  if (target === 'eventbridge') throw new CompileError(c.id, target, ...CANNOT_COUNT);
+  if (target !== 'kql') return JSON.stringify(compileMetricCorrelation(c, target), null, 2);
   const bases = c.bases.map(({ rule }) => ({ query: compileRule(rule, 'kql') as string, table: kqlTableFor(rule.rule.logsource.service) }));
   return compileKqlCorrelation(c, bases);
+}
+
+/** compileMetricCorrelation for a deployment: a correlation that lists a target it cannot compile to is a one-line config error. */
+export function compileMetricCorrelationForDeployment(c: Correlation, target: 'cloudwatch'): CloudWatchCorrelation;
+export function compileMetricCorrelationForDeployment(c: Correlation, target: 'gcp'): GcpCorrelation;
+export function compileMetricCorrelationForDeployment(c: Correlation, target: 'cloudwatch' | 'gcp'): MetricCorrelation {
+  try {
+    return compileMetricCorrelation(c, target);
+  } catch (error) {
+    if (error instanceof CompileError)
+      throw new ConfigError(`correlation ${c.id} (${c.file})`, `cannot compile to ${target} with this config: ${error.reason}`, error.suggestion);
+    throw error;
+  }
 }
 
 /** compileCorrelation for a deployment: a correlation that lists a target it cannot compile to is a one-line config error. */

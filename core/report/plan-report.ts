@@ -104,6 +104,8 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     const detail = control === 'cloudShell' ? `${CONTROL_TITLES[control]} (\`${model.cloudShell}\`)` : CONTROL_TITLES[control];
     return `| ${detail} | ${mode} | ${policies.map((p) => code(p.name)).join(', ') || '-'} | ${where} | ${exemptions[control]} |`;
   });
+  // Correlations deployed to CloudWatch are a metric filter and an alarm each too (alarm-plan.ts).
+  const correlationFilters = aws.alarms.metricCorrelations?.length ?? 0;
   const generated = aws.alarms.realtime.filter((r) => !facts.rules.some((rule) => rule.id === r.ruleId));
   const awsRules = facts.rules.filter((r) => r.logsource.product === 'aws');
   return [
@@ -129,7 +131,7 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     '',
     '### Detection',
     '',
-    `${aws.alarms.metric.length} CloudWatch metric filters with alarms and ${aws.alarms.realtime.length} EventBridge rules (central bus, management account, and every member account in ${model.eventRegions.join(', ')}), all to the SNS topic.`,
+    `${aws.alarms.metric.length + correlationFilters} CloudWatch metric filters with alarms${correlationFilters ? ` (${correlationFilters} of them correlations, judged per group by a Metrics Insights alarm)` : ''} and ${aws.alarms.realtime.length} EventBridge rules (central bus, management account, and every member account in ${model.eventRegions.join(', ')}), all to the SNS topic.`,
     '',
     ...ruleTable(awsRules),
     ...(generated.length > 0
@@ -159,7 +161,7 @@ function awsSection(facts: PlanFacts, aws: AwsPlanFacts): string[] {
     '  end',
     `  subgraph management["Management account, ${model.homeRegion}"]`,
     `    trail["Organization trail ${model.trail.name}"] --> logs["CloudWatch Logs group"]`,
-    `    logs --> filters["${aws.alarms.metric.length} metric filters + alarms"]`,
+    `    logs --> filters["${aws.alarms.metric.length + correlationFilters} metric filters + alarms"]`,
     `    bus["Central event bus"] --> realtime["${aws.alarms.realtime.length} real-time rules"]`,
     '    filters --> topic["SNS topic (KMS)"]',
     '    realtime --> topic',

@@ -81,7 +81,7 @@ export function addManagementGuardrails(stack: Stack, props: ManagementPartProps
   new PerimeterPolicies(stack, 'Perimeter', { plan: props.perimeter, protectionTag: aws.protectionTag });
   // No alarm action: the alarms reach the topic as "CloudWatch Alarm State Change" events that the
   // forwarding rules carry to the central bus (an alarm cannot notify another account's topic).
-  new MetricAlarms(stack, 'MetricAlarms', { logGroup: trail.logGroup, rules: props.alarms.metric });
+  new MetricAlarms(stack, 'MetricAlarms', { logGroup: trail.logGroup, rules: props.alarms.metric, correlations: props.alarms.metricCorrelations });
   addManagementForwarding(stack, aws, aws.eventRegions.includes(aws.homeRegion) ? props.alarms.realtime : []);
   new MemberStackSet(stack, 'MemberForwarding', {
     stackSetName: STACKSET_NAME,

@@ -4,10 +4,12 @@
  */
 import type { GuardrailsModel } from '../../core/config/model.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { compileForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
-import { GcpAuditLogging } from '../../constructs/gcp/audit-logging.ts';
+import { compileForDeployment, compileMetricCorrelationForDeployment, type CatalogRule } from '../../core/detection/catalog.ts';
+import type { Correlation } from '../../core/detection/correlation.ts';
+import { AUDIT_BUCKET_ID, GcpAuditLogging } from '../../constructs/gcp/audit-logging.ts';
+import { GcpHunting } from '../../constructs/gcp/hunting.ts';
 import { GcpContextAwareAccess } from '../../constructs/gcp/context-aware-access.ts';
-import { GcpLogAlerts, type LogAlertRule } from '../../constructs/gcp/log-alerts.ts';
+import { GcpLogAlerts, type LogAlertRule, type MetricAlertCorrelation } from '../../constructs/gcp/log-alerts.ts';
 
 /** What `guardrails plan --cloud gcp` prints besides the resources. */
 export const GCP_PLAN_NOTES = [
@@ -33,7 +35,21 @@ export function gcpLogAlertRules(catalog: readonly CatalogRule[]): LogAlertRule[
     }));
 }
 
-export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule[]): void {
+/** The catalog's correlations that list gcp, as GcpLogAlerts takes them (a log-based metric and a threshold policy each). */
+export function gcpCorrelationAlerts(correlations: readonly Correlation[]): MetricAlertCorrelation[] {
+  return correlations
+    .filter((c) => c.targets.includes('gcp'))
+    .map((c) => ({
+      id: c.id,
+      title: c.title,
+      description: c.description,
+      level: c.level,
+      falsepositives: c.falsepositives,
+      compiled: compileMetricCorrelationForDeployment(c, 'gcp'),
+    }));
+}
+
+export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule[], correlations: readonly Correlation[] = []): void {
   const gcpModel = model.gcp;
   if (!gcpModel) throw new ConfigError('gcp', 'is missing', 'Add a gcp section (see guardrails.example.yaml).');
   // The config's values go straight to the components' args; what the components decide themselves (the
@@ -44,8 +60,17 @@ export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule
     // validate.ts refuses a config without it.
     existingAuditConfigs: gcpModel.existingAuditConfigs!,
     dataAccessServices: gcpModel.dataAccessServices,
-    bucket: { args: { location: gcpModel.region, retentionDays: gcpModel.retentionDays, locked: gcpModel.lockLogBucket } },
+    bucket: {
+      args: { location: gcpModel.region, retentionDays: gcpModel.retentionDays, locked: gcpModel.lockLogBucket, analytics: gcpModel.hunting !== undefined },
+    },
   });
+  if (gcpModel.hunting) {
+    new GcpHunting(
+      'hunting',
+      { project: gcpModel.logProjectId, location: gcpModel.region, bucketId: AUDIT_BUCKET_ID, linkId: gcpModel.hunting.linkedDatasetId },
+      { dependsOn: logging.bucket ? [logging.bucket] : [] },
+    );
+  }
   new GcpContextAwareAccess('access', {
     organizationId: gcpModel.organizationId,
     mode: gcpModel.mode,
@@ -64,5 +89,10 @@ export function gcpProgram(model: GuardrailsModel, catalog: readonly CatalogRule
       projectNumbers: gcpModel.automationAccess.projectNumbers,
     },
   });
-  new GcpLogAlerts('alerts', { project: gcpModel.logProjectId, ...model.notifications, rules: gcpLogAlertRules(catalog) });
+  new GcpLogAlerts('alerts', {
+    project: gcpModel.logProjectId,
+    ...model.notifications,
+    rules: gcpLogAlertRules(catalog),
+    correlations: gcpCorrelationAlerts(correlations),
+  });
 }

@@ -3,7 +3,7 @@
  * the cdk-nag AwsSolutions and NIST 800-53 R5 packs (an unacknowledged finding fails synth): the alert
  * topic and central rules in the security account, forwarding and metric alarms in the management
  * account (two regions), forwarding in the environment-agnostic member template. Asserted: who may use
- * the topic's key and topic, dead-letter queues and failed-delivery alarms on every rule, rule states,
+ * the topic's key and topic, dead-letter queues and failed-delivery alarms on every bus's rules, rule states,
  * the fixed-name forwarding role created once per account, and the alarm state changes that carry
  * alarms from other accounts and regions to the topic.
  */
@@ -148,21 +148,27 @@ describe('central rules (security account)', () => {
     expect(send['Condition']['ArnEquals']['aws:SourceArn']).toHaveLength(rules.length);
   });
 
-  it("alarms to the topic on every rule's failed deliveries (custom-bus dimensions) and on the queue depth", () => {
+  it("alarms to the topic on the central bus's failed deliveries (one time series per rule) and on the queue depth", () => {
     const alarmsByName = new Map(resources(central, 'AWS::CloudWatch::Alarm').map((a) => [a.Properties['AlarmName'] as string, a.Properties]));
-    expect(alarmsByName.size).toBe(rules.length + 1);
-    for (const r of rules) {
-      const alarm = alarmsByName.get(`${r.Properties['Name']}-failed`)!;
-      expect(alarm['AlarmActions'], r.Properties['Name']).toHaveLength(1);
-      const metrics = (alarm['Metrics'] as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[]).flatMap((m) =>
-        m.MetricStat ? [m.MetricStat.Metric] : [],
-      );
-      expect(metrics.map((m) => m.MetricName).sort()).toEqual(['FailedInvocations', 'InvocationsFailedToBeSentToDlq']);
-      for (const m of metrics)
-        expect(m.Dimensions).toEqual([
-          { Name: 'EventBusName', Value: 'guardrails-central' },
-          { Name: 'RuleName', Value: r.Properties['Name'] },
-        ]);
+    expect([...alarmsByName.keys()].sort()).toEqual([
+      'guardrails-alert-dead-letters',
+      'guardrails-alert-dead-letters-failed-invocations',
+      'guardrails-alert-dead-letters-failed-to-dlq',
+    ]);
+    for (const [name, metric] of [
+      ['guardrails-alert-dead-letters-failed-invocations', 'FailedInvocations'],
+      ['guardrails-alert-dead-letters-failed-to-dlq', 'InvocationsFailedToBeSentToDlq'],
+    ] as const) {
+      const alarm = alarmsByName.get(name)!;
+      expect(alarm['AlarmActions'], name).toHaveLength(1);
+      expect(alarm['Metrics']).toEqual([
+        {
+          Id: 'expr_1',
+          Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = 'guardrails-central' GROUP BY RuleName`,
+          Period: 300,
+          ReturnData: true,
+        },
+      ]);
     }
     expect(alarmsByName.get('guardrails-alert-dead-letters')).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -204,16 +210,21 @@ describe('forwarding (management account per region, member template)', () => {
       expect(send['Condition']['ArnEquals']['aws:SourceArn']).toHaveLength(rules.length);
       // Alarms here have no action (the topic is in the security account): their state changes are forwarded.
       const alarmResources = resources(t, 'AWS::CloudWatch::Alarm').filter((a) => (a.Properties['AlarmName'] as string).startsWith('guardrails-fwd-'));
-      expect(alarmResources).toHaveLength(rules.length + 1);
+      expect(alarmResources.map((a) => a.Properties['AlarmName']).sort()).toEqual([
+        'guardrails-fwd-dead-letters',
+        'guardrails-fwd-dead-letters-failed-invocations',
+        'guardrails-fwd-dead-letters-failed-to-dlq',
+      ]);
       for (const a of alarmResources) expect(a.Properties['AlarmActions']).toBeUndefined();
-      const failed = alarmResources.find((a) => a.Properties['AlarmName'] === 'guardrails-fwd-alarms-failed')!;
-      expect(JSON.stringify(failed.Properties['Metrics'])).toContain('{"Dimensions":[{"Name":"RuleName","Value":"guardrails-fwd-alarms"}]');
+      // The default bus's metrics carry RuleName alone (EventBridge user guide, "Monitoring Amazon EventBridge").
+      const failed = alarmResources.find((a) => a.Properties['AlarmName'] === 'guardrails-fwd-dead-letters-failed-invocations')!;
+      expect(failed.Properties['Metrics'][0].Expression).toBe('SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", RuleName) GROUP BY RuleName');
     }
   });
 
   it('forwards the state changes of guardrails alarms entering ALARM, and of no other alarm', () => {
     const pattern = resources(member, 'AWS::Events::Rule').find((r) => r.Properties['Name'] === 'guardrails-fwd-alarms')!.Properties['EventPattern'];
-    expect(matchesEventPattern(pattern, alarmEvent('guardrails-fwd-aws-cli-in-cloudshell-failed'))).toBe(true);
+    expect(matchesEventPattern(pattern, alarmEvent('guardrails-fwd-dead-letters-failed-invocations'))).toBe(true);
     expect(matchesEventPattern(pattern, alarmEvent('guardrails-aws-org-trail-trusted-access-removed'))).toBe(true);
     expect(matchesEventPattern(pattern, alarmEvent('billing-alarm'))).toBe(false);
     expect(matchesEventPattern(pattern, alarmEvent('guardrails-fwd-dead-letters', 'INSUFFICIENT_DATA'))).toBe(false);

@@ -51,13 +51,16 @@ describe('RealtimeRules with the required props', () => {
     expect(central.rules).toHaveLength(1);
   });
 
-  it("alarms on every rule's failed deliveries and on the dead-letter queue, notifying the topic, tagged guardrails:protected", () => {
+  it("alarms on the central bus's failed deliveries and on the dead-letter queue, notifying the topic, tagged guardrails:protected", () => {
     const alarms = resources(t, 'AWS::CloudWatch::Alarm');
     expect(alarms.map((a) => a.Properties['AlarmName']).sort()).toEqual([
-      'guardrails-alert-alarms-failed',
-      'guardrails-alert-aws-cloudshell-environment-created-failed',
       'guardrails-alert-dead-letters',
+      'guardrails-alert-dead-letters-failed-invocations',
+      'guardrails-alert-dead-letters-failed-to-dlq',
     ]);
+    for (const a of alarms.filter((x) => x.Properties['Metrics'])) {
+      expect(a.Properties['Metrics'][0].Expression).toMatch(/WHERE EventBusName = 'guardrails-central' GROUP BY RuleName$/);
+    }
     for (const a of alarms) expect(a.Properties['AlarmActions']).toEqual([TOPIC_ARN]);
     t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'guardrails-alert-dead-letters', Tags: [{ Key: 'guardrails:protected', Value: 'true' }] });
   });

@@ -44,9 +44,13 @@ function generatedEvents(model: GuardrailsModel): Record<string, unknown>[] {
     { vpcEndpointId: 'vpce-0123456789abcdef0' },
     { userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/BreakGlassAdmin' } } } },
   ];
+  // Every other plain record also carries the marker of a session delivered to an EC2 instance (CloudTrail
+  // userIdentity element: sessionContext.ec2RoleDelivery), which aws-instance-credentials-used-outside needs and
+  // the other rules do not read.
+  const instance = { userIdentity: { ...(base['userIdentity'] as Record<string, unknown>), sessionContext: { ec2RoleDelivery: '2.0' } } };
   // Every address plain, and each with one of the variants in turn (the variants do not depend on the address).
   return addresses.flatMap((sourceIPAddress, i) => [
-    { ...base, sourceIPAddress },
+    { ...base, sourceIPAddress, ...(i % 2 === 0 ? {} : instance) },
     { ...base, sourceIPAddress, ...variants[1 + (i % 3)] },
   ]);
 }
@@ -96,7 +100,7 @@ describe('alarm plan', () => {
     const model = exampleModel();
     const plan = planAlarms(model, loadCatalog(model));
     const split = splitRules(plan.realtime);
-    expect([...split.keys()].sort()).toEqual(['aws-cli-outside-trusted-networks', 'aws-perimeter-shadow-network']);
+    expect([...split.keys()].sort()).toEqual(['aws-cli-outside-trusted-networks', 'aws-instance-credentials-used-outside', 'aws-perimeter-shadow-network']);
     for (const [ruleId, parts] of split) {
       expect(parts.map((p) => p.id)).toEqual(parts.map((_, i) => `${ruleId}-part${i + 1}`));
       expect(parts[0]!.title).toMatch(/\(part 1 of \d\)$/);

@@ -116,6 +116,9 @@ const EVER_FIRED: readonly string[] = [
   'gcp/raw_logentry_google_cloudevents.json#0 gcp-cloud-sdk-outside-trusted-networks',
   'gcp/raw_logentry_google_cloudevents.json#0 gcp-service-account-key-used-outside-trusted-networks',
   'gcp/raw_logentry_google_cloudevents.json#1 gcp-cloud-sdk-outside-trusted-networks',
+  'aws/aws_cli_calls.json#5 aws-instance-credentials-used-outside',
+  'aws/aws_cli_calls.json#6 aws-instance-credentials-used-outside',
+  'aws/aws_cli_calls.json#7 aws-instance-credentials-used-outside',
 ];
 
 const files = corpusFiles();

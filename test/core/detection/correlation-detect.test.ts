@@ -139,7 +139,7 @@ describe('guardrails detect with correlations', () => {
     );
     expect(summary.correlated).toBe(2);
     expect(summary.byRule.get('aws-recon-burst')).toBe(1);
-    expect(err).toMatch(/; \d+ match\(es\) of \d+ rules; 2 correlation match\(es\) of 3 correlations\n/);
+    expect(err).toMatch(/; \d+ match\(es\) of \d+ rules; 2 correlation match\(es\) of 4 correlations\n/);
   });
 
   it('writes one NDJSON record per correlation match: correlation, group, count, field, window and the event it fired at', async () => {

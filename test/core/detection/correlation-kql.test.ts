@@ -220,19 +220,19 @@ describe('targets that cannot count', () => {
   it.each([
     [
       'cloudwatch',
-      /a CloudWatch Logs filter pattern tests one log event at a time; it cannot count events or distinct values per group within a time window\. Run it with guardrails detect\. A metric filter on the base rule with a CloudWatch alarm \(Sum >= N over the timespan\) could count every match together, without group-by \(not implemented\)\./,
+      /a metric filter publishes a number per matching event, and a metric cannot count the distinct values of a field per group\. Run it with guardrails detect/,
     ],
     ['eventbridge', /an EventBridge event pattern matches one event at a time and keeps nothing between events, so it cannot count them/],
-  ] as const)('%s refuses the AWS recon burst with the reason', (target, message) => {
+  ] as const)('%s refuses the AWS recon burst (value_count) with the reason', (target, message) => {
     expect(() => compileCorrelation(recon, target)).toThrow(CompileError);
     expect(() => compileCorrelation(recon, target)).toThrow(message);
   });
 
-  it('gcp refuses a GCP correlation with the reason, and a target that does not read the logs says so first', () => {
-    const gcpBase = { ...recon.bases[0]!.rule, rule: { ...recon.bases[0]!.rule.rule, logsource: { product: 'gcp' as const, service: 'gcp.audit' } } };
-    const gcp: Correlation = { ...recon, bases: [{ rule: gcpBase, groupBy: ['protoPayload.authenticationInfo.principalEmail'] }] };
-    expect(() => compileCorrelation(gcp, 'gcp')).toThrow(
-      /a Cloud Logging query selects single log entries; it cannot count entries or distinct values per group within a time window/,
+  it('gcp refuses a value_count GCP correlation with the reason, and a target that does not read the logs says so first', () => {
+    const bulk = correlations.find((c) => c.id === 'gcp-bulk-secret-access')!;
+    const distinct: Correlation = { ...bulk, type: 'value_count', field: 'protoPayload.resourceName' };
+    expect(() => compileCorrelation(distinct, 'gcp')).toThrow(
+      /a log-based counter metric counts entries, and cannot count the distinct values of a field per group/,
     );
     expect(() => compileCorrelation(recon, 'kql')).toThrow(/kql does not read aws logs \(base rule aws-read-only-api-call\)/);
     expect(() => compileCorrelation(spray, 'cloudwatch')).toThrow(/cloudwatch does not read azure logs/);

@@ -179,11 +179,12 @@ describe('the strict catalog', () => {
 describe('the shipped catalog', () => {
   const { rules, correlations } = loadCatalogWithCorrelations(model);
 
-  it('holds the AWS recon burst, the bulk secret retrieval and the Azure password spray, over base rules that run only inside them', () => {
+  it('holds the AWS recon burst, the bulk secret retrievals and the Azure password spray, over base rules that run only inside them', () => {
     expect(correlations.map((c) => [c.id, c.type, c.bases.map((b) => b.rule.rule.id), c.targets])).toEqual([
-      ['aws-bulk-secret-retrieval', 'event_count', ['aws-secret-value-read'], []],
+      ['aws-bulk-secret-retrieval', 'event_count', ['aws-secret-value-read'], ['cloudwatch']],
       ['aws-recon-burst', 'value_count', ['aws-read-only-api-call'], []],
       ['azure-password-spray', 'value_count', ['azure-signin-bad-password'], ['kql']],
+      ['gcp-bulk-secret-access', 'event_count', ['gcp-secret-version-accessed'], ['gcp']],
     ]);
     const bases = correlations.flatMap((c) => c.bases.map((b) => b.rule.rule));
     for (const base of bases) {
@@ -197,12 +198,13 @@ describe('the shipped catalog', () => {
     expect(loadCatalog(model).map((r) => r.rule.id)).toEqual(rules.map((r) => r.rule.id));
   });
 
-  it('says in each AWS correlation why it is detect-only', () => {
-    for (const c of correlations.filter((x) => x.id.startsWith('aws-'))) {
-      expect(c.targets).toEqual([]);
-      expect(c.description).toMatch(/Detect-only: a CloudWatch Logs filter pattern and an EventBridge pattern match one event at a time/);
-      expect(c.description).toMatch(/CloudWatch metric filter on the base rule with an alarm/);
-    }
+  it('says why the value_count AWS correlation is detect-only, and what the deployed event_count one misses', () => {
+    const recon = correlations.find((c) => c.id === 'aws-recon-burst')!;
+    expect(recon.targets).toEqual([]);
+    expect(recon.description).toMatch(/Detect-only: a CloudWatch Logs filter pattern and an EventBridge pattern match one event at a time/);
+    const bulk = correlations.find((c) => c.id === 'aws-bulk-secret-retrieval')!;
+    expect(bulk.description).toMatch(/unlike guardrails detect's sliding window, a burst split by a\s+period boundary/);
+    expect(bulk.description).toMatch(/disables a metric filter that publishes 1,000 different dimension values within an hour/);
   });
 });
 

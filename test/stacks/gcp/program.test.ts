@@ -286,6 +286,8 @@ describe('deployability and plan notes', () => {
     'gcp:orgpolicy/policy:Policy': 'roles/orgpolicy.policyAdmin',
     'gcp:logging/organizationSink:OrganizationSink': 'roles/logging.configWriter',
     'gcp:logging/projectBucketConfig:ProjectBucketConfig': 'roles/logging.configWriter',
+    // Correlations' log-based metrics: logging.logMetrics.create/update (https://cloud.google.com/iam/docs/roles-permissions/logging).
+    'gcp:logging/metric:Metric': 'roles/logging.configWriter',
     'gcp:projects/iAMMember:IAMMember': 'roles/resourcemanager.projectIamAdmin',
     'gcp:accesscontextmanager/accessPolicy:AccessPolicy': 'roles/accesscontextmanager.policyAdmin',
     'gcp:accesscontextmanager/accessLevel:AccessLevel': 'roles/accesscontextmanager.policyAdmin',
@@ -319,17 +321,20 @@ describe('deployability and plan notes', () => {
 
 describe('alerts', () => {
   const gcpRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'));
-  const policies = inputsOfType(report, ':AlertPolicy').map(
-    (r) =>
-      r as {
-        displayName: string;
-        conditions: { conditionMatchedLog: { filter: string } }[];
-        alertStrategy: unknown;
-        documentation: { content: string };
-        userLabels: { guardrails_rule: string };
-        notificationChannels: unknown[];
-      },
-  );
+  // The log-match policies (a correlation's policy is a threshold on its metric: correlation-alerts.test.ts).
+  const policies = inputsOfType(report, ':AlertPolicy')
+    .filter((r) => JSON.stringify(r['conditions']).includes('conditionMatchedLog'))
+    .map(
+      (r) =>
+        r as {
+          displayName: string;
+          conditions: { conditionMatchedLog: { filter: string } }[];
+          alertStrategy: unknown;
+          documentation: { content: string };
+          userLabels: { guardrails_rule: string };
+          notificationChannels: unknown[];
+        },
+    );
 
   it('has a rate-limited log-match alert per GCP rule, notifying the configured channels, documented with the rule', () => {
     expect(policies).toHaveLength(gcpRules.length);
