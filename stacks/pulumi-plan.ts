@@ -23,6 +23,20 @@ const COMPUTED: Record<string, (name: string, inputs: Inputs) => Inputs> = {
 };
 
 export async function planUnderMocks(project: string, stack: string, program: () => void | Promise<void>): Promise<PlannedResource[]> {
+  // Pulumi's runtime stores `new Error().stack` on every promise it creates (@pulumi/pulumi runtime/debuggable.js),
+  // for a promise-leak report only PULUMI_DEBUG_PROMISE_LEAKS prints; formatting those stacks (through source maps
+  // under tsx and vitest) is half of a plan's CPU. So the plan captures no stacks unless that variable is set:
+  // an error raised while planning keeps its message, not its stack.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!process.env['PULUMI_DEBUG_PROMISE_LEAKS']) Error.stackTraceLimit = 0;
+  try {
+    return await plan(project, stack, program);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function plan(project: string, stack: string, program: () => void | Promise<void>): Promise<PlannedResource[]> {
   const resources: PlannedResource[] = [];
   await pulumi.runtime.setMocks(
     {

@@ -14,19 +14,26 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const HEAVIEST: Readonly<Record<string, number>> = {
-  'test/bin/aws-entry-point.test.ts': 16,
-  'test/stacks/azure/program.test.ts': 15,
+  'test/stacks/azure/program.test.ts': 16,
+  'test/bin/aws-entry-point.test.ts': 15,
   'test/bin/guardrails-plan.test.ts': 12,
-  'test/core/detection/conformance.test.ts': 9,
+  'test/core/detection/conformance.test.ts': 12,
+  'test/core/aws/alarm-plan.test.ts': 11,
+  'test/package.test.ts': 8,
   'test/stacks/aws/organization-simulation.test.ts': 8,
-  'test/stacks/aws/guardrails-stack.test.ts': 7,
-  'test/package.test.ts': 7,
-  'test/core/aws/alarm-plan.test.ts': 6,
+  'test/stacks/gcp/program.test.ts': 6,
   'test/core/cli/detect-file-problems.test.ts': 6,
-  'test/stacks/gcp/program.test.ts': 4,
-  'test/stands-alone.test.ts': 3,
+  'test/core/detection/engines/duckdb-engine.test.ts': 6,
+  'test/stands-alone.test.ts': 5,
+  'test/core/detection/kql-empty-values.test.ts': 4,
+  'test/core/detection/sigmahq-conformance.test.ts': 4,
+  'test/bin/guardrails-cli.test.ts': 4,
+  'test/stacks/aws/hunting.test.ts': 3,
   'test/core/net/complement.test.ts': 3,
-  'test/bin/guardrails-cli.test.ts': 3,
+  'test/core/detection/sql/duckdb-conformance.test.ts': 3,
+  'test/stacks/gcp/hunting.test.ts': 3,
+  'test/stacks/aws/guardrails-stack.test.ts': 3,
+  'test/core/detection/sql/sql-parse.test.ts': 2,
 };
 
 export class HeaviestFirst extends BaseSequencer {

@@ -74,13 +74,21 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * cdk.json's context, without the stack traces aws-cdk-lib records as metadata on every construct and
+ * annotation (cx-api "aws:cdk:disable-creation-stack-traces" and "aws:cdk:disable-stack-trace"): they go to the
+ * cloud assembly's manifest, never into a template, and capturing them through source maps is about a third of a
+ * synthesis.
+ */
+const SYNTH_CONTEXT = { ...CDK_JSON_CONTEXT, 'aws:cdk:disable-creation-stack-traces': true, 'aws:cdk:disable-stack-trace': true };
+
 const builds = new Map<string, Promise<BuiltAws>>();
 
 async function build(model: GuardrailsModel): Promise<BuiltAws> {
   const start = performance.now();
   const plan = await planPerimeter(model);
   const alarms = planAlarms(model, loadCatalog(model));
-  const built = buildAwsApp(model, plan, alarms, { context: CDK_JSON_CONTEXT });
+  const built = buildAwsApp(model, plan, alarms, { context: SYNTH_CONTEXT });
   const assembly = built.app.synth();
   const synthMs = performance.now() - start;
   for (const stack of built.stacks) deepFreeze(assembly.getStackArtifact(stack.artifactId).template);
