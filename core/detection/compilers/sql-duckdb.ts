@@ -67,6 +67,46 @@ function values(field: string): string {
 const text = (v: string): string =>
   `CASE json_type(${v}) WHEN 'VARCHAR' THEN json_extract_string(${v}, '$') WHEN 'NULL' THEN NULL ELSE CAST(${v} AS VARCHAR) END`;
 
+/** While the detect engine compiles its plan: the stored column (VARCHAR[], see storedTexts) holding a field's texts. */
+let storedColumn: ((field: string) => string | undefined) | undefined;
+
+/**
+ * Compiles with fields read from stored columns (`guardrails detect --engine duckdb`, whose table holds
+ * each field's texts computed once per event by storedTexts) instead of from `event`; `lookup` names the
+ * column of a field, or undefined to read it from the record. Other callers see the plain printer.
+ */
+export function withStoredColumns<T>(lookup: (field: string) => string | undefined, compile: () => T): T {
+  storedColumn = lookup;
+  try {
+    return compile();
+  } finally {
+    storedColumn = undefined;
+  }
+}
+
+/**
+ * The texts of a field's values (what `some` tests: VARCHAR, NULL for a JSON null) as one list, for a
+ * column computed once per event. `extracted(path)` is the JSON value at a JSON path from one parse of
+ * the record (json_extract with a list of paths). When no value on the way is an array, the values are
+ * the value at the full path, opened if an array: exactly what values() builds then; otherwise values()
+ * itself. Throws SqlRefusal for a key a JSON path cannot spell.
+ */
+export function storedTexts(field: string, extracted: (path: string) => string): string {
+  const keys = field.split('.');
+  for (const key of keys) keyPath(key);
+  const full = open(extracted(jsonPath(keys)));
+  const onTheWay = keys.slice(0, -1).map((_, i) => `coalesce(json_type(${extracted(jsonPath(keys.slice(0, i + 1)))}) = 'ARRAY', FALSE)`);
+  const list = onTheWay.length === 0 ? full : `CASE WHEN ${onTheWay.join(' OR ')} THEN ${values(field)} ELSE ${full} END`;
+  const n = fresh();
+  return `list_transform(${list}, lambda x${n}: ${text(`x${n}`)})`;
+}
+
+/** The JSON paths storedTexts reads for a field. */
+export function storedPaths(field: string): string[] {
+  const keys = field.split('.');
+  return keys.map((_, i) => jsonPath(keys.slice(0, i + 1)));
+}
+
 export const duckdbPrinter: SqlPrinter = {
   dialect: 'duckdb',
   products: ['aws', 'azure', 'gcp'],
@@ -77,6 +117,12 @@ export const duckdbPrinter: SqlPrinter = {
     counter = 0;
   },
   some(field, reading, test) {
+    const stored = storedColumn?.(field);
+    if (stored !== undefined) {
+      if (reading === 'presence') return `len(${stored}) > 0`;
+      const n = fresh();
+      return `len(list_filter(${stored}, lambda t${n}: ${test(`t${n}`)})) > 0`;
+    }
     const list = values(field);
     if (reading === 'presence') return `len(${list}) > 0`;
     const n = fresh();

@@ -66,17 +66,21 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
   const connection = await instance.connect();
   try {
     await connection.run('CREATE TEMP TABLE staged (n BIGINT, sub BIGINT, idx BIGINT, src INTEGER, event VARCHAR)');
-    await connection.run(`CREATE TABLE events AS SELECT 0 AS f, * FROM (${run.plan.table('staged')}) LIMIT 0`);
+    await connection.run(`CREATE TABLE events (f INTEGER, ${run.plan.schema})`);
     for (const [f, file] of run.files.entries()) await loadFile(connection, run, f, file);
     // One query per log source present, over every event of every file, with only the rules that can
     // match something there: binding a rule's SQL costs far more than running it.
-    await connection.run('CREATE TABLE hits (f INTEGER, n BIGINT, sub BIGINT, idx BIGINT, src INTEGER, hits VARCHAR, text VARCHAR)');
+    await connection.run('CREATE TABLE hits (f INTEGER, n BIGINT, sub BIGINT, idx BIGINT, src INTEGER, hits VARCHAR, need BOOLEAN)');
     // One rule per query: a rule's SQL can hold large intermediate lists, and DuckDB's memory limit
     // must hold for the heaviest rule alone, not for the whole catalog at once.
     for (const [source, columns] of await wantedColumns(connection, run.plan))
       for (const column of columns) await connection.run(`INSERT INTO hits ${run.plan.select('events', source, [column])}`);
+    // The text of an event only where Node needs it (a base, a loose guard, an array guard field); an
+    // equality-only join, which DuckDB runs as a hash join (a filter in ON would make it a nested loop).
     const result = await connection.stream(
-      `SELECT f, n, sub, any_value(idx), any_value(src), string_agg(hits, ','), max(text) FROM hits GROUP BY f, n, sub ORDER BY f, n, sub`,
+      `SELECT h.f, h.n, h.sub, h.idx, h.src, h.hits, CASE WHEN h.need THEN e.event END FROM (
+        SELECT f, n, sub, any_value(idx) AS idx, any_value(src) AS src, string_agg(hits, ',') AS hits, bool_or(need) AS need FROM hits GROUP BY f, n, sub
+      ) h JOIN events e ON e.f = h.f AND e.n = h.n AND e.sub = h.sub ORDER BY h.f, h.n, h.sub`,
     );
     for await (const rows of result.yieldRowsJs())
       for (const [f, , , idx, src, hits, text] of rows) report(run, run.files[f as number]!, Number(idx), src as number, hits as string, text as string | null);
@@ -132,6 +136,7 @@ async function loadFile(connection: DuckDBConnection, run: DuckdbRun, f: number,
   await connection.run('DELETE FROM staged');
   const appender = await connection.createAppender('staged');
   let unrecognised = 0;
+  let staged = 0;
   const ruled = new Set(plan.columns.map((c) => plan.sources.indexOf(c.source) + 1));
   const classify = (value: unknown, n: bigint, sub: bigint, idx: number): void => {
     const sourced = detectSource(value);
@@ -148,6 +153,7 @@ async function loadFile(connection: DuckDBConnection, run: DuckdbRun, f: number,
     appender.appendInteger(src);
     appender.appendVarchar(JSON.stringify(sourced.event));
     appender.endRow();
+    staged++;
   };
   let problem: InputProblem | undefined;
   let events = 0;
@@ -181,7 +187,8 @@ async function loadFile(connection: DuckDBConnection, run: DuckdbRun, f: number,
     );
   }
   appender.closeSync();
-  await connection.run(`INSERT INTO events SELECT ${f}, * FROM (${plan.table('staged')})`);
+  // Binding the plan's load SQL costs more than running it on a few rows: only when Node staged some.
+  if (staged > 0) await connection.run(`INSERT INTO events SELECT ${f}, * FROM (${plan.table('staged')})`);
   sink.onEvents(events, unrecognised);
   run.onReader?.(file, read ? 'duckdb' : 'node');
   sink.onBytes?.(sizeOf(file));

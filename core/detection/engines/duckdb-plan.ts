@@ -13,6 +13,7 @@
  * selected), as the js engine's index offers a rule only the events it could match.
  */
 import type { CatalogRule } from '../catalog.ts';
+import { storedPaths, storedTexts, withStoredColumns } from '../compilers/sql-duckdb.ts';
 import { compileSqlCondition } from '../compilers/sql.ts';
 import { hasWildcard, unescapeWildcards, type Expr, type Match } from '../expr.ts';
 
@@ -49,11 +50,15 @@ export interface DetectPlan {
    * and the position in its Records), ct, idx, src (classified), event and the rules' guard fields.
    */
   ndjson(file: string, gzip: boolean, maxLineBytes: number): string;
+  /** The column definitions of those rows (CREATE TABLE), so the table needs no binding of the load SQL. */
+  readonly schema: string;
   /** The same rows for a table (n, sub, idx, src, event) of events Node read or classified. */
   table(name: string): string;
   /**
    * The hit rows of one log source in a table of stored rows (with a file number f), for the given
-   * columns: f, n, sub, idx, src, hits (the matching column numbers), text (the event, when Node needs it).
+   * columns: f, n, sub, idx, src, hits (the matching column numbers), need (Node must see the event).
+   * The event's text is left out: the caller joins it for the few hits that need it, so a rule's query
+   * does not carry every record along.
    */
   select(table: string, source: string, columns: readonly number[]): string;
   /** The guard column numbers (`at`) of the plan. */
@@ -84,6 +89,9 @@ const FIXED_PATHS = ['$."Records"', '$."eventSource"', '$."eventName"', '$."even
 /** A top-level key DuckDB's JSON path can spell (`$."key"`). */
 const plainKey = (field: string): boolean => field !== '' && !/[."\\]/.test(field);
 
+/** A dotted field whose every key a DuckDB JSON path can spell, so its texts can be stored. */
+const storable = (field: string): boolean => field.split('.').every((key) => key !== '' && !/["\\]/.test(key));
+
 /**
  * The plan for the rules of a run and the bases of its correlations, both already filtered to the
  * cloud asked for. Throws the compiler's error for a rule DuckDB cannot express.
@@ -95,11 +103,31 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
   const sourceOf = (r: CatalogRule) => `${r.rule.logsource.product}/${r.rule.logsource.service}`;
   const sources = [...new Set([AWS_SOURCE, GCP_SOURCE, ...[...roles.keys()].map(sourceOf)])];
   const paths = [...FIXED_PATHS];
-  const pathIndex = (field: string): number => {
-    const path = `$."${field}"`;
+  const pathAt = (path: string): number => {
     if (!paths.includes(path)) paths.push(path);
     return paths.indexOf(path) + 1;
   };
+  const pathIndex = (field: string): number => pathAt(`$."${field}"`);
+  // Every field a rule reads is stored once per event as the texts of its values (v<i>, computed from
+  // the one parse that reads k), for the events of the log sources whose rules read it (NULL for the
+  // others, whose rules never look): the rules test those lists instead of re-parsing the record per
+  // field. The fields are found by compiling once with none stored; a key a JSON path cannot spell
+  // stays with the printer, which refuses it.
+  const fields = new Map<string, { column: string; sources: Set<number> }>();
+  for (const rule of roles.keys()) {
+    const src = sources.indexOf(sourceOf(rule)) + 1;
+    const note = (field: string): undefined => {
+      if (!storable(field)) return undefined;
+      if (!fields.has(field)) fields.set(field, { column: `v${fields.size + 1}`, sources: new Set() });
+      fields.get(field)!.sources.add(src);
+      return undefined;
+    };
+    withStoredColumns(note, () => compileSqlCondition(rule, 'duckdb'));
+  }
+  const fieldColumns = [...fields].map(([field, { column, sources: read }]) => {
+    for (const path of storedPaths(field)) pathAt(path);
+    return `CASE WHEN src IN (${[...read].join(', ')}) THEN ${storedTexts(field, (path) => `k[${pathAt(path)}]`)} END AS ${column}`;
+  });
   const guards = new Set<number>();
   const fieldRank = new Map<string, number>();
   const rankOf = (rule: CatalogRule, position: number): number => {
@@ -123,7 +151,7 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     }
     // '*' marks a hit whose event Node must see: a correlation base, or a guard only Node can apply.
     const mark = role.base || loose ? '*' : '';
-    const sql = `CASE WHEN ${when} THEN CASE WHEN ${compileSqlCondition(rule, 'duckdb')} THEN '${i}${mark}' END END`;
+    const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns((field) => fields.get(field)?.column, () => compileSqlCondition(rule, 'duckdb'))} THEN '${i}${mark}' END END`;
     return { rule, source, ...role, loose, ...(guard ? { guard } : {}), sql, rank: ranks.get(rule) ?? 0 };
   });
   const guardColumns = [...guards].flatMap((at) => [
@@ -147,10 +175,16 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     ELSE 0 END`;
   const pathList = `[${paths.map(literal).join(', ')}]`;
   /** The stored columns of an event row, from a relation with n, sub, ct, idx, event, k and src. */
-  const stored = (relation: string) => `SELECT n, sub, ct, idx, src, event${guardColumns.map((g) => `, ${g}`).join('')} FROM ${relation}`;
+  const stored = (relation: string) => `SELECT n, sub, ct, idx, src, event${[...guardColumns, ...fieldColumns].map((g) => `, ${g}`).join('')} FROM ${relation}`;
+  const schema = [
+    'n BIGINT, sub BIGINT, ct BOOLEAN, idx BIGINT, src INTEGER, event VARCHAR',
+    ...[...guards].map((at) => `g${at} VARCHAR, a${at} BOOLEAN`),
+    ...[...fields.values()].map(({ column }) => `${column} VARCHAR[]`),
+  ].join(', ');
   return {
     sources,
     columns,
+    schema,
     ndjson(file, gzip, maxLineBytes) {
       // Each line as text: read_csv with a delimiter JSON never holds unescaped and no quoting
       // (https://duckdb.org/docs/stable/data/csv/overview), numbered WITH ORDINALITY; a blank line keeps
@@ -176,10 +210,8 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     guards: [...guards],
     select(table, source, wanted) {
       const sql = wanted.map((i) => columns[i]!.sql);
-      const hits = `SELECT f, n, sub, idx, src, event, ${odd} AS odd, concat_ws(',', ${sql.length ? sql.join(',\n') : 'NULL'}) AS hits FROM ${table} WHERE src = ${sources.indexOf(source) + 1}`;
-      return `SELECT f, n, sub, idx, src, hits,
-  CASE WHEN contains(hits, '*') OR odd THEN event END AS text
-FROM (${hits}) WHERE hits <> ''`;
+      const hits = `SELECT f, n, sub, idx, src, ${odd} AS odd, concat_ws(',', ${sql.length ? sql.join(',\n') : 'NULL'}) AS hits FROM ${table} WHERE src = ${sources.indexOf(source) + 1}`;
+      return `SELECT f, n, sub, idx, src, hits, contains(hits, '*') OR odd AS need FROM (${hits}) WHERE hits <> ''`;
     },
   };
 }

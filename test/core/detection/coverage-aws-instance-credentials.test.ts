@@ -13,7 +13,6 @@
  * inside the envelope EventBridge documents for CloudTrail events. Positives must fire in both, negatives in
  * neither.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { compileRule, loadCatalog } from '../../../core/detection/catalog.ts';
@@ -21,21 +20,11 @@ import { CompileError } from '../../../core/detection/compilers/compile-error.ts
 import { detectSource } from '../../../core/detection/logsources/detect-source.ts';
 import { matchesEventPattern } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { awsEventFixture } from '../../helpers/event-fixtures.ts';
 import { eventBridgeEnvelope } from '../../helpers/corpus.ts';
 
-interface Case {
-  readonly note: string;
-  readonly source: string;
-  readonly event: Record<string, unknown>;
-}
-interface Fixture {
-  readonly rule: string;
-  readonly positive: readonly Case[];
-  readonly negative: readonly Case[];
-}
-
 const ID = 'aws-instance-credentials-used-outside';
-const fixture = JSON.parse(readFileSync(new URL(`../../fixtures/events/aws/${ID}.json`, import.meta.url), 'utf8')) as Fixture;
+const fixture = awsEventFixture(ID);
 const model = exampleModel();
 const catalog = loadCatalog(model);
 const rule = catalog.find((r) => r.rule.id === ID)!;

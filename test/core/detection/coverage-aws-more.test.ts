@@ -11,7 +11,6 @@
  * pattern of the alarm plan, read by compileCloudWatchPattern (written from the CloudWatch Logs filter pattern
  * syntax page). Positives must fire in both, negatives in neither.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { compileRule, loadCatalog } from '../../../core/detection/catalog.ts';
@@ -19,17 +18,7 @@ import { detectSource } from '../../../core/detection/logsources/detect-source.t
 import { TARGETS } from '../../../core/detection/rule.ts';
 import { compileCloudWatchPattern } from '../../../core/detection/targets/cloudwatch-pattern-evaluator.ts';
 import { exampleModel } from '../../helpers/config.ts';
-
-interface Case {
-  readonly note: string;
-  readonly source: string;
-  readonly event: Record<string, unknown>;
-}
-interface Fixture {
-  readonly rule: string;
-  readonly positive: readonly Case[];
-  readonly negative: readonly Case[];
-}
+import { awsEventFixture, type EventFixture, type FixtureCase } from '../../helpers/event-fixtures.ts';
 
 /** The rules these tests cover, one fixture file each. */
 const MORE_AWS_RULES = [
@@ -38,8 +27,7 @@ const MORE_AWS_RULES = [
   'aws-sagemaker-notebook-lifecycle-config-changed',
 ] as const;
 
-const DIR = new URL('../../fixtures/events/aws/', import.meta.url);
-const fixtures: Fixture[] = MORE_AWS_RULES.map((id) => JSON.parse(readFileSync(new URL(`${id}.json`, DIR), 'utf8')) as Fixture);
+const fixtures: EventFixture[] = MORE_AWS_RULES.map(awsEventFixture);
 
 const model = exampleModel();
 const catalog = loadCatalog(model);
@@ -53,7 +41,7 @@ function metricFilter(id: string): (raw: Record<string, unknown>) => boolean {
   return compileCloudWatchPattern(metric.pattern);
 }
 
-const caseOf = (rule: string, notePrefix: string): Case => {
+const caseOf = (rule: string, notePrefix: string): FixtureCase => {
   const f = fixtures.find((x) => x.rule === rule)!;
   const c = [...f.positive, ...f.negative].find((x) => x.note.startsWith(notePrefix));
   if (!c) throw new Error(`${rule}: no fixture record whose note starts with "${notePrefix}"`);

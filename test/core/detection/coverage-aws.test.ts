@@ -11,7 +11,6 @@
  * syntax page), the event pattern parts for EventBridge (matchesEventPattern over the envelope EventBridge
  * documents for CloudTrail events). Positives must fire everywhere, negatives nowhere.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
 import { bindRules, compileRule, loadCatalog } from '../../../core/detection/catalog.ts';
@@ -21,26 +20,10 @@ import { generatedRule } from '../../../core/detection/rule.ts';
 import { compileCloudWatchPattern } from '../../../core/detection/targets/cloudwatch-pattern-evaluator.ts';
 import { matchesEventPattern } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { awsEventFixtures, type EventFixture } from '../../helpers/event-fixtures.ts';
 import { eventBridgeEnvelope } from '../../helpers/corpus.ts';
 
-interface Case {
-  /** What the record shows. */
-  readonly note: string;
-  /** The vendor page the record's shape is written from. */
-  readonly source: string;
-  readonly event: Record<string, unknown>;
-}
-interface Fixture {
-  readonly rule: string;
-  readonly positive: readonly Case[];
-  readonly negative: readonly Case[];
-}
-
-const DIR = new URL('../../fixtures/events/aws/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(new URL(f, DIR), 'utf8')) as Fixture);
+const fixtures: EventFixture[] = awsEventFixtures();
 
 const model = exampleModel();
 const catalog = loadCatalog(model);

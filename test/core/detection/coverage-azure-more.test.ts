@@ -14,19 +14,7 @@ import { detectSource } from '../../../core/detection/logsources/detect-source.t
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
 import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { exampleModel } from '../../helpers/config.ts';
-
-interface Example {
-  readonly why: string;
-  readonly event: Record<string, unknown>;
-}
-
-interface Case {
-  readonly rule: string;
-  /** The vendor pages the events' shape and values are written from. */
-  readonly sources: readonly string[];
-  readonly positive: readonly Example[];
-  readonly negative: readonly Example[];
-}
+import type { ExampleCase } from '../../helpers/event-fixtures.ts';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const SUB = `/subscriptions/${SUBSCRIPTION}/resourceGroups/prod-rg/providers`;
@@ -105,7 +93,7 @@ const au = (properties: readonly Record<string, string>[]) => ({
 });
 const user = { id: '2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182', displayName: 'svc-backup', type: 'User', userPrincipalName: 'svc-backup@contoso.example' };
 
-const CASES: readonly Case[] = [
+const CASES: readonly ExampleCase[] = [
   {
     rule: 'azure-app-service-publishing-credentials-read',
     sources: [ACTIVITY_TABLE, 'https://learn.microsoft.com/en-us/azure/role-based-access-control/permissions/web-and-mobile'],

@@ -12,19 +12,7 @@ import { compileRule, loadCatalog } from '../../../core/detection/catalog.ts';
 import { detectSource } from '../../../core/detection/logsources/detect-source.ts';
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { exampleModel } from '../../helpers/config.ts';
-
-interface Example {
-  readonly why: string;
-  readonly event: Record<string, unknown>;
-}
-
-interface Case {
-  readonly rule: string;
-  /** The vendor pages the events' shape and values are written from. */
-  readonly sources: readonly string[];
-  readonly positive: readonly Example[];
-  readonly negative: readonly Example[];
-}
+import type { ExampleCase } from '../../helpers/event-fixtures.ts';
 
 const GCLOUD = 'google-cloud-sdk gcloud/520.0.0 command/gcloud.compute.instances.create invocation-id/0 environment/None client-os/LINUX';
 const DENIED = { status: { code: 7, message: 'Required permission denied' } };
@@ -104,7 +92,7 @@ function dnsPolicy(method: string, extra: Record<string, unknown> = {}): Record<
   );
 }
 
-const CASES: readonly Case[] = [
+const CASES: readonly ExampleCase[] = [
   {
     rule: 'gcp-gpu-vm-created',
     sources: [
