@@ -4,6 +4,7 @@
  * in the plan report, so nothing claims a protection that does not apply.
  */
 import type { AwsModel } from '../config/model.ts';
+import { huntingResourceNames } from './hunting-names.ts';
 
 export type AccountRole = 'management' | 'log-archive' | 'security' | 'every member account';
 
@@ -87,6 +88,44 @@ export function protectionSummary(aws: AwsModel): ProtectedResource[] {
         scp('ProtectTaggedGuardrailResources'),
         'only break-glass and the StackSet execution role may change them',
         'detection: aws-guardrails-forwarding-tampering, in real time and as a metric alarm on the organization trail (it sees every account, so it fires even when forwarding is what broke)',
+      ],
+    },
+    ...huntingProtections(aws, scp, none),
+  ];
+}
+
+/** aws.hunting's resources (constructs/aws/cloudtrail-hunting.ts), beside the trail's bucket; none when it is off. */
+function huntingProtections(aws: AwsModel, scp: (statement: string) => string, none: string): ProtectedResource[] {
+  if (!aws.hunting) return [];
+  const sra = aws.layout === 'sra';
+  const account: AccountRole = sra ? 'log-archive' : 'management';
+  const names = huntingResourceNames({ ...aws, hunting: aws.hunting });
+  const noRule = 'no detection rule watches it';
+  return [
+    {
+      resource: `hunting Glue database ${names.databaseName} and table ${names.tableName}`,
+      account,
+      protections: [
+        sra ? scp('ProtectHuntingDatabase and ProtectHuntingTable') : none,
+        `${noRule}; changing the table changes what hunts read, never the trail's log files`,
+      ],
+    },
+    {
+      resource: `Athena workgroup ${names.workgroupName}`,
+      account,
+      protections: [
+        sra ? scp('ProtectTaggedGuardrailResources') : none,
+        'enforced workgroup configuration: a query cannot change its result location, encryption or bytes-scanned cutoff',
+        noRule,
+      ],
+    },
+    {
+      resource: `hunting results bucket ${names.resultsBucketName} and its key`,
+      account,
+      protections: [
+        sra ? `${scp('ProtectTrailBuckets')} for the bucket's configuration, ${scp('ProtectTaggedGuardrailResources')} for the key` : none,
+        `public access blocked, TLS only; results expire after ${aws.hunting.resultsRetentionDays} days`,
+        noRule,
       ],
     },
   ];

@@ -86,24 +86,26 @@ export function withStoredColumns<T>(lookup: (field: string) => string | undefin
 
 /**
  * The texts of a field's values (what `some` tests: VARCHAR, NULL for a JSON null) as one list, for a
- * column computed once per event. `extracted(path)` is the JSON value at a JSON path from one parse of
- * the record (json_extract with a list of paths). When no value on the way is an array, the values are
- * the value at the full path, opened if an array: exactly what values() builds then; otherwise values()
- * itself. Throws SqlRefusal for a key a JSON path cannot spell.
+ * column computed once per event from two parses of the record with a list of paths each (json_type
+ * and json_extract_string, https://duckdb.org/docs/stable/data/json/json_functions): `typeAt(path)` is
+ * the JSON type at a path (NULL when absent), `stringAt(path)` its text (a string unquoted, a JSON null
+ * as NULL, anything else as its JSON text, as text() gives). When no value on the way nor at the end is
+ * an array, values() holds the value at the full path alone (none when absent), so its text is the
+ * list; otherwise values() itself is read. Throws SqlRefusal for a key a JSON path cannot spell.
  */
-export function storedTexts(field: string, extracted: (path: string) => string): string {
-  const keys = field.split('.');
-  for (const key of keys) keyPath(key);
-  const full = open(extracted(jsonPath(keys)));
-  const onTheWay = keys.slice(0, -1).map((_, i) => `coalesce(json_type(${extracted(jsonPath(keys.slice(0, i + 1)))}) = 'ARRAY', FALSE)`);
-  const list = onTheWay.length === 0 ? full : `CASE WHEN ${onTheWay.join(' OR ')} THEN ${values(field)} ELSE ${full} END`;
+export function storedTexts(field: string, typeAt: (path: string) => string, stringAt: (path: string) => string): string {
+  const paths = storedPaths(field);
+  const full = paths.at(-1)!;
+  const arrays = paths.map((path) => `${typeAt(path)} = 'ARRAY'`).join(' OR ');
   const n = fresh();
-  return `list_transform(${list}, lambda x${n}: ${text(`x${n}`)})`;
+  return `CASE WHEN coalesce(${arrays}, FALSE) THEN list_transform(${values(field)}, lambda x${n}: ${text(`x${n}`)})
+    WHEN ${typeAt(full)} IS NULL THEN []::VARCHAR[] ELSE [${stringAt(full)}] END`;
 }
 
-/** The JSON paths storedTexts reads for a field. */
-export function storedPaths(field: string): string[] {
+/** The JSON paths on the way to a field, its own last. */
+function storedPaths(field: string): string[] {
   const keys = field.split('.');
+  for (const key of keys) keyPath(key);
   return keys.map((_, i) => jsonPath(keys.slice(0, i + 1)));
 }
 

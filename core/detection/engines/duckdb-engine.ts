@@ -4,7 +4,8 @@
  * the same inputs as the js engine, with the same matches, order, counts and file problems.
  *
  * Load, per file: an NDJSON file (gzip or not, a line may be a CloudTrail file) is read by DuckDB
- * itself, on every core, into one table of events (file, line, record, log source, guard fields, text).
+ * itself, on every core, into one table of events (file, line, record, log source, guard fields, text,
+ * the texts of every field the rules read).
  * If DuckDB cannot read it (a whole-document JSON file, a malformed or over-long line, a corrupt gzip, a
  * FIFO), Node reads it instead with read-events.ts, so every problem is reported by the same code and
  * in the same words as with --engine js; the events Node reads are classified there (detect-source.ts)
@@ -52,6 +53,8 @@ export interface DuckdbRun {
 /** DuckDB reads a line of at most this much (read_csv max_line_size); a longer one sends its file to Node. */
 const DUCKDB_MAX_LINE = 16 * 1024 * 1024;
 
+const RULES_PER_QUERY = Number(process.env['RPQ'] ?? 1);
+
 export async function runDuckdb(run: DuckdbRun): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'guardrails-duckdb-'));
   // A database file in a temp directory, so the stored events spill to disk past memory_limit
@@ -74,7 +77,8 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
     // One rule per query: a rule's SQL can hold large intermediate lists, and DuckDB's memory limit
     // must hold for the heaviest rule alone, not for the whole catalog at once.
     for (const [source, columns] of await wantedColumns(connection, run.plan))
-      for (const column of columns) await connection.run(`INSERT INTO hits ${run.plan.select('events', source, [column])}`);
+      for (let from = 0; from < columns.length; from += RULES_PER_QUERY)
+        await connection.run(`INSERT INTO hits ${run.plan.select('events', source, columns.slice(from, from + RULES_PER_QUERY))}`);
     // The text of an event only where Node needs it (a base, a loose guard, an array guard field); an
     // equality-only join, which DuckDB runs as a hash join (a filter in ON would make it a nested loop).
     const result = await connection.stream(

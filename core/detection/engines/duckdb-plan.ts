@@ -8,12 +8,17 @@
  * of paths: https://duckdb.org/docs/stable/data/json/json_functions): whether a line is a CloudTrail file
  * (`Records`), the log source (detect-source.ts's tests for CloudTrail and GCP audit entries; anything
  * else is classified by detect-source.ts itself, in Node, which normalises Azure diagnostic records), and
- * the field each rule's index guard reads (rule-index.ts). A rule's condition is evaluated only on events
- * of its source that pass its guard (a CASE evaluates its THEN branch only for the rows its WHEN
- * selected), as the js engine's index offers a rule only the events it could match.
+ * the field each rule's index guard reads (rule-index.ts). Every field the rules of a log source read is
+ * then stored as a column of its texts (storedTexts in sql-duckdb.ts), from one json_type and one
+ * json_extract_string parse per event with the list of that source's paths, and the rules read those
+ * columns: before, each rule re-parsed the record per field through JSON list lambdas, which made
+ * binding and running the catalog several times slower than the js engine (bench/detect-engines.md).
+ * A rule's condition is evaluated only on events of its source that pass its guard (a CASE evaluates
+ * its THEN branch only for the rows its WHEN selected), as the js engine's index offers a rule only the
+ * events it could match.
  */
 import type { CatalogRule } from '../catalog.ts';
-import { storedPaths, storedTexts, withStoredColumns } from '../compilers/sql-duckdb.ts';
+import { storedTexts, withStoredColumns } from '../compilers/sql-duckdb.ts';
 import { compileSqlCondition } from '../compilers/sql.ts';
 import { hasWildcard, unescapeWildcards, type Expr, type Match } from '../expr.ts';
 
@@ -103,30 +108,42 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
   const sourceOf = (r: CatalogRule) => `${r.rule.logsource.product}/${r.rule.logsource.service}`;
   const sources = [...new Set([AWS_SOURCE, GCP_SOURCE, ...[...roles.keys()].map(sourceOf)])];
   const paths = [...FIXED_PATHS];
-  const pathAt = (path: string): number => {
+  const pathIndex = (field: string): number => {
+    const path = `$."${field}"`;
     if (!paths.includes(path)) paths.push(path);
     return paths.indexOf(path) + 1;
   };
-  const pathIndex = (field: string): number => pathAt(`$."${field}"`);
-  // Every field a rule reads is stored once per event as the texts of its values (v<i>, computed from
-  // the one parse that reads k), for the events of the log sources whose rules read it (NULL for the
-  // others, whose rules never look): the rules test those lists instead of re-parsing the record per
-  // field. The fields are found by compiling once with none stored; a key a JSON path cannot spell
-  // stays with the printer, which refuses it.
-  const fields = new Map<string, { column: string; sources: Set<number> }>();
+  // Every field a rule reads is stored once per event of the rule's log source as the texts of its
+  // values (v<i>; NULL for the events of other sources, whose rules never look), so the rules test
+  // those lists instead of re-parsing the record per field. The fields are found by compiling once with
+  // none stored; a key a JSON path cannot spell stays with the printer, which refuses it.
+  const fields = new Map<string, { src: number; field: string; column: string }>();
+  const stored = (src: number, field: string) => fields.get(`${src} ${field}`)?.column;
   for (const rule of roles.keys()) {
     const src = sources.indexOf(sourceOf(rule)) + 1;
     const note = (field: string): undefined => {
-      if (!storable(field)) return undefined;
-      if (!fields.has(field)) fields.set(field, { column: `v${fields.size + 1}`, sources: new Set() });
-      fields.get(field)!.sources.add(src);
+      const key = `${src} ${field}`;
+      if (storable(field) && !fields.has(key)) fields.set(key, { src, field, column: `v${fields.size + 1}` });
       return undefined;
     };
     withStoredColumns(note, () => compileSqlCondition(rule, 'duckdb'));
   }
-  const fieldColumns = [...fields].map(([field, { column, sources: read }]) => {
-    for (const path of storedPaths(field)) pathAt(path);
-    return `CASE WHEN src IN (${[...read].join(', ')}) THEN ${storedTexts(field, (path) => `k[${pathAt(path)}]`)} END AS ${column}`;
+  // Per source, the JSON types of every path on the way to its stored fields (tt<src>) and the texts at
+  // their ends (ss<src>): one parse each, of that source's events only (a path costs per event).
+  const typePaths = new Map<number, string[]>();
+  const stringPaths = new Map<number, string[]>();
+  const at = (lists: Map<number, string[]>, src: number, path: string): number => {
+    const list = lists.get(src) ?? [];
+    lists.set(src, list);
+    return (list.includes(path) ? list.indexOf(path) : list.push(path) - 1) + 1;
+  };
+  const fieldColumns = [...fields.values()].map(({ src, field, column }) => {
+    const texts = storedTexts(
+      field,
+      (path) => `tt${src}[${at(typePaths, src, path)}]`,
+      (path) => `ss${src}[${at(stringPaths, src, path)}]`,
+    );
+    return `CASE WHEN src = ${src} THEN ${texts} END AS ${column}`;
   });
   const guards = new Set<number>();
   const fieldRank = new Map<string, number>();
@@ -151,7 +168,10 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     }
     // '*' marks a hit whose event Node must see: a correlation base, or a guard only Node can apply.
     const mark = role.base || loose ? '*' : '';
-    const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns((field) => fields.get(field)?.column, () => compileSqlCondition(rule, 'duckdb'))} THEN '${i}${mark}' END END`;
+    const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns(
+      (field) => stored(sources.indexOf(source) + 1, field),
+      () => compileSqlCondition(rule, 'duckdb'),
+    )} THEN '${i}${mark}' END END`;
     return { rule, source, ...role, loose, ...(guard ? { guard } : {}), sql, rank: ranks.get(rule) ?? 0 };
   });
   const guardColumns = [...guards].flatMap((at) => [
@@ -175,7 +195,13 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     ELSE 0 END`;
   const pathList = `[${paths.map(literal).join(', ')}]`;
   /** The stored columns of an event row, from a relation with n, sub, ct, idx, event, k and src. */
-  const stored = (relation: string) => `SELECT n, sub, ct, idx, src, event${[...guardColumns, ...fieldColumns].map((g) => `, ${g}`).join('')} FROM ${relation}`;
+  const parsedLists = [...typePaths.keys()].flatMap((src) => [
+    `CASE WHEN src = ${src} THEN json_type(event, [${typePaths.get(src)!.map(literal).join(', ')}]) END AS tt${src}`,
+    `CASE WHEN src = ${src} THEN json_extract_string(event, [${stringPaths.get(src)!.map(literal).join(', ')}]) END AS ss${src}`,
+  ]);
+  const parsed = (relation: string) => (parsedLists.length === 0 ? relation : `(SELECT *, ${parsedLists.join(', ')} FROM ${relation})`);
+  const storedRow = (relation: string) =>
+    `SELECT n, sub, ct, idx, src, event${[...guardColumns, ...fieldColumns].map((g) => `, ${g}`).join('')} FROM ${parsed(relation)}`;
   const schema = [
     'n BIGINT, sub BIGINT, ct BOOLEAN, idx BIGINT, src INTEGER, event VARCHAR',
     ...[...guards].map((at) => `g${at} VARCHAR, a${at} BOOLEAN`),
@@ -202,10 +228,10 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     unnest(CASE WHEN ct THEN json_extract(event, '$."Records"[*]')::VARCHAR[] ELSE [event] END) AS event,
     unnest(CASE WHEN ct THEN range(json_array_length(k[1])::BIGINT) ELSE [0::BIGINT] END) AS sub FROM (${keyed})`;
       const records = `SELECT n, sub, ct, CASE WHEN ct THEN sub ELSE n - 1 END AS idx, event, CASE WHEN ct THEN json_extract(event, ${pathList}) ELSE k0 END AS k FROM (${opened})`;
-      return stored(`(SELECT *, ${classification} AS src FROM (${records}))`);
+      return storedRow(`(SELECT *, ${classification} AS src FROM (${records}))`);
     },
     table(name) {
-      return stored(`(SELECT n, sub, FALSE AS ct, idx, event, json_extract(event, ${pathList}) AS k, src FROM ${name})`);
+      return storedRow(`(SELECT n, sub, FALSE AS ct, idx, event, json_extract(event, ${pathList}) AS k, src FROM ${name})`);
     },
     guards: [...guards],
     select(table, source, wanted) {
