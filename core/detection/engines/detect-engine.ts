@@ -2,11 +2,11 @@
  * Which evaluator `guardrails detect` runs:
  * - js: the streaming evaluator (evaluator.ts), one event at a time on one core; the reference.
  * - duckdb: the catalog compiled to DuckDB SQL on an embedded DuckDB (duckdb-engine.ts), every core.
- * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md: 450 MB of
- *   CloudTrail, js 22.8 s, duckdb 233.7 s), the duckdb engine is slower at every input size: the compiled
- *   SQL reads each field through JSON list lambdas, which costs DuckDB far more per event than the
- *   evaluator's compiled paths, and binding the catalog's SQL alone takes seconds. Auto is the place to
- *   pick duckdb by input size once its SQL is faster.
+ * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md), the duckdb engine
+ *   is slower at every input size measured: 450 MB of CloudTrail, js 22.8 s, duckdb 233.7 s (before its
+ *   rules read stored field columns); 20 MB since, js 1.9 s, duckdb 5.2 s (its load parses every
+ *   rule's fields per event, which costs more than the evaluator's compiled paths). Auto is the place
+ *   to pick duckdb by input size once it is faster.
  */
 import type { CatalogRule } from '../catalog.ts';
 import { CompileError } from '../compilers/compile-error.ts';

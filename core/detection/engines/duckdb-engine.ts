@@ -53,8 +53,6 @@ export interface DuckdbRun {
 /** DuckDB reads a line of at most this much (read_csv max_line_size); a longer one sends its file to Node. */
 const DUCKDB_MAX_LINE = 16 * 1024 * 1024;
 
-const RULES_PER_QUERY = Number(process.env['RPQ'] ?? 1);
-
 export async function runDuckdb(run: DuckdbRun): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'guardrails-duckdb-'));
   // A database file in a temp directory, so the stored events spill to disk past memory_limit
@@ -77,8 +75,7 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
     // One rule per query: a rule's SQL can hold large intermediate lists, and DuckDB's memory limit
     // must hold for the heaviest rule alone, not for the whole catalog at once.
     for (const [source, columns] of await wantedColumns(connection, run.plan))
-      for (let from = 0; from < columns.length; from += RULES_PER_QUERY)
-        await connection.run(`INSERT INTO hits ${run.plan.select('events', source, columns.slice(from, from + RULES_PER_QUERY))}`);
+      for (const column of columns) await connection.run(`INSERT INTO hits ${run.plan.select('events', source, [column])}`);
     // The text of an event only where Node needs it (a base, a loose guard, an array guard field); an
     // equality-only join, which DuckDB runs as a hash join (a filter in ON would make it a nested loop).
     const result = await connection.stream(

@@ -33,6 +33,8 @@ describe('ConfigError', () => {
     const error = new ConfigError('aws.homeRegion', 'is\n   not  valid', 'Fix\tit.', 'g.yaml:3');
     expect(error.message).toBe('g.yaml:3 aws.homeRegion: is not valid. Fix it.');
     expect(error.name).toBe('ConfigError');
+    // And nothing is left at either end, from a fix that ends in a line break for instance.
+    expect(new ConfigError('mode', 'is wrong', 'Use report.\n').message).toBe('mode: is wrong. Use report.');
   });
 });
 
