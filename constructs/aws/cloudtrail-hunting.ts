@@ -49,6 +49,7 @@ import { DEFAULT_HUNTING_DATABASE, DEFAULT_HUNTING_WORKGROUP, HUNTING_TABLE_NAME
 import { DEFAULT_PROTECTION_TAG } from '../../core/aws/tag-protection-statements.ts';
 import { awsRegionPartitions } from '../../core/config/aws-regions.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
+import { ATHENA_CLOUDTRAIL_COLUMNS, athenaTypeText } from '../../core/detection/compilers/athena-cloudtrail-columns.ts';
 import { acknowledge } from './acknowledge.ts';
 
 /** A column as Glue stores it: a name and a Hive type string. */
@@ -57,49 +58,17 @@ export interface GlueColumn {
   readonly type: string;
 }
 
-const struct = (fields: Readonly<Record<string, string>>) =>
-  `struct<${Object.entries(fields)
-    .map(([name, type]) => `${name}:${type}`)
-    .join(',')}>`;
 const S = 'string';
 
 /**
- * The columns of the user guide's CloudTrail table, in its order and with its (lowercase) names. The Athena
- * SQL printer reads its own list (core/detection/compilers/athena-cloudtrail-columns.ts); test/stacks/aws/
- * hunting.test.ts holds every column it reads to the same name and type here.
+ * The columns of the user guide's CloudTrail table, in its order and with its (lowercase) names: the list the
+ * Athena SQL printer compiles against (core/detection/compilers/athena-cloudtrail-columns.ts), so the table and
+ * the queries cannot drift apart.
  */
-export const CLOUDTRAIL_COLUMNS: readonly GlueColumn[] = [
-  { name: 'eventversion', type: S },
-  {
-    name: 'useridentity',
-    type: struct({
-      type: S,
-      principalid: S,
-      arn: S,
-      accountid: S,
-      invokedby: S,
-      accesskeyid: S,
-      username: S,
-      onbehalfof: struct({ userid: S, identitystorearn: S }),
-      sessioncontext: struct({
-        attributes: struct({ mfaauthenticated: S, creationdate: S }),
-        sessionissuer: struct({ type: S, principalid: S, arn: S, accountid: S, username: S }),
-        ec2roledelivery: S,
-        webidfederationdata: struct({ federatedprovider: S, attributes: 'map<string,string>' }),
-      }),
-    }),
-  },
-  ...['eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress', 'useragent', 'errorcode', 'errormessage'].map((name) => ({ name, type: S })),
-  ...['requestparameters', 'responseelements', 'additionaleventdata', 'requestid', 'eventid', 'readonly'].map((name) => ({ name, type: S })),
-  { name: 'resources', type: `array<${struct({ arn: S, accountid: S, type: S })}>` },
-  ...['eventtype', 'apiversion', 'recipientaccountid', 'serviceeventdetails', 'sharedeventid', 'vpcendpointid', 'vpcendpointaccountid', 'eventcategory'].map(
-    (name) => ({ name, type: S }),
-  ),
-  { name: 'addendum', type: struct({ reason: S, updatedfields: S, originalrequestid: S, originaleventid: S }) },
-  { name: 'sessioncredentialfromconsole', type: S },
-  { name: 'edgedevicedetails', type: S },
-  { name: 'tlsdetails', type: struct({ tlsversion: S, ciphersuite: S, clientprovidedhostheader: S }) },
-];
+export const CLOUDTRAIL_COLUMNS: readonly GlueColumn[] = ATHENA_CLOUDTRAIL_COLUMNS.map(({ name, type }) => ({
+  name,
+  type: athenaTypeText(type).toLowerCase(),
+}));
 
 /** The projected partition keys, in the order of the prefix. */
 export const CLOUDTRAIL_PARTITION_KEYS: readonly GlueColumn[] = [

@@ -48,11 +48,20 @@ export const ATHENA_CLOUDTRAIL_COLUMNS: readonly AthenaColumn[] = [
   ...['eventtype', 'apiversion', 'recipientaccountid', 'serviceeventdetails', 'sharedeventid', 'vpcendpointid', 'vpcendpointaccountid', 'eventcategory'].map(
     (name) => ({ name, type: string }),
   ),
+  { name: 'addendum', type: struct(strings('reason', 'updatedfields', 'originalrequestid', 'originaleventid')) },
+  { name: 'sessioncredentialfromconsole', type: string },
+  { name: 'edgedevicedetails', type: string },
   { name: 'tlsdetails', type: struct(strings('tlsversion', 'ciphersuite', 'clientprovidedhostheader')) },
 ];
 
 /** STRING columns holding a JSON object's text: paths below them are read with Trino's JSON functions. */
-export const ATHENA_JSON_TEXT_COLUMNS: ReadonlySet<string> = new Set(['requestparameters', 'responseelements', 'additionaleventdata', 'serviceeventdetails']);
+export const ATHENA_JSON_TEXT_COLUMNS: ReadonlySet<string> = new Set([
+  'requestparameters',
+  'responseelements',
+  'additionaleventdata',
+  'serviceeventdetails',
+  'edgedevicedetails',
+]);
 
 /** The Hive DDL text of a type, as the page writes it (`STRUCT<type:STRING,...>`), for comparing a Glue table with this list. */
 export function athenaTypeText(type: AthenaType): string {
