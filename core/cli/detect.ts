@@ -21,6 +21,7 @@ import { chooseEngine, type DetectEngine } from '../detection/engines/detect-eng
 import { detectSource, type SourcedEvent } from '../detection/logsources/detect-source.ts';
 import { indexRules } from '../detection/rule-index.ts';
 import type { Product } from '../detection/rule.ts';
+import { MATCH_TABLE_HEADER, matchRow, matchRowStart } from './match-table.ts';
 import { jsonSafe, terminalSafe } from './terminal-text.ts';
 
 export interface DetectOptions {
@@ -146,7 +147,7 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     summary.malformed++;
     if (summary.malformed <= MALFORMED_SHOWN) warn(`malformed: ${terminalSafe(m.file)}:${m.line}: ${terminalSafe(m.problem)}`);
   };
-  if (options.format === 'table') options.out.write(`${'RULE'.padEnd(44)} ${'LEVEL'.padEnd(13)} EVENT\n`);
+  if (options.format === 'table') options.out.write(MATCH_TABLE_HEADER);
   // The table's text, escaped once per rule and per file rather than per match.
   const tableRow = new Map<CatalogRule['rule'], readonly [start: string, end: string]>();
   let shownFile = '';
@@ -184,7 +185,7 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     }
     let row = tableRow.get(r.rule);
     if (!row) {
-      row = [`${terminalSafe(id).padEnd(44)} ${terminalSafe(level).padEnd(13)} `, `  ${terminalSafe(title)}\n`];
+      row = [matchRowStart(id, level), `  ${terminalSafe(title)}\n`];
       tableRow.set(r.rule, row);
     }
     options.out.write(`${row[0]}${shownFile}#${index}${row[1]}`);
@@ -296,7 +297,7 @@ function correlationRow(m: CorrelationMatch<EventRef>): string {
     .join(' ');
   const at = m.ref ? `${m.ref.file}#${m.ref.index}` : '-';
   const detail = `${group ? `${group}: ` : ''}${counted(m)} within ${c.timespan.text}, ${iso(m.first)} to ${iso(m.last)}`;
-  return `${terminalSafe(c.id).padEnd(44)} ${terminalSafe(c.level).padEnd(13)} ${terminalSafe(at)}  ${terminalSafe(c.title)} (${terminalSafe(detail)})\n`;
+  return matchRow(c.id, c.level, at, `${c.title} (${detail})`);
 }
 
 /** For the progress bar only: a file that cannot be looked at counts 0 here and is reported when read. */

@@ -1,10 +1,11 @@
 /**
- * Hunt matches in `guardrails detect`'s output (core/cli/detect.ts): the table's RULE, LEVEL, EVENT and
+ * Hunt matches in `guardrails detect`'s output (core/cli/detect.ts, core/cli/match-table.ts): the table's RULE, LEVEL, EVENT and
  * title columns, one row per rule matched, with the engine's locator of the record where detect writes
  * file#index; NDJSON as detect's {"rule","title","level",...} with the record's identifying fields in
  * place of file and index. Text from the logs is escaped as detect escapes it (terminal-text.ts).
  */
-import { jsonSafe, terminalSafe } from '../cli/terminal-text.ts';
+import { MATCH_TABLE_HEADER, matchRow } from '../cli/match-table.ts';
+import { jsonSafe } from '../cli/terminal-text.ts';
 import type { Rule } from '../detection/rule.ts';
 import type { HuntMatch } from './outcome.ts';
 
@@ -19,7 +20,7 @@ export function matchPrinter(
   out: NodeJS.WritableStream,
   rules: ReadonlyMap<string, Pick<Rule, 'id' | 'title' | 'level'>>,
 ): MatchPrinter {
-  if (format === 'table') out.write(`${'RULE'.padEnd(44)} ${'LEVEL'.padEnd(13)} EVENT\n`);
+  if (format === 'table') out.write(MATCH_TABLE_HEADER);
   const byRule = new Map<string, number>();
   const print = (match: HuntMatch): number => {
     let printed = 0;
@@ -31,7 +32,7 @@ export function matchPrinter(
       byRule.set(id, (byRule.get(id) ?? 0) + 1);
       const { title, level } = rule;
       if (format === 'ndjson') out.write(`${jsonSafe(JSON.stringify({ rule: id, title, level, ...match.fields }))}\n`);
-      else out.write(`${terminalSafe(id).padEnd(44)} ${terminalSafe(level).padEnd(13)} ${terminalSafe(match.where)}  ${terminalSafe(title)}\n`);
+      else out.write(matchRow(id, level, match.where, title));
     }
     return printed;
   };

@@ -50,3 +50,33 @@ export interface ExampleCase {
   readonly positive: readonly Example[];
   readonly negative: readonly Example[];
 }
+
+/** The subscription and resource group the Azure examples live in (placeholders). */
+export const AZURE_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+const RESOURCES = `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/prod-rg/providers`;
+
+/**
+ * An AzureActivity row (Azure Monitor Logs reference, "AzureActivity": OperationNameValue, ActivityStatusValue,
+ * Caller, Claims_d, ...). Operation names are upper-case in OperationNameValue, as in the Azure-Sentinel export
+ * in the corpus; ActivityStatusValue Start / Success / Failure. Claims, where given, are those of the
+ * Administrative sample event of "Azure Activity Log event schema", on the ARM audience.
+ */
+export function azureActivityRow(
+  operation: string,
+  status: string,
+  resource: string,
+  { caller = 'adele@contoso.example', claims }: { caller?: string; claims?: Record<string, string> } = {},
+): Record<string, unknown> {
+  return {
+    Type: 'AzureActivity',
+    TimeGenerated: '2026-03-02T10:15:00Z',
+    CategoryValue: 'Administrative',
+    OperationNameValue: operation,
+    ActivityStatusValue: status,
+    Caller: caller,
+    CallerIpAddress: '175.45.176.40',
+    ...(claims ? { Claims_d: { aud: 'https://management.core.windows.net/', ...claims } } : {}),
+    _ResourceId: `${RESOURCES}/${resource}`.toLowerCase(),
+    SubscriptionId: AZURE_SUBSCRIPTION,
+  };
+}

@@ -17,6 +17,7 @@ import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evalu
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
 import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { azureActivityRow } from '../../helpers/event-fixtures.ts';
 
 interface Example {
   readonly why: string;
@@ -41,26 +42,6 @@ const ARM = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const TEAMFILTRATION_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/1.3.00.30866 Chrome/80.0.3987.165 Electron/8.5.1 Safari/537.36';
-
-/**
- * An AzureActivity row (Azure Monitor Logs reference, "AzureActivity": OperationNameValue, ActivityStatusValue,
- * Caller, Claims_d, ...). Operation names are upper-case in OperationNameValue, as in the Azure-Sentinel export
- * in the corpus; the claims are those of the Administrative sample event of "Azure Activity Log event schema".
- */
-function activityRow(operation: string, status: string, caller: string, claims: Record<string, string>, resource: string): Record<string, unknown> {
-  return {
-    Type: 'AzureActivity',
-    TimeGenerated: '2026-03-02T10:15:00Z',
-    CategoryValue: 'Administrative',
-    OperationNameValue: operation,
-    ActivityStatusValue: status,
-    Caller: caller,
-    CallerIpAddress: '175.45.176.40',
-    Claims_d: { aud: 'https://management.core.windows.net/', ...claims },
-    _ResourceId: `${SUB}/${resource}`.toLowerCase(),
-    SubscriptionId: '00000000-0000-0000-0000-000000000000',
-  };
-}
 
 const userClaims = { name: 'Adele Vance', [UPN_CLAIM]: 'adele@contoso.example', [OBJECT_ID_CLAIM]: '9b117c67-170e-4aed-9702-658b3fddc889', appid: AZURE_CLI };
 // An app-only token: appid and the service principal's object id, no upn (Microsoft identity platform access token claims).
@@ -190,22 +171,20 @@ const CASES: readonly Case[] = [
     positive: [
       {
         why: 'a user (UPN caller, upn claim) installs the Custom Script Extension on a VM',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE',
           'Success',
-          'adele@contoso.example',
-          userClaims,
           'Microsoft.Compute/virtualMachines/vm-01/extensions/CustomScriptExtension',
+          { caller: 'adele@contoso.example', claims: userClaims },
         ),
       },
       {
         why: 'a scale set extension written by a user',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.COMPUTE/VIRTUALMACHINESCALESETS/EXTENSIONS/WRITE',
           'Succeeded',
-          'adele@contoso.example',
-          userClaims,
           'Microsoft.Compute/virtualMachineScaleSets/web-vmss/extensions/CustomScript',
+          { caller: 'adele@contoso.example', claims: userClaims },
         ),
       },
       {
@@ -230,32 +209,29 @@ const CASES: readonly Case[] = [
     negative: [
       {
         why: 'the same write by a service principal (object id caller, app-only claims)',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE',
           'Success',
-          '6b6d44f0-b13a-46a0-bfde-161324d4c34d',
-          appClaims,
           'Microsoft.Compute/virtualMachines/vm-01/extensions/AzureMonitorLinuxAgent',
+          { caller: '6b6d44f0-b13a-46a0-bfde-161324d4c34d', claims: appClaims },
         ),
       },
       {
         why: 'the Start record of a user write, before it succeeded',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE',
           'Start',
-          'adele@contoso.example',
-          userClaims,
           'Microsoft.Compute/virtualMachines/vm-01/extensions/CustomScriptExtension',
+          { caller: 'adele@contoso.example', claims: userClaims },
         ),
       },
       {
         why: 'a user deleting an extension',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/DELETE',
           'Success',
-          'adele@contoso.example',
-          userClaims,
           'Microsoft.Compute/virtualMachines/vm-01/extensions/CustomScriptExtension',
+          { caller: 'adele@contoso.example', claims: userClaims },
         ),
       },
     ],
@@ -271,7 +247,10 @@ const CASES: readonly Case[] = [
     positive: [
       {
         why: 'an Event Hubs namespace deleted',
-        event: activityRow('MICROSOFT.EVENTHUB/NAMESPACES/DELETE', 'Success', 'adele@contoso.example', userClaims, 'Microsoft.EventHub/namespaces/siem-export'),
+        event: azureActivityRow('MICROSOFT.EVENTHUB/NAMESPACES/DELETE', 'Success', 'Microsoft.EventHub/namespaces/siem-export', {
+          caller: 'adele@contoso.example',
+          claims: userClaims,
+        }),
       },
       {
         why: 'diagnostic-setting record of an event hub deleted',
@@ -289,17 +268,17 @@ const CASES: readonly Case[] = [
     negative: [
       {
         why: 'an event hub written, not deleted',
-        event: activityRow(
-          'MICROSOFT.EVENTHUB/NAMESPACES/EVENTHUBS/WRITE',
-          'Success',
-          'adele@contoso.example',
-          userClaims,
-          'Microsoft.EventHub/namespaces/siem-export/eventhubs/x',
-        ),
+        event: azureActivityRow('MICROSOFT.EVENTHUB/NAMESPACES/EVENTHUBS/WRITE', 'Success', 'Microsoft.EventHub/namespaces/siem-export/eventhubs/x', {
+          caller: 'adele@contoso.example',
+          claims: userClaims,
+        }),
       },
       {
         why: 'a namespace deletion that failed',
-        event: activityRow('MICROSOFT.EVENTHUB/NAMESPACES/DELETE', 'Failure', 'adele@contoso.example', userClaims, 'Microsoft.EventHub/namespaces/siem-export'),
+        event: azureActivityRow('MICROSOFT.EVENTHUB/NAMESPACES/DELETE', 'Failure', 'Microsoft.EventHub/namespaces/siem-export', {
+          caller: 'adele@contoso.example',
+          claims: userClaims,
+        }),
       },
     ],
   },

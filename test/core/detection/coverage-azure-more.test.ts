@@ -14,34 +14,15 @@ import { detectSource } from '../../../core/detection/logsources/detect-source.t
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
 import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { exampleModel } from '../../helpers/config.ts';
-import type { ExampleCase } from '../../helpers/event-fixtures.ts';
+import { AZURE_SUBSCRIPTION, azureActivityRow, type ExampleCase } from '../../helpers/event-fixtures.ts';
 
-const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
-const SUB = `/subscriptions/${SUBSCRIPTION}/resourceGroups/prod-rg/providers`;
+const SUB = `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/prod-rg/providers`;
 const ACTIVITY_TABLE = 'https://learn.microsoft.com/en-us/azure/azure-monitor/reference/tables/azureactivity';
 const ACTIVITY_SCHEMA = 'https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/activity-log-schema';
 const AUDIT_TABLE = 'https://learn.microsoft.com/en-us/azure/azure-monitor/reference/tables/auditlogs';
 const AUDIT_ACTIVITIES = 'https://learn.microsoft.com/en-us/entra/identity/monitoring-health/reference-audit-activities';
 const AUDIT_DIAGNOSTIC = 'https://learn.microsoft.com/en-us/entra/identity/monitoring-health/reference-azure-monitor-audit-log-schema';
 const MODIFIED_PROPERTY = 'https://learn.microsoft.com/en-us/graph/api/resources/modifiedproperty';
-
-/**
- * An AzureActivity row (Azure Monitor Logs reference, "AzureActivity"): operation names upper-case in
- * OperationNameValue, ActivityStatusValue Start / Success / Failure, Caller the user's UPN.
- */
-function activityRow(operation: string, status: string, resource: string): Record<string, unknown> {
-  return {
-    Type: 'AzureActivity',
-    TimeGenerated: '2026-03-02T10:15:00Z',
-    CategoryValue: 'Administrative',
-    OperationNameValue: operation,
-    ActivityStatusValue: status,
-    Caller: 'adele@contoso.example',
-    CallerIpAddress: '175.45.176.40',
-    _ResourceId: `${SUB}/${resource}`.toLowerCase(),
-    SubscriptionId: SUBSCRIPTION,
-  };
-}
 
 /** A Microsoft.Graph modifiedProperty: displayName, oldValue, newValue, values as JSON text. */
 const modified = (displayName: string, newValue: string, oldValue = '') => ({ displayName, oldValue, newValue });
@@ -100,18 +81,21 @@ const CASES: readonly ExampleCase[] = [
     positive: [
       {
         why: 'the publishing profile downloaded (az webapp deployment list-publishing-profiles)',
-        event: activityRow('MICROSOFT.WEB/SITES/PUBLISHXML/ACTION', 'Success', 'Microsoft.Web/sites/payroll'),
+        event: azureActivityRow('MICROSOFT.WEB/SITES/PUBLISHXML/ACTION', 'Success', 'Microsoft.Web/sites/payroll'),
       },
       {
         why: "the app's security-sensitive settings, publishing credentials included, listed",
-        event: activityRow('MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION', 'Succeeded', 'Microsoft.Web/sites/payroll/config/publishingcredentials'),
+        event: azureActivityRow('MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION', 'Succeeded', 'Microsoft.Web/sites/payroll/config/publishingcredentials'),
       },
     ],
     negative: [
-      { why: 'the publishing profile request refused', event: activityRow('MICROSOFT.WEB/SITES/PUBLISHXML/ACTION', 'Failure', 'Microsoft.Web/sites/payroll') },
+      {
+        why: 'the publishing profile request refused',
+        event: azureActivityRow('MICROSOFT.WEB/SITES/PUBLISHXML/ACTION', 'Failure', 'Microsoft.Web/sites/payroll'),
+      },
       {
         why: "the app's configuration updated, not read",
-        event: activityRow('MICROSOFT.WEB/SITES/CONFIG/WRITE', 'Success', 'Microsoft.Web/sites/payroll/config/web'),
+        event: azureActivityRow('MICROSOFT.WEB/SITES/CONFIG/WRITE', 'Success', 'Microsoft.Web/sites/payroll/config/web'),
       },
     ],
   },
@@ -121,17 +105,17 @@ const CASES: readonly ExampleCase[] = [
     positive: [
       {
         why: 'the keys of an AI Foundry account listed',
-        event: activityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION', 'Success', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
+        event: azureActivityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION', 'Success', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
       },
     ],
     negative: [
       {
         why: 'the listing refused (local authentication disabled or no permission)',
-        event: activityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION', 'Failure', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
+        event: azureActivityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/LISTKEYS/ACTION', 'Failure', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
       },
       {
         why: 'an AI services account deleted',
-        event: activityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DELETE', 'Success', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
+        event: azureActivityRow('MICROSOFT.COGNITIVESERVICES/ACCOUNTS/DELETE', 'Success', 'Microsoft.CognitiveServices/accounts/contoso-foundry'),
       },
     ],
   },
@@ -141,11 +125,11 @@ const CASES: readonly ExampleCase[] = [
     positive: [
       {
         why: 'a SAS URI granted on a managed disk',
-        event: activityRow('MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION', 'Succeeded', 'Microsoft.Compute/disks/vm-01-osdisk'),
+        event: azureActivityRow('MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION', 'Succeeded', 'Microsoft.Compute/disks/vm-01-osdisk'),
       },
       {
         why: 'a SAS URI granted on a snapshot',
-        event: activityRow('MICROSOFT.COMPUTE/SNAPSHOTS/BEGINGETACCESS/ACTION', 'Success', 'Microsoft.Compute/snapshots/vm-01-snap'),
+        event: azureActivityRow('MICROSOFT.COMPUTE/SNAPSHOTS/BEGINGETACCESS/ACTION', 'Success', 'Microsoft.Compute/snapshots/vm-01-snap'),
       },
       {
         // "Azure Activity Log event schema", the storage account / event hub record: operationName in the
@@ -166,11 +150,11 @@ const CASES: readonly ExampleCase[] = [
     negative: [
       {
         why: 'the SAS URI revoked (endGetAccess)',
-        event: activityRow('MICROSOFT.COMPUTE/DISKS/ENDGETACCESS/ACTION', 'Success', 'Microsoft.Compute/disks/vm-01-osdisk'),
+        event: azureActivityRow('MICROSOFT.COMPUTE/DISKS/ENDGETACCESS/ACTION', 'Success', 'Microsoft.Compute/disks/vm-01-osdisk'),
       },
       {
         why: 'the Start record, before the grant succeeded',
-        event: activityRow('MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION', 'Start', 'Microsoft.Compute/disks/vm-01-osdisk'),
+        event: azureActivityRow('MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION', 'Start', 'Microsoft.Compute/disks/vm-01-osdisk'),
       },
     ],
   },
@@ -180,7 +164,7 @@ const CASES: readonly ExampleCase[] = [
     positive: [
       {
         why: 'a federated identity credential added to a user-assigned identity',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.MANAGEDIDENTITY/USERASSIGNEDIDENTITIES/FEDERATEDIDENTITYCREDENTIALS/WRITE',
           'Success',
           'Microsoft.ManagedIdentity/userAssignedIdentities/deployer/federatedIdentityCredentials/attacker-oidc',
@@ -190,7 +174,7 @@ const CASES: readonly ExampleCase[] = [
     negative: [
       {
         why: 'a federated identity credential deleted',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.MANAGEDIDENTITY/USERASSIGNEDIDENTITIES/FEDERATEDIDENTITYCREDENTIALS/DELETE',
           'Success',
           'Microsoft.ManagedIdentity/userAssignedIdentities/deployer/federatedIdentityCredentials/old-ci',
@@ -198,7 +182,7 @@ const CASES: readonly ExampleCase[] = [
       },
       {
         why: 'the write refused',
-        event: activityRow(
+        event: azureActivityRow(
           'MICROSOFT.MANAGEDIDENTITY/USERASSIGNEDIDENTITIES/FEDERATEDIDENTITYCREDENTIALS/WRITE',
           'Failure',
           'Microsoft.ManagedIdentity/userAssignedIdentities/deployer/federatedIdentityCredentials/attacker-oidc',
@@ -212,33 +196,33 @@ const CASES: readonly ExampleCase[] = [
     positive: [
       {
         why: 'shareable links created',
-        event: activityRow('MICROSOFT.NETWORK/BASTIONHOSTS/CREATESHAREABLELINKS/ACTION', 'Success', 'Microsoft.Network/bastionHosts/hub-bastion'),
+        event: azureActivityRow('MICROSOFT.NETWORK/BASTIONHOSTS/CREATESHAREABLELINKS/ACTION', 'Success', 'Microsoft.Network/bastionHosts/hub-bastion'),
       },
       {
         why: 'the existing links read back',
-        event: activityRow('MICROSOFT.NETWORK/BASTIONHOSTS/GETSHAREABLELINKS/ACTION', 'Succeeded', 'Microsoft.Network/bastionHosts/hub-bastion'),
+        event: azureActivityRow('MICROSOFT.NETWORK/BASTIONHOSTS/GETSHAREABLELINKS/ACTION', 'Succeeded', 'Microsoft.Network/bastionHosts/hub-bastion'),
       },
     ],
     negative: [
       {
         why: 'shareable links deleted',
-        event: activityRow('MICROSOFT.NETWORK/BASTIONHOSTS/DELETESHAREABLELINKS/ACTION', 'Success', 'Microsoft.Network/bastionHosts/hub-bastion'),
+        event: azureActivityRow('MICROSOFT.NETWORK/BASTIONHOSTS/DELETESHAREABLELINKS/ACTION', 'Success', 'Microsoft.Network/bastionHosts/hub-bastion'),
       },
       {
         why: 'the creation refused',
-        event: activityRow('MICROSOFT.NETWORK/BASTIONHOSTS/CREATESHAREABLELINKS/ACTION', 'Failure', 'Microsoft.Network/bastionHosts/hub-bastion'),
+        event: azureActivityRow('MICROSOFT.NETWORK/BASTIONHOSTS/CREATESHAREABLELINKS/ACTION', 'Failure', 'Microsoft.Network/bastionHosts/hub-bastion'),
       },
     ],
   },
   {
     rule: 'azure-key-vault-deleted',
     sources: [ACTIVITY_TABLE, 'https://learn.microsoft.com/en-us/azure/role-based-access-control/permissions/security'],
-    positive: [{ why: 'a key vault deleted', event: activityRow('MICROSOFT.KEYVAULT/VAULTS/DELETE', 'Success', 'Microsoft.KeyVault/vaults/storage-cmk') }],
+    positive: [{ why: 'a key vault deleted', event: azureActivityRow('MICROSOFT.KEYVAULT/VAULTS/DELETE', 'Success', 'Microsoft.KeyVault/vaults/storage-cmk') }],
     negative: [
-      { why: 'a key vault created or updated', event: activityRow('MICROSOFT.KEYVAULT/VAULTS/WRITE', 'Success', 'Microsoft.KeyVault/vaults/storage-cmk') },
+      { why: 'a key vault created or updated', event: azureActivityRow('MICROSOFT.KEYVAULT/VAULTS/WRITE', 'Success', 'Microsoft.KeyVault/vaults/storage-cmk') },
       {
         why: 'the deletion refused (a resource lock)',
-        event: activityRow('MICROSOFT.KEYVAULT/VAULTS/DELETE', 'Failure', 'Microsoft.KeyVault/vaults/storage-cmk'),
+        event: azureActivityRow('MICROSOFT.KEYVAULT/VAULTS/DELETE', 'Failure', 'Microsoft.KeyVault/vaults/storage-cmk'),
       },
     ],
   },
