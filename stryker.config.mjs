@@ -16,7 +16,8 @@ export default {
   checkers: fast ? [] : ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: fast ? ['core/net/**/*.ts'] : folder ? [`${folder}/**/*.ts`] : ['core/**/*.ts'],
+  // core/detection means its own files: each of its subfolders is a folder of its own.
+  mutate: fast ? ['core/net/**/*.ts'] : folder ? [folder === 'core/detection' ? `${folder}/*.ts` : `${folder}/**/*.ts`] : ['core/**/*.ts'],
   coverageAnalysis: 'perTest',
   // Static mutants (reached only while a test file loads) are skipped, since each would re-run every test,
   // except in core/gcp and core/azure: the Pulumi program tests plan at load time (top-level await), so
