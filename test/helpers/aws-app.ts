@@ -15,6 +15,10 @@ import type { GuardrailsModel } from '../../core/config/model.ts';
 import { planAlarms, type AlarmPlan } from '../../core/aws/alarm-plan.ts';
 import { loadCatalog } from '../../core/detection/catalog.ts';
 import { buildAwsApp, LOG_ARCHIVE_STACK_ID, SECURITY_STACK_ID, type AwsApp } from '../../stacks/aws/app.ts';
+import { catalogRules } from './catalog.ts';
+import { deepFreeze, modelKey } from './model-key.ts';
+
+export { modelKey };
 
 /** cdk.json's context (feature flags), which the CDK CLI would pass to the app. */
 export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -50,31 +54,6 @@ export interface SynthOptions {
 }
 
 /**
- * The model's content as a key: plain JSON data only (an undefined property counts, since `in` can see
- * it); anything else would make two different models look alike, so it is refused.
- */
-export function modelKey(model: GuardrailsModel): string {
-  return JSON.stringify(model, (key: string, value: unknown) => {
-    if (value === undefined) return key === '' ? value : '\u0000undefined';
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`modelKey: ${key} is ${value}, which JSON cannot tell from null`);
-    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new Error(`modelKey: ${key} is a ${typeof value}`);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const prototype = Object.getPrototypeOf(value) as object | null;
-      if (prototype !== Object.prototype && prototype !== null) throw new Error(`modelKey: ${key} is a ${prototype.constructor.name}, not plain data`);
-    }
-    return value;
-  });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-/**
  * cdk.json's context, without the stack traces aws-cdk-lib records as metadata on every construct and
  * annotation (cx-api "aws:cdk:disable-creation-stack-traces" and "aws:cdk:disable-stack-trace"): they go to the
  * cloud assembly's manifest, never into a template, and capturing them through source maps is about a third of a
@@ -84,10 +63,11 @@ const SYNTH_CONTEXT = { ...CDK_JSON_CONTEXT, 'aws:cdk:disable-creation-stack-tra
 
 const builds = new Map<string, Promise<BuiltAws>>();
 
-async function build(model: GuardrailsModel): Promise<BuiltAws> {
+async function build(model: GuardrailsModel, options: SynthOptions): Promise<BuiltAws> {
   const start = performance.now();
   const plan = await planPerimeter(model);
-  const alarms = planAlarms(model, loadCatalog(model));
+  // A fresh build (timed) loads the catalog itself; a shared one shares the worker's binding of an equal model.
+  const alarms = planAlarms(model, options.fresh ? loadCatalog(model) : catalogRules(model));
   const built = buildAwsApp(model, plan, alarms, { context: SYNTH_CONTEXT });
   const assembly = built.app.synth();
   const synthMs = performance.now() - start;
@@ -98,11 +78,11 @@ async function build(model: GuardrailsModel): Promise<BuiltAws> {
 
 /** The app of `model`, synthesized once per worker for every equal model (unless `fresh`). */
 export function builtAws(model: GuardrailsModel, options: SynthOptions = {}): Promise<BuiltAws> {
-  if (options.fresh) return build(model);
+  if (options.fresh) return build(model, options);
   const key = modelKey(model);
   let found = builds.get(key);
   if (!found) {
-    found = build(model);
+    found = build(model, options);
     builds.set(key, found);
   }
   return found;

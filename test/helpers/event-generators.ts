@@ -215,6 +215,23 @@ export function witnesses(expr: Expr, wanted: boolean): Assignment[] {
   return walk(expr, wanted);
 }
 
+/**
+ * `witnesses` for steeredEvents and eventArbitrary, computed once per expression and kept: a test asks
+ * both for the same rule (on each of its targets), and the search is the costly part of either. The two
+ * only read the assignments; `witnesses` itself still hands every caller lists of its own.
+ */
+const witnessCache = new WeakMap<Expr, { true?: readonly Assignment[]; false?: readonly Assignment[] }>();
+function sharedWitnesses(expr: Expr, wanted: boolean): readonly Assignment[] {
+  let entry = witnessCache.get(expr);
+  if (!entry) {
+    entry = {};
+    witnessCache.set(expr, entry);
+  }
+  const key = wanted ? 'true' : 'false';
+  entry[key] ??= witnesses(expr, wanted);
+  return entry[key];
+}
+
 /** Values that make a rule's own matches likely, per field: its values, near misses, and other types. */
 export function vocabulary(expr: Expr, fields = new Map<string, Set<GeneratedValue>>()): Map<string, Set<GeneratedValue>> {
   if (expr.kind === 'match') {
@@ -277,7 +294,7 @@ export function steeredEvents(expr: Expr, product: string, fills = 3): Record<st
   const fields = vocabulary(expr);
   const background = BACKGROUND[product] ?? {};
   const pool = new Map<string, readonly GeneratedValue[]>([...Object.entries(background), ...[...fields].map(([f, s]) => [f, [...s]] as const)]);
-  const all = [...witnesses(expr, true), ...witnesses(expr, false)];
+  const all = [...sharedWitnesses(expr, true), ...sharedWitnesses(expr, false)];
   const events = new Map<string, Record<string, unknown>>();
   const add = (a: Assignment) => {
     const event = eventFrom(a);
@@ -304,7 +321,7 @@ export function eventArbitrary(expr: Expr, product: string): fc.Arbitrary<Record
   const fields = vocabulary(expr);
   const pool = new Map<string, readonly GeneratedValue[]>([...Object.entries(BACKGROUND[product] ?? {}), ...[...fields].map(([f, s]) => [f, [...s]] as const)]);
   const random = fc.tuple(...[...pool].map(([f, vs]) => fc.tuple(fc.constant(f), fc.option(fc.constantFrom(...vs), { nil: undefined }))));
-  const steered = [...witnesses(expr, true), ...witnesses(expr, false)];
+  const steered = [...sharedWitnesses(expr, true), ...sharedWitnesses(expr, false)];
   if (steered.length === 0) return random.map((entries) => eventFrom(entries as [string, GeneratedValue][]));
   return fc.oneof(
     random.map((entries) => eventFrom(entries as [string, GeneratedValue][])),

@@ -2,12 +2,13 @@ import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { EVENT_RULE_PARTS_MAX, planAlarms, splitEventPattern, type RealtimeRulePlan } from '../../../core/aws/alarm-plan.ts';
 import { perimeterShadowRules } from '../../../core/aws/shadow-rules.ts';
-import { loadCatalog, type CatalogRule } from '../../../core/detection/catalog.ts';
+import type { CatalogRule } from '../../../core/detection/catalog.ts';
 import { compileEventPattern } from '../../../core/detection/compilers/eventbridge.ts';
 import { detectSource } from '../../../core/detection/logsources/detect-source.ts';
 import { complementCidrs } from '../../../core/detection/placeholders.ts';
 import { eventPatternMatcher, matchesEventPattern, validateEventPattern } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
 import type { GuardrailsModel } from '../../../core/config/model.ts';
+import { catalogRules } from '../../helpers/catalog.ts';
 import { configErrorOf, enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
 import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
 
@@ -15,9 +16,12 @@ const cloudTrail = corpusFiles()
   .flatMap((f) => f.events.map((raw, i) => ({ where: `${f.name}#${i}`, raw: raw as Record<string, unknown> })))
   .filter((e) => detectSource(e.raw)?.service === 'cloudtrail');
 
+// catalogRules(model) is loadCatalog(model), bound once per model content in the worker (helpers/catalog.ts):
+// most tests here plan the same few models.
+
 /** Every real-time rule of the plan with the catalog rule it came from. */
 function realtimeRules(model: GuardrailsModel): Map<string, CatalogRule> {
-  return new Map([...loadCatalog(model), ...perimeterShadowRules(model).rules].map((r) => [r.rule.id, r]));
+  return new Map([...catalogRules(model), ...perimeterShadowRules(model).rules].map((r) => [r.rule.id, r]));
 }
 
 /** One address on each side of both ends of every CIDR: where a split CIDR list could leak or drop. */
@@ -65,8 +69,8 @@ function splitRules(plan: readonly RealtimeRulePlan[]): Map<string, RealtimeRule
 describe('alarm plan', () => {
   it('deploys every catalog rule to each AWS target it lists, plus shadow and self-protection rules', () => {
     const model = exampleModel();
-    const catalog = loadCatalog(model).filter((r) => r.rule.logsource.product === 'aws');
-    const plan = planAlarms(model, loadCatalog(model));
+    const catalog = catalogRules(model).filter((r) => r.rule.logsource.product === 'aws');
+    const plan = planAlarms(model, catalogRules(model));
     expect(plan.metric.map((m) => m.id).sort()).toEqual(
       catalog
         .filter((r) => r.rule.targets.includes('cloudwatch'))
@@ -76,13 +80,13 @@ describe('alarm plan', () => {
     const realtime = plan.realtime.map((r) => r.ruleId);
     for (const r of catalog.filter((x) => x.rule.targets.includes('eventbridge'))) expect(realtime).toContain(r.rule.id);
     expect(realtime).toContain('aws-perimeter-shadow-network');
-    expect(planAlarms(enforceModel(), loadCatalog(enforceModel())).realtime.map((r) => r.ruleId)).not.toContain('aws-perimeter-shadow-network');
+    expect(planAlarms(enforceModel(), catalogRules(enforceModel())).realtime.map((r) => r.ruleId)).not.toContain('aws-perimeter-shadow-network');
     expect(new Set(plan.realtime.map((r) => r.id)).size, 'ids are unique').toBe(plan.realtime.length);
   });
 
   it('deploys the tamper rules for org-trail trusted access and the forwarding rules and role to CloudWatch and EventBridge', () => {
     const model = exampleModel();
-    const plan = planAlarms(model, loadCatalog(model));
+    const plan = planAlarms(model, catalogRules(model));
     for (const id of ['aws-org-trail-trusted-access-removed', 'aws-guardrails-forwarding-tampering']) {
       expect(plan.metric.map((m) => m.id)).toContain(id);
       expect(plan.realtime.map((r) => r.id)).toContain(id);
@@ -92,13 +96,13 @@ describe('alarm plan', () => {
   it('keeps every pattern within aws.eventPatternMaxLength (EventBridge quota "Event pattern size", default 2,048)', () => {
     for (const max of [2048, 4096]) {
       const model = exampleModel((c) => (c.aws.eventPatternMaxLength = max));
-      for (const r of planAlarms(model, loadCatalog(model)).realtime) expect(() => validateEventPattern(r.pattern, max), r.id).not.toThrow();
+      for (const r of planAlarms(model, catalogRules(model)).realtime) expect(() => validateEventPattern(r.pattern, max), r.id).not.toThrow();
     }
   });
 
   it('splits the example config\'s long "outside the trusted networks" patterns into parts at 2,048 and not at 4,096', () => {
     const model = exampleModel();
-    const plan = planAlarms(model, loadCatalog(model));
+    const plan = planAlarms(model, catalogRules(model));
     const split = splitRules(plan.realtime);
     expect([...split.keys()].sort()).toEqual(['aws-cli-outside-trusted-networks', 'aws-instance-credentials-used-outside', 'aws-perimeter-shadow-network']);
     for (const [ruleId, parts] of split) {
@@ -109,7 +113,7 @@ describe('alarm plan', () => {
       );
     }
     const raised = exampleModel((c) => (c.aws.eventPatternMaxLength = 4096));
-    expect(splitRules(planAlarms(raised, loadCatalog(raised)).realtime).size).toBe(0);
+    expect(splitRules(planAlarms(raised, catalogRules(raised)).realtime).size).toBe(0);
   });
 
   describe('the union of the parts matches exactly the events the whole pattern matches', () => {
@@ -126,7 +130,7 @@ describe('alarm plan', () => {
     it.each(configs)('%s', (_name, edit) => {
       const model = exampleModel(edit);
       const rules = realtimeRules(model);
-      const plan = planAlarms(model, loadCatalog(model));
+      const plan = planAlarms(model, catalogRules(model));
       const split = splitRules(plan.realtime);
       expect(split.size).toBeGreaterThan(0);
       const events = [...cloudTrail.map((e) => e.raw), ...generatedEvents(model)].map((raw) => ({ raw, envelope: eventBridgeEnvelope(raw) }));
@@ -179,7 +183,7 @@ describe('alarm plan', () => {
     const arns = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::111122223333:role/deployment-pipeline-automation-${i}`);
     const message = configErrorOf(() => {
       const model = exampleModel((c) => (c.automation.aws.roleArns = arns));
-      planAlarms(model, loadCatalog(model));
+      planAlarms(model, catalogRules(model));
     });
     expect(message).toMatch(
       /^rule aws-perimeter-shadow-network \(.*\): the EventBridge pattern is \d+ characters, over aws\.eventPatternMaxLength 2048, and no field has two values to spread over several rules\. Raise the EventBridge quota "Event pattern size" to 4096 in every account and region and set aws\.eventPatternMaxLength: 4096/,
@@ -189,7 +193,7 @@ describe('alarm plan', () => {
   it('refuses more parts than the plan allows, with the fix for the configured quota', () => {
     // Scattered /32s do not aggregate: the "outside the trusted networks" complement runs to thousands of CIDRs.
     const scattered = (c: Editable) => (c.trustedNetworks.cidrs = Array.from({ length: 60 }, (_, i) => `${20 + i}.1.2.3/32`));
-    expect(configErrorOf(() => planAlarms(exampleModel(scattered), loadCatalog(exampleModel(scattered))))).toMatch(
+    expect(configErrorOf(() => planAlarms(exampleModel(scattered), catalogRules(exampleModel(scattered))))).toMatch(
       new RegExp(
         `^rule aws-[a-z-]+ \\(.*\\): the EventBridge pattern is \\d+ characters and would need \\d+ rules of at most 2048 characters \\(the plan allows ${EVENT_RULE_PARTS_MAX}\\)\\. Raise the EventBridge quota`,
       ),
@@ -198,7 +202,7 @@ describe('alarm plan', () => {
       scattered(c);
       c.aws.eventPatternMaxLength = 4096;
     };
-    expect(configErrorOf(() => planAlarms(exampleModel(at4096), loadCatalog(exampleModel(at4096))))).toMatch(
+    expect(configErrorOf(() => planAlarms(exampleModel(at4096), catalogRules(exampleModel(at4096))))).toMatch(
       /would need \d+ rules of at most 4096 characters .*\. Aggregate the trusted CIDRs/,
     );
   });

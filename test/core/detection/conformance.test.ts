@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bindRules, compileRule, loadCatalog, TARGETS_FOR_PRODUCT, type CatalogRule } from '../../../core/detection/catalog.ts';
+import { bindRules, compileRule, TARGETS_FOR_PRODUCT, type CatalogRule } from '../../../core/detection/catalog.ts';
 import { CompileError } from '../../../core/detection/compilers/compile-error.ts';
 import { parseWildcards, type Expr, type Match, type Scalar } from '../../../core/detection/expr.ts';
 import { compilePath } from '../../../core/detection/field-path.ts';
@@ -13,7 +13,7 @@ import { detectSource } from '../../../core/detection/logsources/detect-source.t
 import { loadRules } from '../../../core/detection/rule-loader.ts';
 import type { Target } from '../../../core/detection/rule.ts';
 import { compileCloudWatchPattern } from '../../../core/detection/targets/cloudwatch-pattern-evaluator.ts';
-import { matchesEventPattern } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
+import { eventPatternMatcher } from '../../../core/detection/targets/eventbridge-pattern-evaluator.ts';
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { checkKql } from '../../../core/detection/targets/kql-check.ts';
 import { compileKqlQuery } from '../../../core/detection/targets/kql-evaluator.ts';
@@ -21,13 +21,17 @@ import { KQL_TABLES } from '../../../core/detection/targets/kql-tables.ts';
 import { kqlTableFor } from '../../../core/detection/logsources/kql-table-for.ts';
 import { generatedRule } from '../../../core/detection/rule.ts';
 import { planAlarms } from '../../../core/aws/alarm-plan.ts';
+import { catalogRules } from '../../helpers/catalog.ts';
 import { exampleModel } from '../../helpers/config.ts';
 import { eventArbitrary, eventFrom, steeredEvents } from '../../helpers/event-generators.ts';
 import { laCanonical } from '../../helpers/log-analytics-row.ts';
 import { corpusFiles, eventBridgeEnvelope } from '../../helpers/corpus.ts';
+import { deepFreeze } from '../../helpers/model-key.ts';
 
 const model = exampleModel();
-const rules: CatalogRule[] = [...loadCatalog(model), ...bindRules(loadRules('test/fixtures/rules'), model)];
+/** loadCatalog(model), loaded once for the file (and shared, frozen, with the worker's other files). */
+const catalog = catalogRules(model);
+const rules: CatalogRule[] = [...catalog, ...bindRules(loadRules('test/fixtures/rules'), model)];
 const corpus = corpusFiles().flatMap((file) => file.events.map((raw, index) => ({ where: `${file.name}#${index}`, raw, sourced: detectSource(raw) })));
 
 type TargetMatcher = (raw: unknown, normalised: Record<string, unknown>) => boolean;
@@ -39,8 +43,11 @@ function targetMatcher(target: Target, query: string | Record<string, unknown>):
       const predicate = compileCloudWatchPattern(query as string);
       return (raw) => predicate(raw);
     }
-    case 'eventbridge':
-      return (raw) => matchesEventPattern(query as Record<string, unknown>, eventBridgeEnvelope(raw as Record<string, unknown>));
+    case 'eventbridge': {
+      // Compiled once for all the events (matchesEventPattern compiles the pattern on every call).
+      const matches = eventPatternMatcher(query as Record<string, unknown>);
+      return (raw) => matches(eventBridgeEnvelope(raw as Record<string, unknown>));
+    }
     case 'gcp': {
       const predicate = compileGcpQuery(query as string);
       return (raw) => predicate(raw);
@@ -379,7 +386,6 @@ function sigmaEvents(r: CatalogRule): Record<string, unknown>[] {
 
 describe('catalog', () => {
   it('has at least 30 rules, T1059.009 first', () => {
-    const catalog = loadCatalog(model);
     expect(catalog.length).toBeGreaterThanOrEqual(30);
     expect(catalog.filter((r) => r.rule.tags.includes('attack.t1059.009')).length).toBeGreaterThanOrEqual(10);
     for (const product of ['aws', 'azure', 'gcp'])
@@ -536,13 +542,23 @@ describe('the deployed CIS text and its rule on the cases where they used to dif
 });
 
 describe('target evaluators agree with the rule evaluator on generated events (property)', () => {
+  // One arbitrary per rule for all its targets: it depends on the rule only (fast-check seeds each run anew).
+  const arbitraries = new Map<CatalogRule, fc.Arbitrary<Record<string, unknown>>>();
+  const arbitraryOf = (r: CatalogRule) => {
+    let arbitrary = arbitraries.get(r);
+    if (!arbitrary) {
+      arbitrary = eventArbitrary(r.expr, r.rule.logsource.product);
+      arbitraries.set(r, arbitrary);
+    }
+    return arbitrary;
+  };
   it.each(evaluatedCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const { r, target, query } = c;
     const matches = targetMatcher(target, query)!;
     // Only strings and null: CloudTrail and LogEntry text fields are strings, and CloudWatch has no defined
     // behaviour for a text operand on a number (its evaluator throws rather than guess).
     fc.assert(
-      fc.property(eventArbitrary(r.expr, r.rule.logsource.product), (event) => {
+      fc.property(arbitraryOf(r), (event) => {
         fc.pre(!numericTextExcluded(target, r.expr, event));
         expect(matches(event, event)).toBe(r.matches(event));
       }),
@@ -572,6 +588,20 @@ const MIN_NOT_MATCHING = 3;
  */
 const STEERED_PAIRS = 141;
 
+/**
+ * The steered and Sigma events of a rule, built once per rule for all its targets (they depend on the rule
+ * only), frozen so that no target's evaluator can change what the next one reads.
+ */
+const steeredOf = new Map<CatalogRule, readonly Record<string, unknown>[]>();
+function steeredAndSigmaEvents(r: CatalogRule): readonly Record<string, unknown>[] {
+  let events = steeredOf.get(r);
+  if (!events) {
+    events = deepFreeze([...steeredEvents(r.expr, r.rule.logsource.product), ...sigmaEvents(r)]);
+    steeredOf.set(r, events);
+  }
+  return events;
+}
+
 describe('every rule fires, and stays quiet, on every target (steered events)', () => {
   it(`checks at least ${STEERED_PAIRS} rule/target pairs`, () => {
     expect(evaluatedCases.length).toBeGreaterThanOrEqual(STEERED_PAIRS);
@@ -582,7 +612,7 @@ describe('every rule fires, and stays quiet, on every target (steered events)', 
     const matches = targetMatcher(target, query)!;
     let matching = 0;
     let notMatching = 0;
-    for (const event of [...steeredEvents(r.expr, r.rule.logsource.product), ...sigmaEvents(r)]) {
+    for (const event of steeredAndSigmaEvents(r)) {
       if (numericTextExcluded(target, r.expr, event)) continue;
       const expected = r.matches(event);
       expect(matches(event, event), JSON.stringify(event)).toBe(expected);

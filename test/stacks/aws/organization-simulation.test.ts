@@ -7,9 +7,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GuardrailsModel } from '../../../core/config/model.ts';
 import { enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
-import { FLOWS, FlowScope, type AppCase } from '../../helpers/organization-flows.ts';
+import { FLOWS, FlowScope, type AppCase, type Flow } from '../../helpers/organization-flows.ts';
 import { Organization } from '../../helpers/organization-policies.ts';
-import { OrganizationSimulation, synthOrganization, type SynthesizedOrganization } from '../../helpers/organization-simulation.ts';
+import {
+  OrganizationSimulation,
+  synthOrganization,
+  type FlowRequest,
+  type SynthesizedOrganization,
+  type Verdict,
+} from '../../helpers/organization-simulation.ts';
 import { perimeterShadowRules } from '../../../core/aws/shadow-rules.ts';
 import { shadowVisibility } from '../../helpers/shadow-visibility.ts';
 
@@ -24,6 +30,26 @@ const APPS: { name: string; model: GuardrailsModel }[] = [
   { name: 'single-account layout, report mode', model: exampleModel(singleAccount) },
   { name: 'single-account layout, enforce mode', model: enforceModel(singleAccount) },
 ];
+
+/**
+ * A flow's request and its verdict in a synthesized organization, simulated once: the enforce-mode flows
+ * and the shadow-mode report below judge the same requests (the organization is shared per model).
+ */
+const judged = new WeakMap<SynthesizedOrganization, Map<Flow, Promise<{ request: FlowRequest; verdict: Verdict }>>>();
+function judge(synthesized: SynthesizedOrganization, scope: FlowScope, flow: Flow): Promise<{ request: FlowRequest; verdict: Verdict }> {
+  let flows = judged.get(synthesized);
+  if (!flows) {
+    flows = new Map();
+    judged.set(synthesized, flows);
+  }
+  let found = flows.get(flow);
+  if (!found) {
+    const request = flow.request(scope);
+    found = synthesized.simulation.evaluate(request).then((verdict) => ({ request, verdict }));
+    flows.set(flow, found);
+  }
+  return found;
+}
 
 /** Raw template resources of one type in one account (for types the simulation does not index). */
 function templateResources(org: Organization, account: string, type: string): Record<string, any>[] {
@@ -151,7 +177,7 @@ describe.each(APPS)('$name', ({ model }) => {
     const expected = flow.expect(app);
     const limit = flow.limit ? ` [simulator: ${flow.limit}]` : '';
     it(`${flow.group}: ${flow.title} -> ${expected.decision} (${expected.because})${limit}`, async () => {
-      const verdict = await synthesized.simulation.evaluate(flow.request(scope));
+      const { verdict } = await judge(synthesized, scope, flow);
       expect(verdict.decision, `denied by: ${verdict.denials.join('; ') || 'nothing'}; SCPs: ${verdict.scps}`).toBe(expected.decision);
     });
   }
@@ -173,8 +199,7 @@ describe('shadow mode against the enforced perimeter', () => {
     const rows: string[] = [];
     const unseen: string[] = [];
     for (const flow of FLOWS) {
-      const request = flow.request(scope);
-      const verdict = await synthesized.simulation.evaluate(request);
+      const { request, verdict } = await judge(synthesized, scope, flow);
       const perimeter = verdict.denials.filter((d) => /#Deny\w*(FromOutsideTrustedNetworks|OutsideItsRegion)/.test(d));
       if (verdict.decision !== 'Denied' || perimeter.length === 0) continue;
       const visibility = shadowVisibility(request, shadow);

@@ -3,13 +3,13 @@
  * assertions; every scheduled query's KQL, read back from the plan, parses and binds.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCatalog, loadCatalogWithCorrelations } from '../../../core/detection/catalog.ts';
 import { checkKql } from '../../../core/detection/targets/kql-check.ts';
 import { AZURE_SERVICE_MANAGEMENT_API, PRIVILEGED_DIRECTORY_ROLES } from '../../../constructs/azure/conditional-access.ts';
 import { ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_POLICY_DEFINITION, MANAGEMENT_GROUP_LOG_CATEGORIES } from '../../../constructs/azure/audit-logging.ts';
 import { ENTRA_LOG_CATEGORIES } from '../../../constructs/azure/entra-diagnostics.ts';
 import { azurePlanNotes, azureProgram } from '../../../stacks/azure/program.ts';
 import type { PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import { catalogOf } from '../../helpers/catalog.ts';
 import { inputsOfType, planProgram } from '../../helpers/pulumi-plan.ts';
 import { enforceModel, exampleModel } from '../../helpers/config.ts';
 
@@ -337,7 +337,8 @@ describe('conditional access', () => {
 
 describe('alerts', () => {
   it('has a scheduled query rule per Azure catalog rule, with KQL that parses and binds', () => {
-    const catalog = loadCatalogWithCorrelations(exampleModel());
+    // loadCatalogWithCorrelations(exampleModel()), bound once per worker (the plans above bound it already).
+    const catalog = catalogOf(exampleModel());
     const azureRules = [
       ...catalog.rules.filter((r) => r.rule.logsource.product === 'azure' && r.rule.targets.includes('kql')),
       ...catalog.correlations.filter((c) => c.targets.includes('kql')),
@@ -366,6 +367,8 @@ describe('alerts', () => {
       'Microsoft.OperationalInsights/workspaces/delete',
     ]);
     const ruleNames = (ofType(report, ':ScheduledQueryRule') as { ruleName: string }[]).map((r) => r.ruleName);
+    // loadCatalog(exampleModel()): the same catalog for every id, loaded once.
+    const catalog = catalogOf(exampleModel()).rules;
     for (const id of [
       'azure-resource-lock-deleted',
       'azure-policy-assignment-deleted-or-exempted',
@@ -378,7 +381,7 @@ describe('alerts', () => {
       'azure-conditional-access-changed',
     ]) {
       expect(ruleNames).toContain(`guardrails-${id}`);
-      expect(loadCatalog(exampleModel()).some((r) => r.rule.id === id)).toBe(true);
+      expect(catalog.some((r) => r.rule.id === id)).toBe(true);
     }
     expect(ofType(report, ':ActionGroup')).toEqual([
       expect.objectContaining({ emailReceivers: [{ name: 'email-0', emailAddress: 'security-alerts@example.com', useCommonAlertSchema: true }] }),

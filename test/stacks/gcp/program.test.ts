@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TAMPER_PERMISSIONS } from '../../../constructs/gcp/context-aware-access.ts';
-import { loadCatalog } from '../../../core/detection/catalog.ts';
 import { DENY_PERMISSIONS_SOURCE, isDenySupported } from '../../../core/gcp/deny-permissions.ts';
 import { detectSource } from '../../../core/detection/logsources/detect-source.ts';
 import { compileGcpQuery } from '../../../core/detection/targets/gcp-query-evaluator.ts';
 import { GCP_PLAN_NOTES, gcpProgram } from '../../../stacks/gcp/program.ts';
 import type { PlannedResource } from '../../../stacks/pulumi-plan.ts';
+import { catalogRules } from '../../helpers/catalog.ts';
 import { inputsOfType, planProgram } from '../../helpers/pulumi-plan.ts';
 import { configErrorOf, enforceModel, exampleModel, type Editable } from '../../helpers/config.ts';
 import { corpusFiles } from '../../helpers/corpus.ts';
@@ -320,7 +320,8 @@ describe('deployability and plan notes', () => {
 });
 
 describe('alerts', () => {
-  const gcpRules = loadCatalog(exampleModel()).filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'));
+  // loadCatalog(exampleModel()): the binding the report plan above already made (helpers/catalog.ts).
+  const gcpRules = catalogRules(exampleModel()).filter((r) => r.rule.logsource.product === 'gcp' && r.rule.targets.includes('gcp'));
   // The log-match policies (a correlation's policy is a threshold on its metric: correlation-alerts.test.ts).
   const policies = inputsOfType(report, ':AlertPolicy')
     .filter((r) => JSON.stringify(r['conditions']).includes('conditionMatchedLog'))
