@@ -77,6 +77,10 @@ function sizes(): number[] {
 
 const rate = (r: Run) => r.events / (r.ms / 1000);
 
+const REPORT = 'bench/detect-engines.md';
+/** Where the generated part of the report ends and the hand-written notes begin. */
+const NOTES_MARK = '<!-- notes: kept by bench/detect.ts -->';
+
 /**
  * Per size, in one run: the floor, detect --engine js, detect --engine duckdb (each in its own process,
  * for its peak RSS) and jq running one rule; events/s as ratios to the floor. Writes bench/detect-engines.md.
@@ -115,8 +119,11 @@ export async function benchDetect(): Promise<string[]> {
       `detect ${megabytes} MB (${floor.events} events): floor ${rate(floor).toFixed(0)} events/s; js ${cell(js)}; duckdb ${cell(duckdb)}; jq ${jqCell}`,
     );
   }
+  // The notes under NOTES_MARK (measurements by hand, earlier runs) are kept as they are.
+  const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+  const notes = previous.includes(NOTES_MARK) ? previous.slice(previous.indexOf(NOTES_MARK)) : '';
   writeFileSync(
-    'bench/detect-engines.md',
+    REPORT,
     [
       '# guardrails detect: the js and duckdb engines against the read + parse floor',
       '',
@@ -127,6 +134,7 @@ export async function benchDetect(): Promise<string[]> {
       '',
       ...table,
       '',
+      ...(notes ? [notes.trimEnd(), ''] : []),
     ].join('\n'),
   );
   return lines;

@@ -2,11 +2,12 @@
  * Which evaluator `guardrails detect` runs:
  * - js: the streaming evaluator (evaluator.ts), one event at a time on one core; the reference.
  * - duckdb: the catalog compiled to DuckDB SQL on an embedded DuckDB (duckdb-engine.ts), every core.
- * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md), the duckdb engine
- *   is slower at every input size measured: 450 MB of CloudTrail, js 22.8 s, duckdb 233.7 s (before its
- *   rules read stored field columns); 20 MB since, js 1.9 s, duckdb 5.2 s (its load parses every
- *   rule's fields per event, which costs more than the evaluator's compiled paths). Auto is the place
- *   to pick duckdb by input size once it is faster.
+ * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md, 2 shared cores),
+ *   the duckdb engine is still slower at every input size: streaming each file through one query, it
+ *   took 34.2 and 56.6 s on 450 MB of CloudTrail against js's 20.2 and 18.1 s in the same runs (before:
+ *   233.7 s), and about 5.5 s on 20 MB against 2.5 s. Its SQL evaluates the catalog slower per event
+ *   than the evaluator's compiled paths, even on two cores. Auto is the place to pick duckdb by input
+ *   size once it is faster.
  */
 import type { CatalogRule } from '../catalog.ts';
 import { CompileError } from '../compilers/compile-error.ts';

@@ -3,24 +3,25 @@
  * (@duckdb/node-api; its json functions are built in, nothing is installed or loaded at run time), over
  * the same inputs as the js engine, with the same matches, order, counts and file problems.
  *
- * Load, per file: an NDJSON file (gzip or not, a line may be a CloudTrail file) is read by DuckDB
- * itself, on every core, into one table of events (file, line, record, log source, guard fields, text,
- * the texts of every field the rules read).
- * If DuckDB cannot read it (a whole-document JSON file, a malformed or over-long line, a corrupt gzip, a
- * FIFO), Node reads it instead with read-events.ts, so every problem is reported by the same code and
- * in the same words as with --engine js; the events Node reads are classified there (detect-source.ts)
- * and stored the same way. So are the events DuckDB could not classify (Azure records, odd shapes).
- * Detect, once over all events: per log source present, one query per rule whose guard value occurs
- * there; the hits are read back in event order (file, line, record) and reported as js reports them.
- * The database is a file in a temp directory, removed at the end, so past memory_limit it spills to disk.
+ * A file DuckDB can read as NDJSON (gzip or not, a line may be a CloudTrail file) streams through one
+ * query, on every core: each record parsed for the paths the plan reads, every rule evaluated in the
+ * same SELECT, and only the records with a hit (or that Node must classify) leave it, the others
+ * counted. Nothing is stored per event, only hits (bench/detect-engines.md). A small file's records are
+ * stored instead and evaluated in a batch with other files' (STREAM_BYTES).
+ * If DuckDB cannot read the file (a whole-document JSON file, a malformed or over-long line, a corrupt
+ * gzip, a FIFO), Node reads it instead with read-events.ts, so every problem is reported by the same code
+ * and in the same words as with --engine js; the events Node reads are classified there
+ * (detect-source.ts) and evaluated by the same SQL in a batch. So are the records DuckDB could not
+ * classify (Azure records, odd shapes). Hits are read back in file and event order (line, record) and
+ * reported as js reports them.
  */
-import { mkdtempSync, readSync, closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { CatalogRule } from '../catalog.ts';
-import { readEvents, type InputProblem, type Malformed, type ReadLimits, MAX_LINE_BYTES } from '../input/read-events.ts';
+import { MAX_LINE_BYTES, readEvents, type InputProblem, type Malformed, type ReadLimits } from '../input/read-events.ts';
 import { detectSource, type SourcedEvent } from '../logsources/detect-source.ts';
 import type { RuleIndex } from '../rule-index.ts';
 import type { DetectPlan, PlanColumn } from './duckdb-plan.ts';
@@ -46,6 +47,10 @@ export interface DuckdbRun {
   readonly sink: EngineSink;
   /** DuckDB's memory limit (spilling to a temp directory beyond it); default 512 MB. */
   readonly memoryLimit?: string;
+  /** DuckDB's threads; default every core (availableParallelism). */
+  readonly threads?: number;
+  /** From this file size on, a file DuckDB reads is streamed through the rules alone; default STREAM_BYTES. */
+  readonly streamBytes?: number;
   /** Which reader read each file: DuckDB, or Node when DuckDB could not (for tests and the bench). */
   readonly onReader?: (file: string, reader: 'duckdb' | 'node') => void;
 }
@@ -53,39 +58,48 @@ export interface DuckdbRun {
 /** DuckDB reads a line of at most this much (read_csv max_line_size); a longer one sends its file to Node. */
 const DUCKDB_MAX_LINE = 16 * 1024 * 1024;
 
+/**
+ * From this size on, a file DuckDB reads gets a query of its own that streams it through every rule;
+ * a smaller one is stored and evaluated in a batch with other files. Starting the catalog's query costs
+ * about 1.5 s whatever the input, and a stored batch runs on one thread (a table scan splits by row
+ * group): measured on 2 cores, 20 MB of CloudTrail took 3.8 to 4.4 s streamed and 11.3 s batched,
+ * and a batch costs about 0.5 s per MB, so files past a few MB stream.
+ */
+const STREAM_BYTES = 4 * 1024 * 1024;
+
+/** The stored records past which the batch is evaluated and reported, so memory stays bounded. */
+const BATCH_RECORDS = 100_000;
+
+/** The rows to report (plan.ndjson's columns, with the file number f). */
+const HITS = 'f INTEGER, n BIGINT, sub BIGINT, ct BOOLEAN, idx BIGINT, src INTEGER, hits VARCHAR, text VARCHAR, c BIGINT';
+
+/** Records read, not yet evaluated (plan.staged's table). */
+const STAGED = 'f INTEGER, n BIGINT, sub BIGINT, ct BOOLEAN, idx BIGINT, src INTEGER, event VARCHAR';
+
 export async function runDuckdb(run: DuckdbRun): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'guardrails-duckdb-'));
-  // A database file in a temp directory, so the stored events spill to disk past memory_limit
-  // (https://duckdb.org/docs/stable/configuration/overview: threads, memory_limit, temp_directory);
-  // insertion order is not kept (the hits are read back ORDER BY), which saves memory.
-  const instance = await DuckDBInstance.create(join(temp, 'detect.duckdb'), {
-    threads: String(availableParallelism()),
+  // In memory, spilling to a temp directory past memory_limit; insertion order is not kept (the hits
+  // are read back ORDER BY), which lets the scan run without ordering buffers
+  // (https://duckdb.org/docs/stable/configuration/overview: threads, memory_limit, temp_directory,
+  // preserve_insertion_order).
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(run.threads ?? availableParallelism()),
     memory_limit: run.memoryLimit ?? '512MB',
     temp_directory: temp,
     preserve_insertion_order: 'false',
   });
   const connection = await instance.connect();
+  // Appenders write through a connection of their own, so a query streaming on the first is never cut
+  // short by an appender's flush; the tables are the in-memory database's, seen by both.
+  const writer = await instance.connect();
   try {
-    await connection.run('CREATE TEMP TABLE staged (n BIGINT, sub BIGINT, idx BIGINT, src INTEGER, event VARCHAR)');
-    await connection.run(`CREATE TABLE events (f INTEGER, ${run.plan.schema})`);
-    for (const [f, file] of run.files.entries()) await loadFile(connection, run, f, file);
-    // One query per log source present, over every event of every file, with only the rules that can
-    // match something there: binding a rule's SQL costs far more than running it.
-    await connection.run('CREATE TABLE hits (f INTEGER, n BIGINT, sub BIGINT, idx BIGINT, src INTEGER, hits VARCHAR, need BOOLEAN)');
-    // One rule per query: a rule's SQL can hold large intermediate lists, and DuckDB's memory limit
-    // must hold for the heaviest rule alone, not for the whole catalog at once.
-    for (const [source, columns] of await wantedColumns(connection, run.plan))
-      for (const column of columns) await connection.run(`INSERT INTO hits ${run.plan.select('events', source, [column])}`);
-    // The text of an event only where Node needs it (a base, a loose guard, an array guard field); an
-    // equality-only join, which DuckDB runs as a hash join (a filter in ON would make it a nested loop).
-    const result = await connection.stream(
-      `SELECT h.f, h.n, h.sub, h.idx, h.src, h.hits, CASE WHEN h.need THEN e.event END FROM (
-        SELECT f, n, sub, any_value(idx) AS idx, any_value(src) AS src, string_agg(hits, ',') AS hits, bool_or(need) AS need FROM hits GROUP BY f, n, sub
-      ) h JOIN events e ON e.f = h.f AND e.n = h.n AND e.sub = h.sub ORDER BY h.f, h.n, h.sub`,
-    );
-    for await (const rows of result.yieldRowsJs())
-      for (const [f, , , idx, src, hits, text] of rows) report(run, run.files[f as number]!, Number(idx), src as number, hits as string, text as string | null);
+    await connection.run(`CREATE TABLE hits (${HITS})`);
+    await connection.run(`CREATE TABLE staged (${STAGED})`);
+    const batch = new Batch(connection, writer, run);
+    for (const [f, file] of run.files.entries()) await batch.read(f, file);
+    await batch.flush();
   } finally {
+    writer.closeSync();
     connection.closeSync();
     instance.closeSync();
     rmSync(temp, { recursive: true, force: true });
@@ -93,107 +107,176 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
 }
 
 /**
- * Per log source in the events, the columns that can match there: a guarded rule only when some event
- * of its source holds one of its guard values (or an array, which the index reads element by element).
+ * Files read in order; their hits are reported, in file and event order, when the batch is flushed.
+ * Each file's counts and problems are reported as soon as it is read (the matches go to another stream).
  */
-async function wantedColumns(connection: DuckDBConnection, plan: DetectPlan): Promise<Map<string, number[]>> {
-  const present = await connection.runAndReadAll('SELECT DISTINCT src FROM events');
-  const wanted = new Map<string, number[]>();
-  for (const [src] of present.getRowsJS()) {
-    const source = plan.sources[(src as number) - 1]!;
-    const seen = new Map<number, { values: Set<string>; arrays: boolean }>();
-    for (const at of plan.guards) {
-      const values = await connection.runAndReadAll(`SELECT DISTINCT g${at}, a${at} FROM events WHERE src = ${src} AND (g${at} IS NOT NULL OR a${at})`);
-      const rows = values.getRowsJS();
-      seen.set(at, { values: new Set(rows.map(([g]) => g as string)), arrays: rows.some(([, a]) => a === true) });
-    }
-    const columns = plan.columns.flatMap((c, i) => {
-      if (c.source !== source) return [];
-      if (!c.guard) return [i];
-      const s = seen.get(c.guard.at)!;
-      return s.arrays || c.guard.values.some((v) => s.values.has(v)) ? [i] : [];
-    });
-    if (columns.length > 0) wanted.set(source, columns);
+class Batch {
+  readonly #statements = new Map<string, DuckDBPreparedStatement>();
+  readonly #maxLine: number;
+  #staged = 0;
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly writer: DuckDBConnection,
+    private readonly run: DuckdbRun,
+  ) {
+    this.#maxLine = Math.min(run.limits.maxLineBytes ?? MAX_LINE_BYTES, DUCKDB_MAX_LINE);
   }
-  return wanted;
-}
 
-/** Stores a file's events (table events, with file number f), counting them and reporting its problems. */
-async function loadFile(connection: DuckDBConnection, run: DuckdbRun, f: number, file: string): Promise<void> {
-  const { plan, sink } = run;
-  const maxLine = Math.min(run.limits.maxLineBytes ?? MAX_LINE_BYTES, DUCKDB_MAX_LINE);
-  const gzip = file.endsWith('.gz');
-  let read = false;
-  if (byDuckdb(file, gzip)) {
-    try {
-      await connection.run(`INSERT INTO events SELECT ${f}, * FROM (${plan.ndjson(file, gzip, maxLine)})`);
-      read = true;
-    } catch (error) {
-      // Not a file DuckDB reads as NDJSON (its input errors): Node reads it below, and reports what is
-      // wrong with it. An error in the SQL itself is a bug, never hidden behind that.
-      if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+  /** A statement prepared the first time it is needed: binding the catalog's SQL costs more than running it on a small file. */
+  async #prepared(name: string, sql: () => string): Promise<DuckDBPreparedStatement> {
+    let statement = this.#statements.get(name);
+    if (!statement) {
+      statement = await this.connection.prepare(sql());
+      this.#statements.set(name, statement);
     }
+    return statement;
   }
-  await connection.run('DELETE FROM staged');
-  const appender = await connection.createAppender('staged');
-  let unrecognised = 0;
-  let staged = 0;
-  const ruled = new Set(plan.columns.map((c) => plan.sources.indexOf(c.source) + 1));
-  const classify = (value: unknown, n: bigint, sub: bigint, idx: number): void => {
-    const sourced = detectSource(value);
-    if (!sourced) {
-      unrecognised++;
-      return;
+
+  async read(f: number, file: string): Promise<void> {
+    const { run, connection } = this;
+    const { plan, sink } = run;
+    let reader: 'duckdb' | 'node' = 'node';
+    let events = 0;
+    let unrecognised = 0;
+    let problem: InputProblem | undefined;
+    if (byDuckdb(file)) {
+      const stream = sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES);
+      const statement = stream
+        ? await this.#prepared('ndjson', () => `INSERT INTO hits SELECT $2 AS f, * FROM (${plan.ndjson(this.#maxLine)})`)
+        : await this.#prepared('records', () => `INSERT INTO staged SELECT $2 AS f, n, sub, ct, NULL, src, event FROM (${plan.records(this.#maxLine)})`);
+      statement.bindVarchar(1, file);
+      statement.bindInteger(2, f);
+      try {
+        await statement.run();
+        reader = 'duckdb';
+      } catch (error) {
+        // Not a file DuckDB reads as NDJSON (its input errors): Node reads it below, and reports what is
+        // wrong with it. An error in the SQL itself is a bug, never hidden behind that.
+        if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+      }
+      if (reader === 'duckdb') {
+        const table = stream ? 'hits' : 'staged';
+        const counts = await connection.runAndReadAll(
+          stream
+            ? `SELECT sum(c) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM hits WHERE f = ${f}`
+            : `SELECT count(*) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM staged WHERE f = ${f}`,
+        );
+        const [total, unclassified, blanks] = counts.getRowsJS()[0]!.map((v) => Number(v ?? 0)) as [number, number, number];
+        events = total;
+        if (!stream) {
+          this.#staged += total;
+          // A blank line has a line number but no record number (read-events.ts skips it): number around it.
+          await connection.run(
+            blanks > 0
+              ? `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 - (SELECT count(*) FROM staged b WHERE b.f = ${f} AND b.src = -1 AND b.n < staged.n) END WHERE f = ${f}`
+              : `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 END WHERE f = ${f}`,
+          );
+        }
+        // What DuckDB could not classify, Node does (detect-source.ts), normalising Azure records.
+        if (unclassified > 0) unrecognised = await this.#classify(f, table);
+      }
     }
-    const src = plan.sources.indexOf(`${sourced.product}/${sourced.service}`) + 1;
+    if (reader === 'node') {
+      const appender = await this.writer.createAppender('staged');
+      let n = 0n;
+      problem = await readEvents(
+        file,
+        {
+          onEvent: (e) => {
+            events++;
+            if (!this.#append(appender, f, e.value, n++, 0n, false, e.index)) unrecognised++;
+          },
+          onMalformed: sink.onMalformed,
+        },
+        run.limits,
+      );
+      appender.closeSync();
+    }
+    sink.onEvents(events, unrecognised);
+    run.onReader?.(file, reader);
+    sink.onBytes?.(sizeOf(file));
+    sink.onFile(file, problem);
+    if (reader === 'duckdb' && sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES)) await this.flush();
+    else if (this.#staged >= BATCH_RECORDS) await this.flush();
+  }
+
+  /** Classifies in Node the records of file f DuckDB could not (src 0), staging the recognised; returns how many were not. */
+  async #classify(f: number, table: 'hits' | 'staged'): Promise<number> {
+    const { connection } = this;
+    // Streamed, not read whole: a large file of Azure records is all Node's to classify.
+    const rows = await connection.stream(
+      table === 'hits'
+        ? `SELECT n, sub, ct, src, text FROM hits WHERE f = ${f} AND src <= 0 AND n IS NOT NULL ORDER BY n, sub`
+        : `SELECT n, sub, ct, idx, event FROM staged WHERE f = ${f} AND src = 0 ORDER BY n, sub`,
+    );
+    const appender = await this.writer.createAppender('staged');
+    let unrecognised = 0;
+    let blanks = 0;
+    for await (const chunk of rows.yieldRowsJs())
+      for (const [n, sub, ct, fourth, text] of chunk) {
+        if (table === 'hits' && fourth === -1) {
+          blanks++;
+          continue;
+        }
+        const idx = table === 'staged' ? Number(fourth) : ct ? Number(sub) : Number(n) - 1 - blanks;
+        if (!this.#append(appender, f, JSON.parse(text as string), n as bigint, sub as bigint, ct as boolean, idx)) unrecognised++;
+      }
+    appender.closeSync();
+    // Classified and staged again (with their source), or not recognised: either way done with.
+    if (table === 'staged') await connection.run(`DELETE FROM staged WHERE f = ${f} AND src = 0`);
+    return unrecognised;
+  }
+
+  /** Stages a record Node classified; false when detect-source.ts does not recognise it. */
+  #append(appender: DuckDBAppender, f: number, value: unknown, n: bigint, sub: bigint, ct: boolean, idx: number): boolean {
+    const sourced = detectSource(value);
+    if (!sourced) return false;
+    const src = this.run.plan.sources.indexOf(`${sourced.product}/${sourced.service}`) + 1;
     // A source without rules: recognised, nothing to run.
-    if (!ruled.has(src)) return;
+    if (src === 0) return true;
+    appender.appendInteger(f);
     appender.appendBigInt(n);
     appender.appendBigInt(sub);
+    appender.appendBoolean(ct);
     appender.appendBigInt(BigInt(idx));
     appender.appendInteger(src);
     appender.appendVarchar(JSON.stringify(sourced.event));
     appender.endRow();
-    staged++;
-  };
-  let problem: InputProblem | undefined;
-  let events = 0;
-  if (read) {
-    // f grows with each file, so DuckDB's zone maps skip the other files' rows in these.
-    const counts = await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = -1) FROM events WHERE f = ${f}`);
-    const [total, blanks] = counts.getRowsJS()[0]!.map(Number) as [number, number];
-    events = total;
-    // A blank line has a line number but no record number (read-events.ts skips it): renumber after it.
-    if (blanks > 0)
-      await connection.run(
-        `UPDATE events SET idx = idx - (SELECT count(*) FROM events b WHERE b.f = ${f} AND b.src = -1 AND b.n < events.n) WHERE f = ${f} AND NOT ct AND src >= 0`,
-      );
-    // What DuckDB could not classify, Node does (detect-source.ts), normalising Azure records.
-    const unclassified = await connection.stream(`SELECT n, sub, idx, event FROM events WHERE f = ${f} AND src = 0`);
-    for await (const rows of unclassified.yieldRowsJs())
-      for (const [n, sub, idx, text] of rows) classify(JSON.parse(text as string), n as bigint, sub as bigint, Number(idx));
-    await connection.run(`DELETE FROM events WHERE f = ${f} AND src NOT IN (${[...ruled, -2].join(', ')})`);
-  } else {
-    let n = 0n;
-    problem = await readEvents(
-      file,
-      {
-        onEvent: (e) => {
-          events++;
-          classify(e.value, n++, 0n, e.index);
-        },
-        onMalformed: sink.onMalformed,
-      },
-      run.limits,
-    );
+    this.#staged++;
+    return true;
   }
-  appender.closeSync();
-  // Binding the plan's load SQL costs more than running it on a few rows: only when Node staged some.
-  if (staged > 0) await connection.run(`INSERT INTO events SELECT ${f}, * FROM (${plan.table('staged')})`);
-  sink.onEvents(events, unrecognised);
-  run.onReader?.(file, read ? 'duckdb' : 'node');
-  sink.onBytes?.(sizeOf(file));
-  sink.onFile(file, problem);
+
+  /** Evaluates the staged records, then reports every hit in file and event order. */
+  async flush(): Promise<void> {
+    const { connection, run } = this;
+    if (this.#staged > 0) {
+      // Planned anew each time: a plan prepared once keeps what the table's statistics said then (the
+      // sources present), and would skip the rules of a source staged later.
+      await connection.run(`INSERT INTO hits ${run.plan.staged('staged')}`);
+      await connection.run('DELETE FROM staged');
+      this.#staged = 0;
+    }
+    let file = -1;
+    let blanks = 0;
+    // The rows counting records without a hit (n NULL) and those Node classified (src 0) only count.
+    const result = await connection.stream(
+      'SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND n IS NOT NULL) ORDER BY f, n, sub',
+    );
+    for await (const chunk of result.yieldRowsJs())
+      for (const [f, n, sub, ct, idx, src, hits, text] of chunk) {
+        if (f !== file) {
+          file = f as number;
+          blanks = 0;
+        }
+        if (src === -1) {
+          blanks++;
+          continue;
+        }
+        const index = idx !== null ? Number(idx) : ct ? Number(sub) : Number(n) - 1 - blanks;
+        report(run, run.files[file]!, index, src as number, hits as string, text as string | null);
+      }
+    await connection.run('DELETE FROM hits');
+  }
 }
 
 /** One event's hits, reported as the js engine would: bases first, each list in its index's order. */
@@ -220,7 +303,8 @@ function report(run: DuckdbRun, file: string, index: number, src: number, hits: 
  * document, read by Node as read-events.ts does). A FIFO is read once, by Node; a gzip whose start does
  * not inflate is Node's to report.
  */
-function byDuckdb(file: string, gzip: boolean): boolean {
+function byDuckdb(file: string): boolean {
+  const gzip = file.endsWith('.gz');
   try {
     if (!statSync(file).isFile()) return false;
     const fd = openSync(file, 'r');

@@ -2,17 +2,16 @@
  * The SQL of `guardrails detect --engine duckdb`: every rule as a column expression
  * (compileSqlCondition, DuckDB dialect, over a column `event` holding each raw record as text; DuckDB's
  * JSON functions read VARCHAR as JSON, and a JSON-typed column would parse each record once more to
- * validate it). The engine runs them over a table of stored events, one rule per query.
+ * validate it), all of them evaluated in one SELECT per file, as the file streams through.
  *
- * Each record is parsed once on loading for the fields the plan itself needs (json_extract with a list
- * of paths: https://duckdb.org/docs/stable/data/json/json_functions): whether a line is a CloudTrail file
- * (`Records`), the log source (detect-source.ts's tests for CloudTrail and GCP audit entries; anything
- * else is classified by detect-source.ts itself, in Node, which normalises Azure diagnostic records), and
- * the field each rule's index guard reads (rule-index.ts). Every field the rules of a log source read is
- * then stored as a column of its texts (storedTexts in sql-duckdb.ts), from one json_type and one
- * json_extract_string parse per event with the list of that source's paths, and the rules read those
- * columns: before, each rule re-parsed the record per field through JSON list lambdas, which made
- * binding and running the catalog several times slower than the js engine (bench/detect-engines.md).
+ * Each record is parsed with lists of paths (json_type and json_extract_string with a list parse the
+ * record once for all of them: https://duckdb.org/docs/stable/data/json/json_functions): first for
+ * whether a line is a CloudTrail file (`Records`), the log source (detect-source.ts's tests for
+ * CloudTrail and GCP audit entries; anything else is classified by detect-source.ts itself, in Node,
+ * which normalises Azure diagnostic records) and the field each rule's index guard reads
+ * (rule-index.ts); then, for its log source only, for every field that source's rules read, each stored
+ * as the list of its texts (storedTexts in sql-duckdb.ts), which the rules test. JSON text is never built
+ * for a value (json_extract would serialise every object it returns), and nothing is stored per event.
  * A rule's condition is evaluated only on events of its source that pass its guard (a CASE evaluates
  * its THEN branch only for the rows its WHEN selected), as the js engine's index offers a rule only the
  * events it could match.
@@ -51,23 +50,23 @@ export interface DetectPlan {
   readonly sources: readonly string[];
   readonly columns: readonly PlanColumn[];
   /**
-   * The rows to store for the events of an NDJSON file (gzip or not) read by DuckDB: n, sub (the line
-   * and the position in its Records), ct, idx, src (classified), event and the rules' guard fields.
+   * One query over an NDJSON file (gzip by its .gz name or not), its path the parameter $1: a row per
+   * record with a hit, per record DuckDB could not classify (src 0, with its text) and per blank line
+   * (src -1), and one row (n NULL) counting the other records in c. Columns: n (the line), sub (the
+   * position in its Records), ct (a CloudTrail-file line), idx (NULL: the caller numbers around blank
+   * lines), src, hits (the matching column numbers), text (the record, only where Node must see it), c.
    */
-  ndjson(file: string, gzip: boolean, maxLineBytes: number): string;
-  /** The column definitions of those rows (CREATE TABLE), so the table needs no binding of the load SQL. */
-  readonly schema: string;
-  /** The same rows for a table (n, sub, idx, src, event) of events Node read or classified. */
-  table(name: string): string;
+  ndjson(maxLineBytes: number): string;
   /**
-   * The hit rows of one log source in a table of stored rows (with a file number f), for the given
-   * columns: f, n, sub, idx, src, hits (the matching column numbers), need (Node must see the event).
-   * The event's text is left out: the caller joins it for the few hits that need it, so a rule's query
-   * does not carry every record along.
+   * The records of an NDJSON file ($1, as ndjson), every one, blank lines included, without the rules:
+   * n, sub, ct, src, event. Cheap to plan, for small files, whose records are then evaluated in batches.
    */
-  select(table: string, source: string, columns: readonly number[]): string;
-  /** The guard column numbers (`at`) of the plan. */
-  readonly guards: readonly number[];
+  records(maxLineBytes: number): string;
+  /**
+   * The hit rows of a table (f, n, sub, ct, idx, src, event) of records read before, in ndjson's
+   * columns after f (c is 0: they were counted when read).
+   */
+  staged(table: string): string;
 }
 
 export const AWS_SOURCE = 'aws/cloudtrail';
@@ -88,10 +87,10 @@ export function guardOf(expr: Expr): Match | undefined {
 
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
-/** Paths read from every record in one parse; 1-based positions in the list `k`. */
-const FIXED_PATHS = ['$."Records"', '$."eventSource"', '$."eventName"', '$."eventVersion"', '$."userIdentity"', '$."protoPayload"', '$."logName"'];
+/** The paths detect-source.ts's classification reads; `Records` first (tt[1]). */
+const CLASSIFY_PATHS = ['$."Records"', '$."eventSource"', '$."eventName"', '$."eventVersion"', '$."userIdentity"', '$."protoPayload"'];
 
-/** A top-level key DuckDB's JSON path can spell (`$."key"`). */
+/** A top-level key DuckDB's JSON path can spell (`$."key"`): a guard read exactly. */
 const plainKey = (field: string): boolean => field !== '' && !/[."\\]/.test(field);
 
 /** A dotted field whose every key a DuckDB JSON path can spell, so its texts can be stored. */
@@ -107,45 +106,40 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
   for (const r of bases) roles.set(r, { reported: roles.get(r)?.reported ?? false, base: true });
   const sourceOf = (r: CatalogRule) => `${r.rule.logsource.product}/${r.rule.logsource.service}`;
   const sources = [...new Set([AWS_SOURCE, GCP_SOURCE, ...[...roles.keys()].map(sourceOf)])];
-  const paths = [...FIXED_PATHS];
-  const pathIndex = (field: string): number => {
-    const path = `$."${field}"`;
-    if (!paths.includes(path)) paths.push(path);
-    return paths.indexOf(path) + 1;
+  // The paths every record is parsed for (classification, guards): one list for json_type (tt), one
+  // for json_extract_string (ss); 1-based positions.
+  const typePaths: string[] = [];
+  const stringPaths: string[] = [];
+  const at = (list: string[], path: string): number => (list.includes(path) ? list.indexOf(path) : list.push(path) - 1) + 1;
+  // Per log source, the paths of the fields its rules read (ft<src>, fs<src>): parsed only for its
+  // events, as a path costs per event (json_type with 126 paths took 4 times as long as with 10).
+  const fieldTypes = new Map<number, string[]>();
+  const fieldStrings = new Map<number, string[]>();
+  const listOf = (lists: Map<number, string[]>, src: number): string[] => {
+    if (!lists.has(src)) lists.set(src, []);
+    return lists.get(src)!;
   };
-  // Every field a rule reads is stored once per event of the rule's log source as the texts of its
-  // values (v<i>; NULL for the events of other sources, whose rules never look), so the rules test
-  // those lists instead of re-parsing the record per field. The fields are found by compiling once with
-  // none stored; a key a JSON path cannot spell stays with the printer, which refuses it.
+  const typeAt = (path: string) => `tt[${at(typePaths, path)}]`;
+  const stringAt = (path: string) => `ss[${at(stringPaths, path)}]`;
+  for (const path of CLASSIFY_PATHS) typeAt(path);
+  // Every field a rule reads is computed once per event of the rule's log source as the texts of its
+  // values (v<i>, storedTexts; NULL for the events of other sources, whose rules never look), so the
+  // rules test those lists instead of re-parsing the record per field. A key a JSON path cannot spell
+  // stays with the printer, which refuses it.
   const fields = new Map<string, { src: number; field: string; column: string }>();
-  const stored = (src: number, field: string) => fields.get(`${src} ${field}`)?.column;
-  for (const rule of roles.keys()) {
-    const src = sources.indexOf(sourceOf(rule)) + 1;
-    const note = (field: string): undefined => {
+  const storedOf =
+    (src: number) =>
+    (field: string): string | undefined => {
+      if (!storable(field)) return undefined;
       const key = `${src} ${field}`;
-      if (storable(field) && !fields.has(key)) fields.set(key, { src, field, column: `v${fields.size + 1}` });
-      return undefined;
+      if (!fields.has(key)) fields.set(key, { src, field, column: `v${fields.size + 1}` });
+      return fields.get(key)!.column;
     };
-    withStoredColumns(note, () => compileSqlCondition(rule, 'duckdb'));
-  }
-  // Per source, the JSON types of every path on the way to its stored fields (tt<src>) and the texts at
-  // their ends (ss<src>): one parse each, of that source's events only (a path costs per event).
-  const typePaths = new Map<number, string[]>();
-  const stringPaths = new Map<number, string[]>();
-  const at = (lists: Map<number, string[]>, src: number, path: string): number => {
-    const list = lists.get(src) ?? [];
-    lists.set(src, list);
-    return (list.includes(path) ? list.indexOf(path) : list.push(path) - 1) + 1;
+  const guardAt = new Map<string, number>();
+  const guardOfField = (field: string): number => {
+    if (!guardAt.has(field)) guardAt.set(field, guardAt.size + 1);
+    return guardAt.get(field)!;
   };
-  const fieldColumns = [...fields.values()].map(({ src, field, column }) => {
-    const texts = storedTexts(
-      field,
-      (path) => `tt${src}[${at(typePaths, src, path)}]`,
-      (path) => `ss${src}[${at(stringPaths, src, path)}]`,
-    );
-    return `CASE WHEN src = ${src} THEN ${texts} END AS ${column}`;
-  });
-  const guards = new Set<number>();
   const fieldRank = new Map<string, number>();
   const rankOf = (rule: CatalogRule, position: number): number => {
     const field = guardOf(rule.expr)?.field;
@@ -162,82 +156,97 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     let when = `src = ${sources.indexOf(source) + 1}`;
     let guard: PlanColumn['guard'];
     if (found && !loose) {
-      guard = { at: pathIndex(found.field), values: [...new Set(found.values.map((v) => unescapeWildcards(String(v)).toLowerCase()))] };
-      guards.add(guard.at);
+      guard = { at: guardOfField(found.field), values: [...new Set(found.values.map((v) => unescapeWildcards(String(v)).toLowerCase()))] };
       when += ` AND (g${guard.at} IN (${guard.values.map(literal).join(', ')}) OR a${guard.at})`;
     }
     // '*' marks a hit whose event Node must see: a correlation base, or a guard only Node can apply.
     const mark = role.base || loose ? '*' : '';
-    const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns(
-      (field) => stored(sources.indexOf(source) + 1, field),
-      () => compileSqlCondition(rule, 'duckdb'),
-    )} THEN '${i}${mark}' END END`;
+    const stored = storedOf(sources.indexOf(source) + 1);
+    const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns(stored, () => compileSqlCondition(rule, 'duckdb'))} THEN '${i}${mark}' END END`;
     return { rule, source, ...role, loose, ...(guard ? { guard } : {}), sql, rank: ranks.get(rule) ?? 0 };
   });
-  const guardColumns = [...guards].flatMap((at) => [
-    `CASE WHEN json_type(k[${at}]) = 'VARCHAR' THEN lower(k[${at}] ->> '$') END AS g${at}`,
-    `coalesce(json_type(k[${at}]) = 'ARRAY', FALSE) AS a${at}`,
-  ]);
+  const guardColumns = [...guardAt].flatMap(([field, g]) => {
+    const path = `$."${field}"`;
+    return [`CASE WHEN ${typeAt(path)} = 'VARCHAR' THEN lower(${stringAt(path)}) END AS g${g}`, `coalesce(${typeAt(path)} = 'ARRAY', FALSE) AS a${g}`];
+  });
   // An event whose guard field holds an array goes to Node too: the rule index reads each element.
-  const odd = [...guards].map((at) => `a${at}`).join(' OR ') || 'FALSE';
+  const listColumns = [...fields.values()].map(
+    ({ src, field, column }) =>
+      `CASE WHEN src = ${src} THEN ${storedTexts(
+        field,
+        (path) => `ft${src}[${at(listOf(fieldTypes, src), path)}]`,
+        (path) => `fs${src}[${at(listOf(fieldStrings, src), path)}]`,
+      )} END AS ${column}`,
+  );
+  const odd = [...guardAt.values()].map((g) => `a${g}`).join(' OR ') || 'FALSE';
   const awsId = sources.indexOf(AWS_SOURCE) + 1;
   const gcpId = sources.indexOf(GCP_SOURCE) + 1;
+  const t = (path: string) => typeAt(path);
   // detect-source.ts: CloudTrail has eventSource and eventName, and eventVersion or userIdentity (a key
-  // holding null counts: json_extract gives JSON null, not SQL NULL); a Cloud Audit Logs entry has a
+  // holding null counts: json_type gives 'NULL', not SQL NULL); a Cloud Audit Logs entry has a
   // protoPayload naming AuditLog, a cloudaudit logName, or methodName and serviceName. Anything else
   // (Azure, odd shapes) is left to detect-source.ts in Node (src 0).
-  const classification = `CASE WHEN event IS NULL THEN -1 WHEN k IS NULL THEN 0
-    WHEN k[2] IS NOT NULL AND k[3] IS NOT NULL AND (k[4] IS NOT NULL OR k[5] IS NOT NULL) THEN ${awsId}
-    WHEN json_type(k[6]) = 'OBJECT' AND (
-      coalesce(json_type(k[6], '$."@type"') = 'VARCHAR' AND contains(k[6] ->> '$."@type"', 'AuditLog'), FALSE)
-      OR coalesce(json_type(k[7]) = 'VARCHAR' AND contains(k[7] ->> '$', 'cloudaudit.googleapis.com'), FALSE)
-      OR (json_extract(k[6], '$."methodName"') IS NOT NULL AND json_extract(k[6], '$."serviceName"') IS NOT NULL)) THEN ${gcpId}
+  const classification = `CASE WHEN event IS NULL THEN -1 WHEN tt IS NULL THEN 0
+    WHEN ${t('$."eventSource"')} IS NOT NULL AND ${t('$."eventName"')} IS NOT NULL AND (${t('$."eventVersion"')} IS NOT NULL OR ${t('$."userIdentity"')} IS NOT NULL) THEN ${awsId}
+    WHEN ${t('$."protoPayload"')} = 'OBJECT' AND (
+      coalesce(${t('$."protoPayload"."@type"')} = 'VARCHAR' AND contains(${stringAt('$."protoPayload"."@type"')}, 'AuditLog'), FALSE)
+      OR coalesce(${t('$."logName"')} = 'VARCHAR' AND contains(${stringAt('$."logName"')}, 'cloudaudit.googleapis.com'), FALSE)
+      OR (${t('$."protoPayload"."methodName"')} IS NOT NULL AND ${t('$."protoPayload"."serviceName"')} IS NOT NULL)) THEN ${gcpId}
     ELSE 0 END`;
-  const pathList = `[${paths.map(literal).join(', ')}]`;
-  /** The stored columns of an event row, from a relation with n, sub, ct, idx, event, k and src. */
-  const parsedLists = [...typePaths.keys()].flatMap((src) => [
-    `CASE WHEN src = ${src} THEN json_type(event, [${typePaths.get(src)!.map(literal).join(', ')}]) END AS tt${src}`,
-    `CASE WHEN src = ${src} THEN json_extract_string(event, [${stringPaths.get(src)!.map(literal).join(', ')}]) END AS ss${src}`,
+  // Every path is known now (the lists above were filled while compiling).
+  const list = (paths: readonly string[]) => `[${paths.map(literal).join(', ')}]`;
+  const types = list(typePaths);
+  const strings = list(stringPaths.length > 0 ? stringPaths : ['$."eventName"']);
+  const rulesSql = columns.map((c) => c.sql);
+  /** From a relation with n, sub, ct, idx, src, event, tt and ss (and f): its rows with hits, text where Node needs it. */
+  const fieldParses = [...fieldTypes.keys()].flatMap((src) => [
+    `CASE WHEN src = ${src} THEN json_type(event, ${list(fieldTypes.get(src)!)}) END AS ft${src}`,
+    `CASE WHEN src = ${src} THEN json_extract_string(event, ${list(fieldStrings.get(src)!)}) END AS fs${src}`,
   ]);
-  const parsed = (relation: string) => (parsedLists.length === 0 ? relation : `(SELECT *, ${parsedLists.join(', ')} FROM ${relation})`);
-  const storedRow = (relation: string) =>
-    `SELECT n, sub, ct, idx, src, event${[...guardColumns, ...fieldColumns].map((g) => `, ${g}`).join('')} FROM ${parsed(relation)}`;
-  const schema = [
-    'n BIGINT, sub BIGINT, ct BOOLEAN, idx BIGINT, src INTEGER, event VARCHAR',
-    ...[...guards].map((at) => `g${at} VARCHAR, a${at} BOOLEAN`),
-    ...[...fields.values()].map(({ column }) => `${column} VARCHAR[]`),
-  ].join(', ');
+  const hitRows = (relation: string, f = '') => {
+    const parsed = fieldParses.length ? `(SELECT *, ${fieldParses.join(', ')} FROM ${relation})` : relation;
+    const evaluated = `SELECT ${f}n, sub, ct, idx, src, event, ${odd} AS odd, concat_ws(',', ${rulesSql.length ? rulesSql.join(',\n') : 'NULL'}) AS hits FROM (SELECT *${[...guardColumns, ...listColumns].map((g) => `, ${g}`).join('')} FROM ${parsed})`;
+    return `SELECT ${f}n, sub, ct, idx, src, hits, CASE WHEN src = 0 OR contains(hits, '*') OR odd THEN event END AS text FROM (${evaluated})`;
+  };
+  /** The records of the NDJSON file $1: n, sub, ct, idx (NULL), event, tt, ss and src (classified). */
+  const classified = (maxLineBytes: number): string => {
+    // Each line as text: read_csv with a delimiter JSON never holds unescaped and no quoting
+    // (https://duckdb.org/docs/stable/data/csv/overview; compression 'auto' goes by the .gz name),
+    // numbered WITH ORDINALITY; a blank line keeps its row (src -1) so the caller can number around
+    // it. A line that is not JSON fails json_type, and with it the query: the caller then reads the
+    // file in Node, which reports it.
+    const read = `read_csv($1, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, compression = 'auto', new_line = '\\n', strict_mode = false, max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 16 << 20)})`;
+    // Lines end at \n (a \r before it is whitespace to JSON and to the blank test, as in read-events.ts).
+    // trim() reads every character: only a short line can be blank (a long blank one fails json_type).
+    const lines = `SELECT ordinality AS n, CASE WHEN strlen(line) > 64 OR trim(line, ' ' || chr(9) || chr(13)) <> '' THEN line END AS line FROM ${read} WITH ORDINALITY`;
+    // A line is parsed for every path; a CloudTrail-file line is then opened into its Records (unnest,
+    // in parallel with their positions) and each record parsed the same way. One chain of subqueries:
+    // a CTE read twice would be materialised whole.
+    const parsed = `SELECT n, line, json_type(line, ${types}) AS tt0, json_extract_string(line, ${strings}) AS ss0 FROM (${lines})`;
+    const ct = `coalesce(tt0[1] = 'ARRAY', FALSE)`;
+    const opened = `SELECT n, ${ct} AS ct, tt0, ss0,
+      unnest(CASE WHEN ${ct} THEN json_extract(line, '$."Records"[*]')::VARCHAR[] ELSE [line] END) AS event,
+      unnest(CASE WHEN ${ct} THEN range(json_array_length(line, '$."Records"')::BIGINT) ELSE [0::BIGINT] END) AS sub FROM (${parsed})`;
+    const records = `SELECT n, sub, ct, NULL::BIGINT AS idx, event,
+      CASE WHEN ct THEN json_type(event, ${types}) ELSE tt0 END AS tt,
+      CASE WHEN ct THEN json_extract_string(event, ${strings}) ELSE ss0 END AS ss FROM (${opened})`;
+    return `(SELECT *, ${classification} AS src FROM (${records}))`;
+  };
   return {
     sources,
     columns,
-    schema,
-    ndjson(file, gzip, maxLineBytes) {
-      // Each line as text: read_csv with a delimiter JSON never holds unescaped and no quoting
-      // (https://duckdb.org/docs/stable/data/csv/overview), numbered WITH ORDINALITY; a blank line keeps
-      // its row (src -1) so the caller can renumber around it. A line that is not JSON fails
-      // json_extract, and with it the query: the caller then reads the file in Node, which reports it.
-      const read = `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, compression = '${gzip ? 'gzip' : 'none'}', new_line = '\\n', strict_mode = false, max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(maxLineBytes * 2, 16 << 20)})`;
-      // One chain of subqueries (a CTE read twice would be materialised whole): a CloudTrail file
-      // line is opened into its Records (unnest, in parallel with their positions) and each record
-      // parsed for the plan's fields; any other line keeps the fields read from it.
-      // Lines end at \n (a \r before it is whitespace to JSON and to the blank test, as in read-events.ts).
-      // trim() reads every character: only a short line can be blank (a long blank one fails json_extract).
-      const lines = `SELECT CASE WHEN strlen(line) > 64 OR trim(line, ' ' || chr(9) || chr(13)) <> '' THEN line END AS event, ordinality AS n FROM ${read} WITH ORDINALITY`;
-      const keyed = `SELECT n, event, k, coalesce(json_type(k[1]) = 'ARRAY', FALSE) AS ct FROM (SELECT n, event, json_extract(event, ${pathList}) AS k FROM (${lines}))`;
-      const opened = `SELECT n, ct, k AS k0,
-    unnest(CASE WHEN ct THEN json_extract(event, '$."Records"[*]')::VARCHAR[] ELSE [event] END) AS event,
-    unnest(CASE WHEN ct THEN range(json_array_length(k[1])::BIGINT) ELSE [0::BIGINT] END) AS sub FROM (${keyed})`;
-      const records = `SELECT n, sub, ct, CASE WHEN ct THEN sub ELSE n - 1 END AS idx, event, CASE WHEN ct THEN json_extract(event, ${pathList}) ELSE k0 END AS k FROM (${opened})`;
-      return storedRow(`(SELECT *, ${classification} AS src FROM (${records}))`);
+    ndjson(maxLineBytes) {
+      // Only the rows the caller needs leave DuckDB; the others are counted (the group whose n is NULL).
+      const kept = `SELECT *, hits <> '' OR src <= 0 AS keep FROM (${hitRows(classified(maxLineBytes))})`;
+      return `SELECT CASE WHEN keep THEN n END AS n, CASE WHEN keep THEN sub END AS sub, any_value(ct) AS ct, NULL::BIGINT AS idx,
+        any_value(src) AS src, any_value(hits) AS hits, any_value(text) AS text, count(*) AS c FROM (${kept}) GROUP BY 1, 2`;
     },
-    table(name) {
-      return storedRow(`(SELECT n, sub, FALSE AS ct, idx, event, json_extract(event, ${pathList}) AS k, src FROM ${name})`);
+    records(maxLineBytes) {
+      return `SELECT n, sub, ct, src, event FROM ${classified(maxLineBytes)}`;
     },
-    guards: [...guards],
-    select(table, source, wanted) {
-      const sql = wanted.map((i) => columns[i]!.sql);
-      const hits = `SELECT f, n, sub, idx, src, ${odd} AS odd, concat_ws(',', ${sql.length ? sql.join(',\n') : 'NULL'}) AS hits FROM ${table} WHERE src = ${sources.indexOf(source) + 1}`;
-      return `SELECT f, n, sub, idx, src, hits, contains(hits, '*') OR odd AS need FROM (${hits}) WHERE hits <> ''`;
+    staged(table) {
+      const parsed = `(SELECT f, n, sub, ct, idx, src, event, json_type(event, ${types}) AS tt, json_extract_string(event, ${strings}) AS ss FROM ${table} WHERE src > 0)`;
+      return `SELECT f, n, sub, ct, idx, src, hits, text, 0 AS c FROM (${hitRows(parsed, 'f, ')}) WHERE hits <> ''`;
     },
   };
 }
