@@ -14,6 +14,8 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const HEAVIEST: Readonly<Record<string, number>> = {
+  'test/core/detection/engines/duckdb-streaming.test.ts': 37,
+  'test/core/detection/engines/duckdb-engine.test.ts': 19,
   'test/stacks/azure/program.test.ts': 16,
   'test/bin/aws-entry-point.test.ts': 15,
   'test/bin/guardrails-plan.test.ts': 12,
@@ -23,7 +25,6 @@ const HEAVIEST: Readonly<Record<string, number>> = {
   'test/stacks/aws/organization-simulation.test.ts': 8,
   'test/stacks/gcp/program.test.ts': 6,
   'test/core/cli/detect-file-problems.test.ts': 6,
-  'test/core/detection/engines/duckdb-engine.test.ts': 6,
   'test/stands-alone.test.ts': 5,
   'test/core/detection/kql-empty-values.test.ts': 4,
   'test/core/detection/sigmahq-conformance.test.ts': 4,
