@@ -139,8 +139,8 @@ class Batch {
     let events = 0;
     let unrecognised = 0;
     let problem: InputProblem | undefined;
+    const stream = sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES);
     if (byDuckdb(file)) {
-      const stream = sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES);
       const statement = stream
         ? await this.#prepared('ndjson', () => `INSERT INTO hits SELECT $2 AS f, * FROM (${plan.ndjson(this.#maxLine)})`)
         : await this.#prepared('records', () => `INSERT INTO staged SELECT $2 AS f, n, sub, ct, NULL, src, event FROM (${plan.records(this.#maxLine)})`);
@@ -196,7 +196,7 @@ class Batch {
     run.onReader?.(file, reader);
     sink.onBytes?.(sizeOf(file));
     sink.onFile(file, problem);
-    if (reader === 'duckdb' && sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES)) await this.flush();
+    if (reader === 'duckdb' && stream) await this.flush();
     else if (this.#staged >= BATCH_RECORDS) await this.flush();
   }
 
@@ -218,7 +218,7 @@ class Batch {
           blanks++;
           continue;
         }
-        const idx = table === 'staged' ? Number(fourth) : ct ? Number(sub) : Number(n) - 1 - blanks;
+        const idx = table === 'staged' ? Number(fourth) : recordIndex(n as bigint, sub as bigint, ct as boolean, blanks);
         if (!this.#append(appender, f, JSON.parse(text as string), n as bigint, sub as bigint, ct as boolean, idx)) unrecognised++;
       }
     appender.closeSync();
@@ -272,11 +272,19 @@ class Batch {
           blanks++;
           continue;
         }
-        const index = idx !== null ? Number(idx) : ct ? Number(sub) : Number(n) - 1 - blanks;
+        const index = idx !== null ? Number(idx) : recordIndex(n as bigint, sub as bigint, ct as boolean, blanks);
         report(run, run.files[file]!, index, src as number, hits as string, text as string | null);
       }
     await connection.run('DELETE FROM hits');
   }
+}
+
+/**
+ * A streamed record's index as read-events.ts numbers it: its position in Records for a CloudTrail-file
+ * line (ct), else its line (n, from 1) less the blank lines before it in the file.
+ */
+function recordIndex(n: bigint, sub: bigint, ct: boolean, blanks: number): number {
+  return ct ? Number(sub) : Number(n) - 1 - blanks;
 }
 
 /** One event's hits, reported as the js engine would: bases first, each list in its index's order. */

@@ -33,8 +33,6 @@ export interface PlanColumn {
    * hit sends the event to Node, which keeps it only if the rule index would have offered the rule.
    */
   readonly loose: boolean;
-  /** The stored guard column (g<at>, a<at>) and the values (lowercased) that let the rule run. */
-  readonly guard?: { readonly at: number; readonly values: readonly string[] };
   /** `CASE WHEN <source and guard> THEN CASE WHEN <condition> THEN '<column number>[*]' END END` */
   readonly sql: string;
   /**
@@ -154,16 +152,17 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     const found = guardOf(rule.expr);
     const loose = !!found && !plainKey(found.field);
     let when = `src = ${sources.indexOf(source) + 1}`;
-    let guard: PlanColumn['guard'];
     if (found && !loose) {
-      guard = { at: guardOfField(found.field), values: [...new Set(found.values.map((v) => unescapeWildcards(String(v)).toLowerCase()))] };
-      when += ` AND (g${guard.at} IN (${guard.values.map(literal).join(', ')}) OR a${guard.at})`;
+      // The guard column (g<at>, a<at>) and the values (lowercased) that let the rule run.
+      const at = guardOfField(found.field);
+      const values = [...new Set(found.values.map((v) => unescapeWildcards(String(v)).toLowerCase()))];
+      when += ` AND (g${at} IN (${values.map(literal).join(', ')}) OR a${at})`;
     }
     // '*' marks a hit whose event Node must see: a correlation base, or a guard only Node can apply.
     const mark = role.base || loose ? '*' : '';
     const stored = storedOf(sources.indexOf(source) + 1);
     const sql = `CASE WHEN ${when} THEN CASE WHEN ${withStoredColumns(stored, () => compileSqlCondition(rule, 'duckdb'))} THEN '${i}${mark}' END END`;
-    return { rule, source, ...role, loose, ...(guard ? { guard } : {}), sql, rank: ranks.get(rule) ?? 0 };
+    return { rule, source, ...role, loose, sql, rank: ranks.get(rule) ?? 0 };
   });
   const guardColumns = [...guardAt].flatMap(([field, g]) => {
     const path = `$."${field}"`;
