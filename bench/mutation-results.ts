@@ -1,10 +1,11 @@
 /**
- * Writes bench/mutation-results.md from StrykerJS JSON reports: the score per folder and every surviving or
- * uncovered mutant with its triage from bench/mutation-triage.json (killed by a new test, or argued
- * equivalent). `npx tsx bench/mutation-results.ts reports/mutation-ci.json reports/mutation-core-...json`
- * after `npm run mutation:ci` and `STRYKER_FOLDER=<folder> npm run mutation`. Without arguments it reads
- * every reports/mutation-*.json. Scores measured before a round of new tests are kept in the triage file's
- * `before` map, so the table shows before and after.
+ * Writes bench/mutation-results.md: the score per folder and every surviving or uncovered mutant with its
+ * triage from bench/mutation-triage.json (killed by a new test, or argued equivalent). Each folder's last
+ * run is recorded in bench/mutation-runs.json; the StrykerJS JSON reports given (or, without arguments,
+ * every reports/mutation-*.json) replace the folders they cover:
+ * `npx tsx bench/mutation-results.ts reports/mutation-core-hunt.json` after
+ * `STRYKER_FOLDER=core/hunt npm run mutation`. Scores measured before a round of new tests are kept in the
+ * triage file's `before` map, so the table shows before and after.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,37 +27,71 @@ interface Triage {
 }
 
 const TRIAGE_FILE = 'bench/mutation-triage.json';
+/**
+ * Each folder's last Stryker run, kept in the repository: its mutant and detected counts and its open
+ * mutants (key, status, replacement as shown). A report read now replaces the folders it covers; the
+ * others keep their recorded run, so the table can be rebuilt from a fresh clone without reports/ (which
+ * is not committed: a full report holds every file's source).
+ */
+const RUNS_FILE = 'bench/mutation-runs.json';
+interface FolderRun {
+  report: string;
+  mutants: number;
+  detected: number;
+  open: [key: string, status: string, replacement: string][];
+}
 const reports = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync('reports')
-      .filter((f) => /^mutation-.*\.json$/.test(f))
-      .map((f) => join('reports', f));
+  : existsSync('reports')
+    ? readdirSync('reports')
+        .filter((f) => /^mutation-.*\.json$/.test(f))
+        .map((f) => join('reports', f))
+    : [];
 const triage: Triage = existsSync(TRIAGE_FILE) ? (JSON.parse(readFileSync(TRIAGE_FILE, 'utf8')) as Triage) : { before: {}, mutants: {} };
+const runs: Record<string, FolderRun> = existsSync(RUNS_FILE) ? (JSON.parse(readFileSync(RUNS_FILE, 'utf8')) as Record<string, FolderRun>) : {};
 
-const byFolder = new Map<string, { detected: number; total: number; killedSince: number; report: string }>();
-const open: string[] = [];
-let untriaged = 0;
 for (const reportPath of reports) {
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+  const fresh = new Map<string, FolderRun>();
   for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
     const folder = dirname(file);
-    const f = byFolder.get(folder) ?? { detected: 0, total: 0, killedSince: 0, report: reportPath };
+    if (!fresh.has(folder)) fresh.set(folder, { report: reportPath, mutants: 0, detected: 0, open: [] });
+    const f = fresh.get(folder)!;
     for (const m of mutants) {
       if (m.status === 'Ignored' || m.status === 'CompileError') continue;
-      f.total++;
+      f.mutants++;
       if (m.status === 'Killed' || m.status === 'Timeout') f.detected++;
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
         const key = `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
-        const why = triage.mutants[key];
-        if (!why) untriaged++;
-        // Killed by a test written after the report, verified by a Stryker run over that test (see the triage).
-        if (why?.startsWith('Killed by') || why?.startsWith('Was unreachable because of a bug, fixed')) f.killedSince++;
-        const replacement = (m.replacement ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 70);
-        open.push(`| \`${key}\` | ${m.status} | \`${replacement}\` | ${why ?? 'not yet triaged'} |`);
+        f.open.push([key, m.status, (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 70)]);
       }
     }
-    byFolder.set(folder, f);
   }
+  for (const [folder, run] of fresh) runs[folder] = run;
+}
+const folders = Object.keys(runs).sort((a, b) => a.localeCompare(b));
+writeFileSync(RUNS_FILE, `{\n${folders.map((f) => `${JSON.stringify(f)}: ${runJson(runs[f]!)}`).join(',\n')}\n}\n`);
+
+/** One folder's run, an open mutant per line (the file is diffed when a run is recorded). */
+function runJson(run: FolderRun): string {
+  const open = run.open.map((o) => `  ${JSON.stringify(o)}`).join(',\n');
+  return `{"report": ${JSON.stringify(run.report)}, "mutants": ${run.mutants}, "detected": ${run.detected}, "open": [${open ? `\n${open}\n` : ''}]}`;
+}
+
+const byFolder = new Map<string, { detected: number; total: number; killedSince: number }>();
+const open: string[] = [];
+let untriaged = 0;
+for (const folder of folders) {
+  const run = runs[folder]!;
+  const f = { detected: run.detected, total: run.mutants, killedSince: 0 };
+  for (const [key, status, replacement] of run.open) {
+    const why = triage.mutants[key];
+    if (!why) untriaged++;
+    // Killed by a test written after the report, verified by a Stryker run over that test (see the triage).
+    if (why?.startsWith('Killed by') || why?.startsWith('Was unreachable because of a bug, fixed')) f.killedSince++;
+    open.push(`| \`${key}\` | ${status} | \`${replacement.replace(/\|/g, '\\|')}\` | ${why ?? 'not yet triaged'} |`);
+  }
+  byFolder.set(folder, f);
 }
 /** Folders of core/ (and core/detection's subfolders) that no report covers. */
 function unmeasured(): string[] {
@@ -80,7 +115,7 @@ const score = (f: { detected: number; total: number }) => (100 * f.detected) / M
 const lines = [
   '# Mutation testing results',
   '',
-  `From ${reports.map((r) => `\`${r}\``).join(', ')} (StrykerJS 9, vitest runner).`,
+  `From each folder's last StrykerJS 9 run (vitest runner), recorded in \`${RUNS_FILE}\` from ${[...new Set(folders.map((f) => runs[f]!.report))].map((r) => `\`${r}\``).join(', ')}.`,
   'Triage of each open mutant: `bench/mutation-triage.json`.',
   '',
   'Score = killed or timed out / all mutants that ran. "With the triage" adds the open mutants the triage says a later',
