@@ -258,9 +258,10 @@ class Batch {
     }
     let file = -1;
     let blanks = 0;
-    // The rows counting records without a hit (n NULL) and those Node classified (src 0) only count.
+    // The rows counting records without a hit (n NULL), those Node classified (src 0) and the batch's
+    // records without a hit (hits empty) only count.
     const result = await connection.stream(
-      'SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND n IS NOT NULL) ORDER BY f, n, sub',
+      "SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND n IS NOT NULL AND hits <> '') ORDER BY f, n, sub",
     );
     for await (const chunk of result.yieldRowsJs())
       for (const [f, n, sub, ct, idx, src, hits, text] of chunk) {

@@ -61,8 +61,8 @@ export interface DetectPlan {
    */
   records(maxLineBytes: number): string;
   /**
-   * The hit rows of a table (f, n, sub, ct, idx, src, event) of records read before, in ndjson's
-   * columns after f (c is 0: they were counted when read).
+   * A row per record of a table (f, n, sub, ct, idx, src, event) of records read before, in ndjson's
+   * columns after f, hits empty where none (c is 0: they were counted when read).
    */
   staged(table: string): string;
 }
@@ -245,7 +245,10 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
     },
     staged(table) {
       const parsed = `(SELECT f, n, sub, ct, idx, src, event, json_type(event, ${types}) AS tt, json_extract_string(event, ${strings}) AS ss FROM ${table} WHERE src > 0)`;
-      return `SELECT f, n, sub, ct, idx, src, hits, text, 0 AS c FROM (${hitRows(parsed, 'f, ')}) WHERE hits <> ''`;
+      // Every row, hit or not (the caller reads only hits): a WHERE on hits would be pushed down into a
+      // copy of the whole rules expression, which DuckDB then sets up twice (1.5 s against 0.35 s for a
+      // batch of four records).
+      return `SELECT f, n, sub, ct, idx, src, hits, text, 0 AS c FROM (${hitRows(parsed, 'f, ')})`;
     },
   };
 }
