@@ -156,7 +156,9 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
       // The guard column (g<at>, a<at>) and the values (lowercased) that let the rule run.
       const at = guardOfField(found.field);
       const values = [...new Set(found.values.map((v) => unescapeWildcards(String(v)).toLowerCase()))];
-      when += ` AND (g${at} IN (${values.map(literal).join(', ')}) OR a${at})`;
+      // list_contains, not IN: DuckDB plans an IN list of constants outside a lambda as a join of its own
+      // (a hash table each, a few MB per thread: 530 MB against 109 MB at the start of the catalog's query).
+      when += ` AND (list_contains([${values.map(literal).join(', ')}], g${at}) OR a${at})`;
     }
     // '*' marks a hit whose event Node must see: a correlation base, or a guard only Node can apply.
     const mark = role.base || loose ? '*' : '';

@@ -286,10 +286,10 @@ describe('detect: the progress bar on a TTY', () => {
   });
 
   it('puts a message on a line of its own, ends the bar only once, and draws nothing more for an input that adds no bytes', async () => {
-    const bad = file('r1', '{oops\n{oops\n');
+    const bad = file('r1', 'oops\noops\n');
     const empty = file('r2', '');
     const { err } = await detect([bad, empty], { progressMinBytes: 0 }, true);
-    const oops = `malformed: ${bad}:1: ${parseError('{oops')}\nmalformed: ${bad}:2: ${parseError('{oops')}\n`;
+    const oops = `malformed: ${bad}:1: ${parseError('oops')}\nmalformed: ${bad}:2: ${parseError('oops')}\n`;
     expect(err).toBe(`${bar(100)}\n${oops}0 events in 2 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n2 malformed line(s) skipped\n`);
     // Nothing drawn at all: nothing to end.
     expect((await detect([empty], { progressMinBytes: 0 }, true)).err).toBe('0 events in 1 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n');
