@@ -69,7 +69,12 @@ const row = (id: string, level: string, where: string, title: string) => `${id.p
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 // StopLogging, then two List* calls, then a call no rule matches.
-const events = ndjson('events.ndjson', [trail(T0, 'StopLogging'), trail(T0 + 1000, 'ListUsers'), trail(T0 + 2000, 'ListRoles'), trail(T0 + 3000, 'CreateUser')]);
+const events = ndjson('events.ndjson', [
+  trail(T0, 'StopLogging'),
+  trail(T0 + 1000, 'ListUsers'),
+  trail(T0 + 2000, 'ListRoles'),
+  trail(T0 + 3000, 'CreateUser'),
+]);
 const TABLE = [
   HEADER,
   row('stop-logging', 'low', `${events}#0`, 'Title of stop-logging'),
@@ -122,7 +127,12 @@ describe('detect: the table and the summary', () => {
     const record = (rule: string, index: number) => ({ rule, title: `Title of ${rule}`, level: 'low', file: events, index });
     const correlation = { title: 'A correlation under test', level: 'high', count: 2, timespan: '5m', window: 'sliding', file: events };
     expect(out.endsWith('\n')).toBe(true);
-    expect(out.split('\n').slice(0, -1).map((l) => JSON.parse(l) as unknown)).toEqual([
+    expect(
+      out
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
       record('stop-logging', 0),
       record('list-calls', 1),
       record('list-calls', 2),
@@ -173,7 +183,12 @@ describe('detect --cloud', () => {
   });
 
   it('leaves out a correlation any of whose base rules is of another cloud', async () => {
-    const mixed = correlationOver([cloudtrailRule('base-one', 'List'), signinRule('base-two', ['50126'])], { id: 'mixed-one', type: 'temporal', groupBy: [], condition: { gte: 2 } });
+    const mixed = correlationOver([cloudtrailRule('base-one', 'List'), signinRule('base-two', ['50126'])], {
+      id: 'mixed-one',
+      type: 'temporal',
+      groupBy: [],
+      condition: { gte: 2 },
+    });
     const { err } = await detect([events], { correlations: [mixed], cloud: 'aws' });
     expect(err.split('\n')[0]).toBe('4 events in 1 file(s); 3 match(es) of 2 rules');
     const all = await detect([events], { correlations: [mixed] });
@@ -183,7 +198,12 @@ describe('detect --cloud', () => {
 
 describe('detect: base-rule matches that cannot be correlated', () => {
   it('counts the base-rule matches without a readable event time, and correlates only the timed ones', async () => {
-    const untimed = ndjson('untimed.ndjson', [trail(T0, 'ListUsers', 'yesterday'), trail(T0, 'ListGroups', 'never'), trail(T0, 'ListRoles'), trail(T0 + 1000, 'ListKeys')]);
+    const untimed = ndjson('untimed.ndjson', [
+      trail(T0, 'ListUsers', 'yesterday'),
+      trail(T0, 'ListGroups', 'never'),
+      trail(T0, 'ListRoles'),
+      trail(T0 + 1000, 'ListKeys'),
+    ]);
     const { err, summary } = await detect([untimed], { correlations: [eventCount] });
     expect(err.split('\n').slice(0, 2)).toEqual([
       '4 events in 1 file(s); 4 match(es) of 2 rules; 1 correlation match(es) of 1 correlations',
@@ -196,7 +216,8 @@ describe('detect: base-rule matches that cannot be correlated', () => {
     const later = ndjson('later.ndjson', [trail(T0 + 60 * MIN, 'ListUsers')]);
     const third = ndjson('third.ndjson', [trail(T0 + 80 * MIN, 'ListGroups')]);
     const earlier = ndjson('earlier.ndjson', [trail(T0, 'ListRoles')]);
-    const line = (min: number) => `1 base-rule match(es) came more than ${min} min behind the newest one read and were not correlated: give the inputs in time order`;
+    const line = (min: number) =>
+      `1 base-rule match(es) came more than ${min} min behind the newest one read and were not correlated: give the inputs in time order`;
     const byDefault = await detect([later, third, earlier], { correlations: [eventCount] });
     expect(byDefault.err.split('\n')[1]).toBe(line(15));
     const oneMinute = await detect([later, third, earlier], { correlations: [eventCount], correlationLateness: MIN });
@@ -212,7 +233,9 @@ describe('detect: the summary lines for bad input', () => {
     const eleven = file('eleven.ndjson', `${JSON.stringify(trail(T0, 'StopLogging'))}\n${'{oops\n'.repeat(11)}`);
     const { err, summary } = await detect([eleven]);
     const shown = Array.from({ length: 10 }, (_, i) => `malformed: ${eleven}:${i + 2}: ${parseError('{oops')}`);
-    expect(err).toBe(`${[...shown, '1 events in 1 file(s); 1 match(es) of 2 rules', '11 malformed line(s) skipped (first 10 shown)', '  stop-logging: 1'].join('\n')}\n`);
+    expect(err).toBe(
+      `${[...shown, '1 events in 1 file(s); 1 match(es) of 2 rules', '11 malformed line(s) skipped (first 10 shown)', '  stop-logging: 1'].join('\n')}\n`,
+    );
     expect(summary.malformed).toBe(11);
   });
 
@@ -290,8 +313,21 @@ describe('detect: the progress bar on a TTY', () => {
     const empty = file('r2', '');
     const { err } = await detect([bad, empty], { progressMinBytes: 0 }, true);
     const oops = `malformed: ${bad}:1: ${parseError('oops')}\nmalformed: ${bad}:2: ${parseError('oops')}\n`;
-    expect(err).toBe(`${bar(100)}\n${oops}0 events in 2 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n2 malformed line(s) skipped\n`);
+    expect(err).toBe(
+      `${bar(100)}\n${oops}0 events in 2 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n2 malformed line(s) skipped\n`,
+    );
     // Nothing drawn at all: nothing to end.
-    expect((await detect([empty], { progressMinBytes: 0 }, true)).err).toBe('0 events in 1 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n');
+    expect((await detect([empty], { progressMinBytes: 0 }, true)).err).toBe(
+      '0 events in 1 file(s); 0 match(es) of 2 rules\nno event recognised: nothing was checked\n',
+    );
+  });
+
+  it('with --engine duckdb, advances a whole file at a time, after that file was read (its messages first)', async () => {
+    const mixed = file('engines.ndjson', `${JSON.stringify(trail(T0, 'StopLogging'))}\noops\n`);
+    const oops = `malformed: ${mixed}:2: ${parseError('oops')}`;
+    const rest = '1 events in 1 file(s); 1 match(es) of 2 rules\n1 malformed line(s) skipped\n  stop-logging: 1\n';
+    expect((await detect([mixed], { progressMinBytes: 0, engine: 'duckdb' }, true)).err).toBe(`${oops}\n${bar(100)}\n${rest}`);
+    // The js engine advances as it reads, before the lines of what it read.
+    expect((await detect([mixed], { progressMinBytes: 0, engine: 'js' }, true)).err).toBe(`${bar(100)}\n${oops}\n${rest}`);
   });
 });
