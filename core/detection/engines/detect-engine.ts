@@ -1,13 +1,13 @@
 /**
  * Which evaluator `guardrails detect` runs:
  * - js: the streaming evaluator (evaluator.ts), one event at a time on one core; the reference.
- * - duckdb: the catalog compiled to DuckDB SQL on an embedded DuckDB (duckdb-engine.ts), every core.
+ * - duckdb: the catalog compiled to DuckDB SQL on an embedded DuckDB (duckdb-engine.ts), a file's
+ *   records evaluated on one thread (its lines are numbered, which DuckDB scans serially).
  * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md, 2 shared cores),
- *   the duckdb engine is still slower at every input size: streaming each file through one query, it
- *   took 34.2 and 56.6 s on 450 MB of CloudTrail against js's 20.2 and 18.1 s in the same runs (before:
- *   233.7 s), and about 5.5 s on 20 MB against 2.5 s. Its SQL evaluates the catalog slower per event
- *   than the evaluator's compiled paths, even on two cores. Auto is the place to pick duckdb by input
- *   size once it is faster.
+ *   the duckdb engine is slower at every input size: 26.7 s on 450 MB of CloudTrail against js's
+ *   10.8 s in the same run, 227.6 s on 2 GB against 38.6 s, and 1.39 s on 20 MB against 0.63 s on an
+ *   idle machine. Its SQL evaluates the catalog slower per event than the evaluator's compiled paths.
+ *   Auto is the place to pick duckdb by input size once it is faster.
  */
 import type { CatalogRule } from '../catalog.ts';
 import { CompileError } from '../compilers/compile-error.ts';
