@@ -1,7 +1,7 @@
 /**
  * Reads a dotted path from an event. Arrays anywhere along the path fan out (a match on any element
  * counts), as in Sigma and in every target language we compile to. Paths are split once; the common
- * case (objects all the way down) walks without allocating. After a fan-out, arrays at the end open once more ({a:[{b:[['x']]}]} gives 'x', {a:{b:[['x']]}} gives ['x']): intended, and copied by sql-duckdb.ts.
+ * case (objects all the way down) walks without allocating. After a fan-out, arrays at the end open too.
  */
 const NONE: readonly unknown[] = Object.freeze([]);
 

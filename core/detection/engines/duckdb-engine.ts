@@ -4,9 +4,9 @@
  * the same inputs as the js engine, with the same matches, order, counts and file problems.
  *
  * A file DuckDB can read as NDJSON (gzip or not, a line may be a CloudTrail file) streams through one
- * query, on one thread: its lines are numbered (read_csv WITH ORDINALITY), which DuckDB scans serially
- * (100 MB read and parsed: 151 ms on 1 thread, 144 ms on 2; unnumbered, 148 and 77 ms), and DuckDB
- * 1.5's CSV reader offers no line number otherwise. Each record is parsed for the paths the plan reads, every rule evaluated in the
+ * query, on one thread: its lines are numbered (read_csv WITH ORDINALITY), which DuckDB scans serially (100 MB
+ * read: 151 ms on 1 thread, 144 ms on 2; unnumbered, 148 and 77 ms), and DuckDB 1.5's CSV reader has no line
+ * number otherwise. Each record is parsed for the paths the plan reads, every rule evaluated in the
  * same SELECT, and only the records with a hit (or that Node must classify) leave it, the others
  * counted. Nothing is stored per event, only hits (bench/detect-engines.md). A small file's records are
  * stored instead and evaluated in a batch with other files' (STREAM_BYTES).
