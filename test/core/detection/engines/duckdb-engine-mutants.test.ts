@@ -66,7 +66,7 @@ async function logged(files: string[], options: Partial<DuckdbRun> = {}): Promis
       onBase: (r, sourced, file, index) =>
         log.push(`base ${r.rule.id} ${sourced.product} ${sourced.service} ${sourced.event['eventName']} ${basename(file)}#${index}`),
       onMalformed: (m) => log.push(`malformed ${m.line}`),
-      onFile: (file, problem) => log.push(`file ${basename(file)}${problem ? ` ${problem.message}` : ''}`),
+      onFile: (file, problem) => log.push(`file ${basename(file)}${problem ? ` ${problem.problem}` : ''}`),
       onBytes: (bytes) => log.push(`bytes ${bytes}`),
     },
     ...options,
