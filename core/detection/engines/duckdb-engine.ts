@@ -7,8 +7,8 @@
  * query, on one thread: its lines are numbered (read_csv WITH ORDINALITY), which DuckDB scans serially (100 MB
  * read: 151 ms on 1 thread, 144 ms on 2; unnumbered, 148 and 77 ms), and DuckDB 1.5's CSV reader has no line
  * number otherwise. Each record is parsed for the paths the plan reads, every rule evaluated in the
- * same SELECT, and only the records with a hit (or that Node must classify) leave it, the others
- * counted. Nothing is stored per event, only hits (bench/detect-engines.md). A small file's records are
+ * same SELECT, and only the records with a hit (or that Node must classify) leave it as they are
+ * evaluated, the others counted on the way. Nothing is stored per event, only hits (bench/detect-engines.md). A small file's records are
  * stored instead and evaluated in a batch with other files' (STREAM_BYTES).
  * If DuckDB cannot read the file (a whole-document JSON file, a malformed or over-long line, a corrupt
  * gzip, a FIFO), Node reads it instead with read-events.ts, so every problem is reported by the same code
@@ -160,7 +160,7 @@ class Batch {
         const table = stream ? 'hits' : 'staged';
         const counts = await connection.runAndReadAll(
           stream
-            ? `SELECT sum(c) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM hits WHERE f = ${f}`
+            ? `SELECT max(c), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM hits WHERE f = ${f}`
             : `SELECT count(*) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM staged WHERE f = ${f}`,
         );
         const [total, unclassified, blanks] = counts.getRowsJS()[0]!.map((v) => Number(v ?? 0)) as [number, number, number];
@@ -208,7 +208,7 @@ class Batch {
     // Streamed, not read whole: a large file of Azure records is all Node's to classify.
     const rows = await connection.stream(
       table === 'hits'
-        ? `SELECT n, sub, ct, src, text FROM hits WHERE f = ${f} AND src <= 0 AND n IS NOT NULL ORDER BY n, sub`
+        ? `SELECT n, sub, ct, src, text FROM hits WHERE f = ${f} AND src <= 0 ORDER BY n, sub`
         : `SELECT n, sub, ct, idx, event FROM staged WHERE f = ${f} AND src = 0 ORDER BY n, sub`,
     );
     const appender = await this.writer.createAppender('staged');
@@ -260,10 +260,10 @@ class Batch {
     }
     let file = -1;
     let blanks = 0;
-    // The rows counting records without a hit (n NULL), those Node classified (src 0) and the batch's
+    // A streamed file's last row kept for its count, the records Node classified (src 0) and the batch's
     // records without a hit (hits empty) only count.
     const result = await connection.stream(
-      "SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND n IS NOT NULL AND hits <> '') ORDER BY f, n, sub",
+      "SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND hits <> '') ORDER BY f, n, sub",
     );
     for await (const chunk of result.yieldRowsJs())
       for (const [f, n, sub, ct, idx, src, hits, text] of chunk) {
