@@ -172,4 +172,26 @@ describe('the plan SQL run on small files', () => {
     const none = await rows(`SELECT n, hits, c FROM (${planDetect([], []).ndjson(1 << 20)})`, path);
     expect(none).toEqual([[5, '', 5]]);
   });
+
+  it("keeps the file's last row for its count, not counting blank lines, whatever that row is", async () => {
+    const plan = planDetect([rule('named', sel({ eventName: 'A' }))], []);
+    const aws = (eventName: string) => JSON.stringify({ eventSource: 's', eventVersion: '1', eventName });
+    const count = async (lines: string[]) => {
+      const path = join(dir, 'count.ndjson');
+      writeFileSync(path, lines.join('\n'));
+      return rows(`SELECT n, sub, src, c FROM (${plan.ndjson(1 << 20)}) ORDER BY n, sub`, path);
+    };
+    // A CloudTrail file's records count one each; the last record leaves for its count.
+    expect(await count([aws('A'), `{"Records":[${aws('Quiet')},${aws('A')},${aws('Quiet')}]}`])).toEqual([
+      [1, 0, 1, 1],
+      [2, 1, 1, 3],
+      [2, 2, 1, 4],
+    ]);
+    // Blank lines leave (Node numbers around them) without counting; the last line is blank here.
+    expect(await count([aws('Quiet'), '', aws('Quiet'), '  ', ''])).toEqual([
+      [2, 0, -1, 1],
+      [4, 0, -1, 2],
+    ]);
+    expect(await count([])).toEqual([]);
+  });
 });
