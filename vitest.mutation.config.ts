@@ -27,9 +27,12 @@ const FOLDER_TESTS: Record<string, string[]> = {
   'core/detection/targets': ['test/core/detection/targets/**/*.test.ts', 'test/core/detection/conformance.test.ts', 'test/core/detection/kql-*.test.ts'],
   // Its unit tests only: the rest of test/core/detection loads and runs the whole catalog, which every
   // evaluator or loader mutant would re-run (Stryker estimated days for the folder on 2 cores). Measured so
-  // far with --mutate over expand, placeholders, expr, field-path, condition and evaluator (bench/mutation-results.md).
+  // far with --mutate over expand, placeholders, expr, field-path, condition and evaluator, then correlation and
+  // rule-index (bench/mutation-results.md).
   'core/detection': [
     ...['evaluator', 'rule-meaning', 'sigma-modifiers', 'sigma-wildcards', 'sigma-refusals', 'pipeline'].map((name) => `test/core/detection/${name}.test.ts`),
+    // correlation.ts and rule-index.ts (measured with --mutate over those two files).
+    ...['correlation-evaluation', 'correlation-loading', 'correlation-detect', 'rule-index'].map((name) => `test/core/detection/${name}.test.ts`),
     // The tests written to kill that run's surviving mutants (bench/mutation-triage.json).
     'test/core/detection/*-mutants.test.ts',
   ],
