@@ -4,8 +4,9 @@
  * run is recorded in bench/mutation-runs.json; the StrykerJS JSON reports given (or, without arguments,
  * every reports/mutation-*.json) replace the folders they cover:
  * `npx tsx bench/mutation-results.ts reports/mutation-core-hunt.json` after
- * `STRYKER_FOLDER=core/hunt npm run mutation`. Scores measured before a round of new tests are kept in the
- * triage file's `before` map, so the table shows before and after.
+ * `STRYKER_FOLDER=core/hunt npm run mutation`. With `--add`, a report of other files of a folder already recorded
+ * (a run with --mutate over some of its files) adds them to the folder's run instead of replacing it. Scores
+ * measured before a round of new tests are kept in the triage file's `before` map, so the table shows before and after.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,10 +39,14 @@ interface FolderRun {
   report: string;
   mutants: number;
   detected: number;
+  /** The files the run mutated (a run recorded before this field was kept has none). */
+  files?: string[];
   open: [key: string, status: string, replacement: string][];
 }
-const reports = process.argv.slice(2).length
-  ? process.argv.slice(2)
+const add = process.argv.includes('--add');
+const given = process.argv.slice(2).filter((a) => a !== '--add');
+const reports = given.length
+  ? given
   : existsSync('reports')
     ? readdirSync('reports')
         .filter((f) => /^mutation-.*\.json$/.test(f))
@@ -55,8 +60,9 @@ for (const reportPath of reports) {
   const fresh = new Map<string, FolderRun>();
   for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
     const folder = dirname(file);
-    if (!fresh.has(folder)) fresh.set(folder, { report: reportPath, mutants: 0, detected: 0, open: [] });
+    if (!fresh.has(folder)) fresh.set(folder, { report: reportPath, mutants: 0, detected: 0, files: [], open: [] });
     const f = fresh.get(folder)!;
+    f.files!.push(file);
     for (const m of mutants) {
       if (m.status === 'Ignored' || m.status === 'CompileError') continue;
       f.mutants++;
@@ -67,7 +73,23 @@ for (const reportPath of reports) {
       }
     }
   }
-  for (const [folder, run] of fresh) runs[folder] = run;
+  for (const [folder, run] of fresh) {
+    const recorded = runs[folder];
+    if (!add || !recorded) {
+      runs[folder] = run;
+      continue;
+    }
+    const again = run.files!.filter((file) => !recorded.files || recorded.files.includes(file));
+    if (again.length > 0)
+      throw new Error(`${reportPath}: --add needs files ${folder}'s recorded run does not cover (it lists ${recorded.files ? again.join(', ') : 'no files'}); run without --add to replace the folder's run`);
+    runs[folder] = {
+      report: `${recorded.report} + ${run.report}`,
+      mutants: recorded.mutants + run.mutants,
+      detected: recorded.detected + run.detected,
+      files: [...recorded.files!, ...run.files!],
+      open: [...recorded.open, ...run.open],
+    };
+  }
 }
 const folders = Object.keys(runs).sort((a, b) => a.localeCompare(b));
 writeFileSync(RUNS_FILE, `{\n${folders.map((f) => `${JSON.stringify(f)}: ${runJson(runs[f]!)}`).join(',\n')}\n}\n`);
@@ -75,7 +97,8 @@ writeFileSync(RUNS_FILE, `{\n${folders.map((f) => `${JSON.stringify(f)}: ${runJs
 /** One folder's run, an open mutant per line (the file is diffed when a run is recorded). */
 function runJson(run: FolderRun): string {
   const open = run.open.map((o) => `  ${JSON.stringify(o)}`).join(',\n');
-  return `{"report": ${JSON.stringify(run.report)}, "mutants": ${run.mutants}, "detected": ${run.detected}, "open": [${open ? `\n${open}\n` : ''}]}`;
+  const files = run.files ? `, "files": ${JSON.stringify(run.files)}` : '';
+  return `{"report": ${JSON.stringify(run.report)}, "mutants": ${run.mutants}, "detected": ${run.detected}${files}, "open": [${open ? `\n${open}\n` : ''}]}`;
 }
 
 const byFolder = new Map<string, { detected: number; total: number; killedSince: number }>();
