@@ -133,5 +133,7 @@ function huntingProtections(aws: AwsModel, scp: (statement: string) => string, n
 
 /** One line per resource, for synth output. */
 export function describeProtections(aws: AwsModel): string[] {
-  return protectionSummary(aws).map((p) => `protects ${p.resource} (${p.account} account): ${p.protections.join('; ')}`);
+  // 'every member account' already says account.
+  const where = (account: AccountRole) => (account.endsWith('account') ? account : `${account} account`);
+  return protectionSummary(aws).map((p) => `protects ${p.resource} (${where(p.account)}): ${p.protections.join('; ')}`);
 }
