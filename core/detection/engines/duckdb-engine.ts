@@ -27,6 +27,7 @@ import { MAX_LINE_BYTES, readEvents, type InputProblem, type Malformed, type Rea
 import { detectSource, type SourcedEvent } from '../logsources/detect-source.ts';
 import type { RuleIndex } from '../rule-index.ts';
 import type { DetectPlan, PlanColumn } from './duckdb-plan.ts';
+import { HitSpool, type SpooledHit } from './hit-spool.ts';
 
 /** What the engine reports, in event order; detect.ts prints and counts. */
 export interface EngineSink {
@@ -97,7 +98,7 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
   try {
     await connection.run(`CREATE TABLE hits (${HITS})`);
     await connection.run(`CREATE TABLE staged (${STAGED})`);
-    const batch = new Batch(connection, writer, run);
+    const batch = new Batch(connection, writer, run, temp);
     for (const [f, file] of run.files.entries()) await batch.read(f, file);
     await batch.flush();
   } finally {
@@ -115,11 +116,14 @@ export async function runDuckdb(run: DuckdbRun): Promise<void> {
 class Batch {
   readonly #statements = new Map<string, DuckDBPreparedStatement>();
   readonly #maxLine: number;
+  /** The hits of streamed files not yet reported, by file number. */
+  readonly #spools = new Map<number, HitSpool>();
   #staged = 0;
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly writer: DuckDBConnection,
     private readonly run: DuckdbRun,
+    private readonly temp: string,
   ) {
     this.#maxLine = Math.min(run.limits.maxLineBytes ?? MAX_LINE_BYTES, DUCKDB_MAX_LINE);
   }
@@ -142,10 +146,17 @@ class Batch {
     let unrecognised = 0;
     let problem: InputProblem | undefined;
     const stream = sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES);
-    if (byDuckdb(file)) {
-      const statement = stream
-        ? await this.#prepared('ndjson', () => `INSERT INTO hits SELECT $2 AS f, * FROM (${plan.ndjson(this.#maxLine)})`)
-        : await this.#prepared('records', () => `INSERT INTO staged SELECT $2 AS f, n, sub, ct, NULL, src, event FROM (${plan.records(this.#maxLine)})`);
+    if (byDuckdb(file) && stream) {
+      const streamed = await this.#stream(f, file);
+      if (streamed) {
+        reader = 'duckdb';
+        ({ events, unrecognised } = streamed);
+      }
+    } else if (byDuckdb(file)) {
+      const statement = await this.#prepared(
+        'records',
+        () => `INSERT INTO staged SELECT $2 AS f, n, sub, ct, NULL, src, event FROM (${plan.records(this.#maxLine)})`,
+      );
       statement.bindVarchar(1, file);
       statement.bindInteger(2, f);
       try {
@@ -157,25 +168,20 @@ class Batch {
         if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
       }
       if (reader === 'duckdb') {
-        const table = stream ? 'hits' : 'staged';
         const counts = await connection.runAndReadAll(
-          stream
-            ? `SELECT max(c), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM hits WHERE f = ${f}`
-            : `SELECT count(*) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM staged WHERE f = ${f}`,
+          `SELECT count(*) FILTER (WHERE src >= 0), count(*) FILTER (WHERE src = 0), count(*) FILTER (WHERE src = -1) FROM staged WHERE f = ${f}`,
         );
         const [total, unclassified, blanks] = counts.getRowsJS()[0]!.map((v) => Number(v ?? 0)) as [number, number, number];
         events = total;
-        if (!stream) {
-          this.#staged += total;
-          // A blank line has a line number but no record number (read-events.ts skips it): number around it.
-          await connection.run(
-            blanks > 0
-              ? `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 - (SELECT count(*) FROM staged b WHERE b.f = ${f} AND b.src = -1 AND b.n < staged.n) END WHERE f = ${f}`
-              : `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 END WHERE f = ${f}`,
-          );
-        }
+        this.#staged += total;
+        // A blank line has a line number but no record number (read-events.ts skips it): number around it.
+        await connection.run(
+          blanks > 0
+            ? `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 - (SELECT count(*) FROM staged b WHERE b.f = ${f} AND b.src = -1 AND b.n < staged.n) END WHERE f = ${f}`
+            : `UPDATE staged SET idx = CASE WHEN ct THEN sub ELSE n - 1 END WHERE f = ${f}`,
+        );
         // What DuckDB could not classify, Node does (detect-source.ts), normalising Azure records.
-        if (unclassified > 0) unrecognised = await this.#classify(f, table);
+        if (unclassified > 0) unrecognised = await this.#classify(f, unclassified);
       }
     }
     if (reader === 'node') {
@@ -202,30 +208,79 @@ class Batch {
     else if (this.#staged >= BATCH_RECORDS) await this.flush();
   }
 
-  /** Classifies in Node the records of file f DuckDB could not (src 0), staging the recognised; returns how many were not. */
-  async #classify(f: number, table: 'hits' | 'staged'): Promise<number> {
-    const { connection } = this;
-    // Streamed, not read whole: a large file of Azure records is all Node's to classify.
-    const rows = await connection.stream(
-      table === 'hits'
-        ? `SELECT n, sub, ct, src, text FROM hits WHERE f = ${f} AND src <= 0 ORDER BY n, sub`
-        : `SELECT n, sub, ct, idx, event FROM staged WHERE f = ${f} AND src = 0 ORDER BY n, sub`,
-    );
+  /**
+   * Streams file f through every rule (plan.ndjson). Its rows arrive in file order (DuckDB evaluates a
+   * numbered file on one thread), so each record's index is known as it arrives: hits go to a spool,
+   * reported at the next flush; records DuckDB could not classify are classified here (detect-source.ts)
+   * and staged. Undefined when DuckDB cannot read the file (Node then reads it), nothing kept from it.
+   */
+  async #stream(f: number, file: string): Promise<{ events: number; unrecognised: number } | undefined> {
+    const statement = await this.#prepared('ndjson', () => this.run.plan.ndjson(this.#maxLine));
+    statement.bindVarchar(1, file);
+    const spool = new HitSpool(join(this.temp, `hits-${f}.ndjson`));
     const appender = await this.writer.createAppender('staged');
+    const stagedBefore = this.#staged;
+    let events = 0;
     let unrecognised = 0;
     let blanks = 0;
-    for await (const chunk of rows.yieldRowsJs())
-      for (const [n, sub, ct, fourth, text] of chunk) {
-        if (table === 'hits' && fourth === -1) {
-          blanks++;
-          continue;
+    let previous: [bigint, bigint] = [-1n, -1n];
+    let complete = false;
+    try {
+      const result = await statement.stream();
+      for await (const chunk of result.yieldRowsJs())
+        for (const [n, sub, ct, , src, hits, text, c, last] of chunk as Row[]) {
+          // Out of order, indexes would be wrong: Node reads the file instead (never seen; DuckDB does not
+          // reorder a pipeline it runs on one thread).
+          if (n < previous[0] || (n === previous[0] && sub <= previous[1])) throw new Error(`${file}: DuckDB returned its rows out of order`);
+          previous = [n, sub];
+          events = Number(c);
+          complete = last;
+          if (src === -1) {
+            blanks++;
+            continue;
+          }
+          const index = recordIndex(n, sub, ct, blanks);
+          if (src === 0) {
+            if (!this.#append(appender, f, JSON.parse(text!), n, sub, ct, index)) unrecognised++;
+          } else if (hits !== '') spool.write({ n: Number(n), sub: Number(sub), index, src, hits, text });
         }
-        const idx = table === 'staged' ? Number(fourth) : recordIndex(n as bigint, sub as bigint, ct as boolean, blanks);
-        if (!this.#append(appender, f, JSON.parse(text as string), n as bigint, sub as bigint, ct as boolean, idx)) unrecognised++;
+      // A streamed result cut short by an error ends like a complete one (the C API's fetch returns NULL for
+      // both, and @duckdb/node-api 1.5 reads that as the end): only its last row tells them apart. A file
+      // without a line gives no row at all, and Node reads it too.
+      if (!complete) throw new Error(`${file}: DuckDB's result ended before the file's last row`);
+    } catch (error) {
+      // Not a file DuckDB reads as NDJSON (its input errors): Node reads it, and reports what is wrong with
+      // it. An error in the SQL itself is a bug, never hidden behind that.
+      if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+      appender.closeSync();
+      spool.discard();
+      await this.connection.run(`DELETE FROM staged WHERE f = ${f}`);
+      this.#staged = stagedBefore;
+      return undefined;
+    }
+    appender.closeSync();
+    spool.close();
+    this.#spools.set(f, spool);
+    return { events, unrecognised };
+  }
+
+  /** Classifies in Node the records of small file f DuckDB could not (src 0), staging the recognised; returns how many were not. */
+  async #classify(f: number, count: number): Promise<number> {
+    const { connection } = this;
+    // Streamed, not read whole.
+    const rows = await connection.stream(`SELECT n, sub, ct, idx, event FROM staged WHERE f = ${f} AND src = 0 ORDER BY n, sub`);
+    const appender = await this.writer.createAppender('staged');
+    let unrecognised = 0;
+    let read = 0;
+    for await (const chunk of rows.yieldRowsJs())
+      for (const [n, sub, ct, idx, text] of chunk) {
+        read++;
+        if (!this.#append(appender, f, JSON.parse(text as string), n as bigint, sub as bigint, ct as boolean, Number(idx))) unrecognised++;
       }
     appender.closeSync();
+    endedEarly(read, count);
     // Classified and staged again (with their source), or not recognised: either way done with.
-    if (table === 'staged') await connection.run(`DELETE FROM staged WHERE f = ${f} AND src = 0`);
+    await connection.run(`DELETE FROM staged WHERE f = ${f} AND src = 0`);
     return unrecognised;
   }
 
@@ -258,27 +313,65 @@ class Batch {
       await connection.run('DELETE FROM staged');
       this.#staged = 0;
     }
-    let file = -1;
-    let blanks = 0;
-    // A streamed file's last row kept for its count, the records Node classified (src 0) and the batch's
-    // records without a hit (hits empty) only count.
-    const result = await connection.stream(
-      "SELECT f, n, sub, ct, idx, src, hits, text FROM hits WHERE src = -1 OR (src > 0 AND hits <> '') ORDER BY f, n, sub",
-    );
+    // The staged records' hits, merged in file and event order with the streamed files' spooled hits.
+    const spooled = new SpoolMerge([...this.#spools].sort(([a], [b]) => a - b));
+    this.#spools.clear();
+    const count = Number((await connection.runAndReadAll("SELECT count(*) FROM hits WHERE hits <> ''")).getRowsJS()[0]![0]);
+    const result = await connection.stream("SELECT f, n, sub, idx, src, hits, text FROM hits WHERE hits <> '' ORDER BY f, n, sub");
+    let read = 0;
     for await (const chunk of result.yieldRowsJs())
-      for (const [f, n, sub, ct, idx, src, hits, text] of chunk) {
-        if (f !== file) {
-          file = f as number;
-          blanks = 0;
-        }
-        if (src === -1) {
-          blanks++;
-          continue;
-        }
-        const index = idx !== null ? Number(idx) : recordIndex(n as bigint, sub as bigint, ct as boolean, blanks);
-        report(run, run.files[file]!, index, src as number, hits as string, text as string | null);
+      for (const [f, n, sub, idx, src, hits, text] of chunk) {
+        read++;
+        await spooled.reportBefore(run, f as number, Number(n), Number(sub));
+        report(run, run.files[f as number]!, Number(idx), src as number, hits as string, text as string | null);
       }
+    endedEarly(read, count);
+    await spooled.reportBefore(run, Number.POSITIVE_INFINITY, 0, 0);
     await connection.run('DELETE FROM hits');
+  }
+}
+
+/**
+ * A streamed result of a table's rows that ended before all of them: an error DuckDB's C API reports as the
+ * end (its fetch returns NULL for both). Never hidden: the matches would be incomplete.
+ */
+function endedEarly(read: number, expected: number): void {
+  if (read !== expected) throw new Error(`DuckDB's result ended after ${read} of ${expected} rows (an error inside DuckDB, such as running out of memory); run with --engine js`);
+}
+
+/** A row of plan.ndjson. */
+type Row = [n: bigint, sub: bigint, ct: boolean, idx: null, src: number, hits: string, text: string | null, c: bigint, last: boolean];
+
+/** Spooled hits of several files, reported in file and event order up to a given record. */
+class SpoolMerge {
+  #open: { f: number; spool: HitSpool; hits: AsyncGenerator<SpooledHit>; next: SpooledHit | undefined } | undefined;
+  constructor(private readonly waiting: [number, HitSpool][]) {}
+
+  /** Reports every spooled hit before record (n, sub) of file f, and all of the files before f. */
+  async reportBefore(run: DuckdbRun, f: number, n: number, sub: number): Promise<void> {
+    const next = async (hits: AsyncGenerator<SpooledHit>) => {
+      const step = await hits.next();
+      return step.done ? undefined : step.value;
+    };
+    for (;;) {
+      if (!this.#open) {
+        const first = this.waiting[0];
+        if (first === undefined || first[0] > f) return;
+        this.waiting.shift();
+        const hits = first[1].read();
+        this.#open = { f: first[0], spool: first[1], hits, next: await next(hits) };
+      }
+      const open = this.#open;
+      const hit = open.next;
+      if (hit === undefined) {
+        open.spool.discard();
+        this.#open = undefined;
+        continue;
+      }
+      if (open.f === f && (hit.n > n || (hit.n === n && hit.sub >= sub))) return;
+      report(run, run.files[open.f]!, hit.index, hit.src, hit.hits, hit.text);
+      open.next = await next(open.hits);
+    }
   }
 }
 

@@ -53,7 +53,8 @@ export interface DetectPlan {
    * (src -1) and for the file's last record. Columns: n (the line), sub (the position in its Records),
    * ct (a CloudTrail-file line), idx (NULL: the caller numbers around blank lines), src, hits (the
    * matching column numbers), text (the record, only where Node must see it), c (the records up to this
-   * row, blank lines not counted: the file's count on its last row).
+   * row, blank lines not counted: the file's count on its last row), last (true on the last row only: a
+   * streamed result that ends without it was cut short by an error).
    */
   ndjson(maxLineBytes: number): string;
   /**
@@ -244,7 +245,7 @@ export function planDetect(rules: readonly CatalogRule[], bases: readonly Catalo
       // every kept row until the file's end (2 GB of hit-dense input: 809 MB).
       const counted = `SELECT *, sum((src >= 0)::INTEGER) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS c,
         lead(n) OVER () IS NULL AS last FROM (${hitRows(classified(maxLineBytes))})`;
-      return `SELECT n, sub, ct, NULL::BIGINT AS idx, src, hits, text, c FROM (${counted}) WHERE hits <> '' OR src <= 0 OR last`;
+      return `SELECT n, sub, ct, NULL::BIGINT AS idx, src, hits, text, c, last FROM (${counted}) WHERE hits <> '' OR src <= 0 OR last`;
     },
     records(maxLineBytes) {
       return `SELECT n, sub, ct, src, event FROM ${classified(maxLineBytes)}`;

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runDetect } from '../../../../core/cli/detect.ts';
 import { loadCatalog, type CatalogRule } from '../../../../core/detection/catalog.ts';
 import { runDuckdb } from '../../../../core/detection/engines/duckdb-engine.ts';
-import { planDetect } from '../../../../core/detection/engines/duckdb-plan.ts';
+import { planDetect, type DetectPlan } from '../../../../core/detection/engines/duckdb-plan.ts';
 import { indexRules } from '../../../../core/detection/rule-index.ts';
 import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR } from '../../../helpers/corpus.ts';
@@ -45,7 +45,7 @@ async function js(paths: string[]) {
 }
 
 /** The duckdb engine run directly, every file streamed (streamBytes 0) or every file batched. */
-async function duckdb(files: string[], streamBytes: number) {
+async function duckdb(files: string[], streamBytes: number, plan: DetectPlan = planDetect(rules, [])) {
   const bySource = new Map<string, CatalogRule[]>();
   for (const r of rules) {
     const key = `${r.rule.logsource.product}/${r.rule.logsource.service}`;
@@ -57,7 +57,7 @@ async function duckdb(files: string[], streamBytes: number) {
   let unrecognised = 0;
   await runDuckdb({
     files,
-    plan: planDetect(rules, []),
+    plan,
     ruleIndex: new Map([...bySource].map(([key, list]) => [key, indexRules(list)])),
     baseIndex: new Map(),
     limits: {},
@@ -138,5 +138,32 @@ describe('detect --engine duckdb, streamed and batched, gives the js engine resu
     expect({ matches: got.matches, events: got.events, unrecognised: got.unrecognised }).toEqual(expected);
     const streamed = await duckdb(files, STREAMED);
     expect(streamed.matches).toEqual(expected.matches);
+  });
+
+  it('on a streamed file DuckDB fails on (a malformed last line): Node reads the file and reports it as js does', { timeout: 120_000 }, async () => {
+    const loud = corpus('aws/trail_tampering.json').filter((e) => rules.some((r) => r.matches(e)));
+    const broken = write('late-failure.ndjson', `${ndjson(loud)}{"eventName": not json\n`);
+    const after = write('after.ndjson', ndjson(loud));
+    const expected = await js([broken, after]);
+    expect(expected.matches.length).toBeGreaterThanOrEqual(2 * loud.length);
+    const got = await duckdb([broken, after], STREAMED);
+    expect(got.readers).toEqual(['node', 'duckdb']);
+    expect({ matches: got.matches, events: got.events, unrecognised: got.unrecognised }).toEqual(expected);
+  });
+
+  it('on a streamed result that ends without its last row (how the C API ends a result an error cut short): nothing it let out is kept, Node reads the file', {
+    timeout: 120_000,
+  }, async () => {
+    // Hits (spooled) and Azure records (classified in Node and staged) leave DuckDB before the cut.
+    const loud = corpus('aws/trail_tampering.json').filter((e) => rules.some((r) => r.matches(e)));
+    const azure = corpus('azure/activity_diagnostic_format_panther.json');
+    const file = write('cut.ndjson', ndjson([...loud, ...azure, ...loud]));
+    const expected = await js([file]);
+    expect(expected.matches.length).toBeGreaterThan(2 * loud.length);
+    const plan = planDetect(rules, []);
+    const cut: DetectPlan = { ...plan, ndjson: (max) => `SELECT * FROM (${plan.ndjson(max)}) WHERE NOT last` };
+    const got = await duckdb([file], STREAMED, cut);
+    expect(got.readers).toEqual(['node']);
+    expect({ matches: got.matches, events: got.events, unrecognised: got.unrecognised }).toEqual(expected);
   });
 });
