@@ -7,9 +7,10 @@
  * query, on one thread: its lines are numbered (read_csv WITH ORDINALITY), which DuckDB scans serially (100 MB
  * read: 151 ms on 1 thread, 144 ms on 2; unnumbered, 148 and 77 ms), and DuckDB 1.5's CSV reader has no line
  * number otherwise. Each record is parsed for the paths the plan reads, every rule evaluated in the
- * same SELECT, and only the records with a hit (or that Node must classify) leave it as they are
- * evaluated, the others counted on the way. Nothing is stored per event, only hits (bench/detect-engines.md). A small file's records are
- * stored instead and evaluated in a batch with other files' (STREAM_BYTES).
+ * same SELECT, and only the records with a hit (or that Node must classify) leave it, in file order, as
+ * they are evaluated, the others counted on the way. Nothing is held per event: the hits go to a spool file
+ * (hit-spool.ts) until the file has been read to its end (bench/detect-engines.md). A small file's records
+ * are stored instead and evaluated in a batch with other files' (STREAM_BYTES).
  * If DuckDB cannot read the file (a whole-document JSON file, a malformed or over-long line, a corrupt
  * gzip, a FIFO), Node reads it instead with read-events.ts, so every problem is reported by the same code
  * and in the same words as with --engine js; the events Node reads are classified there
