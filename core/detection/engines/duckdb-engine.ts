@@ -147,13 +147,14 @@ class Batch {
     let unrecognised = 0;
     let problem: InputProblem | undefined;
     const stream = sizeOf(file) >= (run.streamBytes ?? STREAM_BYTES);
-    if (byDuckdb(file) && stream) {
+    const tried = byDuckdb(file);
+    if (tried && stream) {
       const streamed = await this.#stream(f, file);
       if (streamed) {
         reader = 'duckdb';
         ({ events, unrecognised } = streamed);
       }
-    } else if (byDuckdb(file)) {
+    } else if (tried) {
       const statement = await this.#prepared(
         'records',
         () => `INSERT INTO staged SELECT $2 AS f, n, sub, ct, NULL, src, event FROM (${plan.records(this.#maxLine)})`,
@@ -164,9 +165,8 @@ class Batch {
         await statement.run();
         reader = 'duckdb';
       } catch (error) {
-        // Not a file DuckDB reads as NDJSON (its input errors): Node reads it below, and reports what is
-        // wrong with it. An error in the SQL itself is a bug, never hidden behind that.
-        if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+        // Not a file DuckDB reads as NDJSON: Node reads it below, and reports what is wrong with it.
+        rethrowSqlBug(error);
       }
       if (reader === 'duckdb') {
         const counts = await connection.runAndReadAll(
@@ -250,9 +250,8 @@ class Batch {
       // without a line gives no row at all, and Node reads it too.
       if (!complete) throw new Error(`${file}: DuckDB's result ended before the file's last row`);
     } catch (error) {
-      // Not a file DuckDB reads as NDJSON (its input errors): Node reads it, and reports what is wrong with
-      // it. An error in the SQL itself is a bug, never hidden behind that.
-      if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+      // Not a file DuckDB reads as NDJSON: Node reads it, and reports what is wrong with it.
+      rethrowSqlBug(error);
       appender.closeSync();
       spool.discard();
       await this.connection.run(`DELETE FROM staged WHERE f = ${f}`);
@@ -332,12 +331,18 @@ class Batch {
   }
 }
 
+/** An error in the SQL itself is a bug, never hidden behind handing the file to Node (DuckDB's input errors are). */
+function rethrowSqlBug(error: unknown): void {
+  if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
+}
+
 /**
  * A streamed result of a table's rows that ended before all of them: an error DuckDB's C API reports as the
  * end (its fetch returns NULL for both). Never hidden: the matches would be incomplete.
  */
 function endedEarly(read: number, expected: number): void {
-  if (read !== expected) throw new Error(`DuckDB's result ended after ${read} of ${expected} rows (an error inside DuckDB, such as running out of memory); run with --engine js`);
+  if (read !== expected)
+    throw new Error(`DuckDB's result ended after ${read} of ${expected} rows (an error inside DuckDB, such as running out of memory); run with --engine js`);
 }
 
 /** A row of plan.ndjson. */
