@@ -14,6 +14,7 @@ import { guardOf, planDetect } from '../../../../core/detection/engines/duckdb-p
 import type { Expr, Match } from '../../../../core/detection/expr.ts';
 import { indexRules } from '../../../../core/detection/rule-index.ts';
 import { exampleModel } from '../../../helpers/config.ts';
+import { equalsMatch } from '../../../helpers/match.ts';
 import { inlineRule } from '../../../helpers/rules.ts';
 
 const AWS = { product: 'aws', service: 'cloudtrail' };
@@ -24,7 +25,7 @@ const rule = (id: string, detection: Record<string, unknown>, logsource = AWS): 
 const idOf = (r: CatalogRule): string => r.rule.id.slice('test-'.length);
 const sel = (selection: Record<string, unknown>) => ({ selection, condition: 'selection' });
 
-const match = (field: string, values: Match['values']): Match => ({ kind: 'match', field, op: 'equals', values, all: false, cased: false });
+const match = (field: string, values: Match['values']): Match => equalsMatch(field, values);
 
 describe('guardOf: the index guard of rule-index.ts', () => {
   it('is a positive equality on plain strings only: not an empty list, a wildcard or a number', () => {

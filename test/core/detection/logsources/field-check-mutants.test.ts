@@ -7,22 +7,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '../../../../core/detection/compilers/compile-error.ts';
-import type { Expr, Match } from '../../../../core/detection/expr.ts';
+import type { Expr } from '../../../../core/detection/expr.ts';
 import { checkFields } from '../../../../core/detection/logsources/field-check.ts';
 import type { Rule, Target } from '../../../../core/detection/rule.ts';
+import { equalsMatch } from '../../../helpers/match.ts';
 
 const rule = (product: string, service: string): Rule => ({ id: 'field-check-rule', logsource: { product, service } }) as unknown as Rule;
 const cloudtrail = rule('aws', 'cloudtrail');
 const auditlogs = rule('azure', 'auditlogs');
-const match = (field: string, values: Match['values'], more: Partial<Match> = {}): Match => ({
-  kind: 'match',
-  field,
-  op: 'equals',
-  values,
-  all: false,
-  cased: false,
-  ...more,
-});
+const match = equalsMatch;
 const refusal = (r: Rule, expr: Expr, target: Target): CompileError => {
   try {
     checkFields(r, expr, target);

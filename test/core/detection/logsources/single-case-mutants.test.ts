@@ -8,19 +8,12 @@ import { describe, expect, it } from 'vitest';
 import type { Expr, Match } from '../../../../core/detection/expr.ts';
 import { logSource } from '../../../../core/detection/logsources/registry.ts';
 import { applySingleCase } from '../../../../core/detection/logsources/single-case.ts';
+import { equalsMatch } from '../../../helpers/match.ts';
 
 const cloudtrail = logSource('aws', 'cloudtrail')!;
 const gcp = logSource('gcp', 'gcp.audit')!;
 
-const match = (field: string, values: Match['values'], more: Partial<Match> = {}): Match => ({
-  kind: 'match',
-  field,
-  op: 'equals',
-  values,
-  all: false,
-  cased: false,
-  ...more,
-});
+const match = equalsMatch;
 const iam = match('eventSource', ['iam.amazonaws.com']);
 const createAccessKey = match('eventName', ['CreateAccessKey']);
 /** The `cased` flag of the eventName match of an AND's items (its last item). */
