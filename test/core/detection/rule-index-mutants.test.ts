@@ -5,18 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CatalogRule } from '../../../core/detection/catalog.ts';
-import type { Expr, Match, MatchKind, Scalar } from '../../../core/detection/expr.ts';
+import type { Expr } from '../../../core/detection/expr.ts';
 import { indexRules } from '../../../core/detection/rule-index.ts';
+import { equalsMatch } from '../../helpers/match.ts';
 
-const eq = (field: string, values: readonly Scalar[], extra: Partial<Match> = {}): Match => ({
-  kind: 'match',
-  field,
-  op: 'equals' as MatchKind,
-  values,
-  all: false,
-  cased: false,
-  ...extra,
-});
+const eq = equalsMatch;
 /** A rule reduced to what the index reads: its expression (the id is for the assertions). */
 const rule = (id: string, expr: Expr) => ({ rule: { id }, expr, matches: () => true }) as unknown as CatalogRule;
 const ids = (rules: readonly CatalogRule[]) => rules.map((r) => r.rule.id);
