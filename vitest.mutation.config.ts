@@ -32,7 +32,9 @@ const FOLDER_TESTS: Record<string, string[]> = {
   'core/detection': [
     ...['evaluator', 'rule-meaning', 'sigma-modifiers', 'sigma-wildcards', 'sigma-refusals', 'pipeline'].map((name) => `test/core/detection/${name}.test.ts`),
     // correlation.ts and rule-index.ts (measured with --mutate over those two files), the loaders.
-    ...['correlation-evaluation', 'correlation-loading', 'correlation-detect', 'rule-index', 'sigma-loading'].map((name) => `test/core/detection/${name}.test.ts`),
+    ...['correlation-evaluation', 'correlation-loading', 'correlation-detect', 'rule-index', 'sigma-loading'].map(
+      (name) => `test/core/detection/${name}.test.ts`,
+    ),
     // The tests written to kill that run's surviving mutants (bench/mutation-triage.json).
     'test/core/detection/*-mutants.test.ts',
   ],

@@ -81,7 +81,9 @@ for (const reportPath of reports) {
     }
     const again = run.files!.filter((file) => !recorded.files || recorded.files.includes(file));
     if (again.length > 0)
-      throw new Error(`${reportPath}: --add needs files ${folder}'s recorded run does not cover (it lists ${recorded.files ? again.join(', ') : 'no files'}); run without --add to replace the folder's run`);
+      throw new Error(
+        `${reportPath}: --add needs files ${folder}'s recorded run does not cover (it lists ${recorded.files ? again.join(', ') : 'no files'}); run without --add to replace the folder's run`,
+      );
     runs[folder] = {
       report: `${recorded.report} + ${run.report}`,
       mutants: recorded.mutants + run.mutants,
