@@ -14,6 +14,7 @@ import { runDetect } from '../../../../core/cli/detect.ts';
 import { loadCatalog, type CatalogRule } from '../../../../core/detection/catalog.ts';
 import { runDuckdb } from '../../../../core/detection/engines/duckdb-engine.ts';
 import { planDetect, type DetectPlan } from '../../../../core/detection/engines/duckdb-plan.ts';
+import { detectSource } from '../../../../core/detection/logsources/detect-source.ts';
 import { indexRules } from '../../../../core/detection/rule-index.ts';
 import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR } from '../../../helpers/corpus.ts';
@@ -138,6 +139,25 @@ describe('detect --engine duckdb, streamed and batched, gives the js engine resu
     expect({ matches: got.matches, events: got.events, unrecognised: got.unrecognised }).toEqual(expected);
     const streamed = await duckdb(files, STREAMED);
     expect(streamed.matches).toEqual(expected.matches);
+  });
+
+  it('on a CloudTrail-file line mixing CloudTrail and Azure records: hits of both, in Records order', { timeout: 120_000 }, async () => {
+    // The Azure records are classified in Node and evaluated in a batch, the CloudTrail ones stream: their
+    // hits merge by line and position in Records.
+    const loud = corpus('aws/trail_tampering.json').filter((e) => rules.some((r) => r.matches(e)));
+    const azure = corpus('azure/activity_diagnostic_format_panther.json').filter((e) => rules.some((r) => r.matches(detectSource(e)!.event)));
+    expect(azure.length).toBeGreaterThan(0);
+    const records = [loud[0], azure[0], loud[1], azure.at(-1), loud[2]];
+    const file = write('mixed-records.ndjson', `${ndjson(loud.slice(3))}${JSON.stringify({ Records: records })}\n${ndjson([azure[0], loud[0]])}`);
+    const expected = await js([file]);
+    const got = await duckdb([file], STREAMED);
+    expect(got.readers).toEqual(['duckdb']);
+    expect({ matches: got.matches, events: got.events, unrecognised: got.unrecognised }).toEqual(expected);
+  });
+
+  it('on an empty file: no row from DuckDB, so Node reads it (no event)', async () => {
+    const got = await duckdb([write('empty.ndjson', '')], STREAMED);
+    expect(got).toEqual({ matches: [], events: 0, unrecognised: 0, readers: ['node'] });
   });
 
   it('on a streamed file DuckDB fails on (a malformed last line): Node reads the file and reports it as js does', { timeout: 120_000 }, async () => {
