@@ -6,32 +6,18 @@
  * their own or beside their base rules in one multi-document file, SigmaHQ's way), with the reason for
  * each correlation that cannot load.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { loadCatalog, loadCatalogWithCorrelations } from '../../../core/detection/catalog.ts';
 import { parseCorrelationFile, parseTimespan } from '../../../core/detection/correlation.ts';
 import { loadRuleFolder } from '../../../core/detection/rule-folder.ts';
 import { loadRules } from '../../../core/detection/rule-loader.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { temporaryFolders } from '../../helpers/temporary-folders.ts';
 
 const model = exampleModel();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary folder holding `files` (path -> text). */
-function folder(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'correlations-'));
-  dirs.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const folder = temporaryFolders('correlations-');
 
 const BASE = `id: failed-console-login
 title: Failed console sign-in

@@ -1,34 +1,12 @@
-/**
- * loadRuleFolder (core/detection/rule-folder.ts) in process, for the mutants the first Stryker run left
- * (bench/mutation-results.md): a rule that fails in a pipeline is skipped with its reason and id, the first
- * of two rules with one name is the one a correlation gets (loaded or failed), a failure that is not a
- * rule's is not swallowed, own-format files keep their own reading, generate: true keeps a base rule
- * standalone, and ATT&CK v18 tags become v19 with a note. Also generatedRule's file label (rule.ts).
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { type Pipeline, parsePipeline } from '../../../core/detection/pipeline.ts';
 import { generatedRule } from '../../../core/detection/rule.ts';
 import { loadRuleFolder } from '../../../core/detection/rule-folder.ts';
 import { exampleModel } from '../../helpers/config.ts';
+import { temporaryFolders } from '../../helpers/temporary-folders.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary folder holding `files` (path -> text). */
-function folder(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'rule-folder-'));
-  dirs.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const folder = temporaryFolders('rule-folder-');
 
 /** A file's name as the loader reports it (relative to the working directory). */
 const shown = (dir: string, path: string) => relative(process.cwd(), join(dir, path));

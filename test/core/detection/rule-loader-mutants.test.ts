@@ -1,32 +1,10 @@
-/**
- * Pins what rule-loader.ts reports, one case per surviving mutant of its first Stryker run (issue 16): the
- * exact reason lines of the strict catalog loader and of the bulk Sigma loader, the fields a skipped document
- * keeps, document numbering in a file of several, id collisions, and which files a folder walk reads in which
- * order. Every value is built inside its test (Stryker counts no coverage for code run at load time).
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { RuleError } from '../../../core/detection/rule-error.ts';
 import { loadCorrelationFiles, loadRules, loadSigmaRules, parseRule, parseSigmaDocuments, parseSigmaRule } from '../../../core/detection/rule-loader.ts';
+import { temporaryFolders } from '../../helpers/temporary-folders.ts';
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A fresh folder holding `files` (relative path -> text). */
-function folder(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'rule-loader-mutants-'));
-  roots.push(root);
-  for (const [name, text] of Object.entries(files)) {
-    const path = join(root, name);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  return root;
-}
+const folder = temporaryFolders('rule-loader-mutants-');
 
 /** The file name the loaders report for a path under a folder. */
 const shown = (root: string, name: string) => relative(process.cwd(), join(root, name));
