@@ -5,8 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { applyPipelines, loadPipelines, parsePipeline, type Pipeline } from '../../../core/detection/pipeline.ts';
-import { PipelineError } from '../../../core/detection/pipeline-error.ts';
-import { RuleError } from '../../../core/detection/rule-error.ts';
+import { ruleRefusal } from '../../helpers/rule-refusal.ts';
 import { parseSigmaRule } from '../../../core/detection/rule-loader.ts';
 import type { Rule } from '../../../core/detection/rule.ts';
 import type { SigmaRule } from '../../../core/detection/sigma-rule.ts';
@@ -22,16 +21,7 @@ function pipeline(transformations: unknown[], extra: Record<string, unknown> = {
 function apply(transformations: unknown[], detection: Record<string, unknown>, logsource: Record<string, string> = CLOUDTRAIL): Rule {
   return applyPipelines(sigma(logsource, detection), [pipeline(transformations)]);
 }
-/** The message of the RuleError or PipelineError `run` throws; fails the test when it throws none. */
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RuleError || error instanceof PipelineError) return error.message;
-    throw error;
-  }
-  throw new Error('no error');
-}
+const refusal = ruleRefusal;
 const invalid = (yaml: string) => refusal(() => parsePipeline(yaml, 'my.yml'));
 
 describe('parsePipeline', () => {

@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { bindRules, compileRule } from '../../../core/detection/catalog.ts';
 import { applyPipelines, loadPipelines, parsePipeline, type Pipeline } from '../../../core/detection/pipeline.ts';
-import { PipelineError } from '../../../core/detection/pipeline-error.ts';
-import { RuleError } from '../../../core/detection/rule-error.ts';
+import { ruleRefusal } from '../../helpers/rule-refusal.ts';
 import { parseSigmaRule } from '../../../core/detection/rule-loader.ts';
 import type { Rule } from '../../../core/detection/rule.ts';
 import { checkKql } from '../../../core/detection/targets/kql-check.ts';
@@ -28,15 +27,7 @@ function sigma(logsource: Record<string, string>, detection: Record<string, unkn
 }
 const mapped = (logsource: Record<string, string>, detection: Record<string, unknown>, pipelines: readonly Pipeline[] = shipped): Rule =>
   applyPipelines(sigma(logsource, detection), pipelines);
-const refusal = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RuleError || error instanceof PipelineError) return error.message;
-    throw error;
-  }
-  throw new Error('no error');
-};
+const refusal = ruleRefusal;
 const compiled = (rule: Rule, target: 'kql' | 'gcp' | 'cloudwatch' | 'eventbridge') => compileRule(bindRules([rule], model)[0]!, target);
 
 describe('loading pipeline files', () => {
