@@ -18,8 +18,10 @@ import type { CatalogRule } from '../detection/catalog.ts';
 import { CorrelationStream, EVENT_TIME_FIELDS, eventTime, sortMatches, type Correlation, type CorrelationMatch } from '../detection/correlation.ts';
 import { listInputFiles, readEvents, type InputEvent, type InputProblem, type Malformed } from '../detection/input/read-events.ts';
 import { chooseEngine, type DetectEngine } from '../detection/engines/detect-engine.ts';
-import { detectSource, type SourcedEvent } from '../detection/logsources/detect-source.ts';
-import { indexRules } from '../detection/rule-index.ts';
+import type { EngineSink } from '../detection/engines/engine-sink.ts';
+import { evaluateEvent, indexBySource } from '../detection/engines/event-evaluation.ts';
+import { runParallel, type ParallelRun } from '../detection/engines/parallel-engine.ts';
+import type { SourcedEvent } from '../detection/logsources/detect-source.ts';
 import type { Product } from '../detection/rule.ts';
 import { MATCH_TABLE_HEADER, matchRow, matchRowStart } from './match-table.ts';
 import { jsonSafe, terminalSafe } from './terminal-text.ts';
@@ -43,6 +45,10 @@ export interface DetectOptions {
   readonly maxDocumentBytes?: number;
   /** Which evaluator runs the rules (detect-engine.ts); default auto. */
   readonly engine?: DetectEngine;
+  /** Worker threads for the js engine (1: the main thread alone); default by input size and cores (detect-engine.ts). */
+  readonly workers?: number;
+  /** The parallel js engine's file and block sizes (parallel-engine.ts), for tests. */
+  readonly parallel?: Pick<ParallelRun, 'splitBytes' | 'blockBytes' | 'readBytes' | 'onReader'>;
 }
 
 export interface DetectSummary {
@@ -122,7 +128,8 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     const key = `${r.rule.logsource.product}/${r.rule.logsource.service}`;
     grouped.set(key, [...(grouped.get(key) ?? []), r]);
   }
-  const bySource = new Map([...grouped].map(([key, rules]) => [key, indexRules(rules)]));
+  const runRules = [...grouped.values()].flat();
+  const bySource = indexBySource(runRules);
   // The correlations of the cloud asked for, and their base rules grouped by log source the same way.
   const correlations = (options.correlations ?? []).filter((c) => !options.cloud || c.bases.every((b) => b.rule.rule.logsource.product === options.cloud));
   const stream = new CorrelationStream<EventRef>(correlations, { lateness: options.correlationLateness ?? CORRELATION_LATENESS });
@@ -133,7 +140,8 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     byId.set(rule.rule.id, rule);
     baseGrouped.set(key, byId);
   }
-  const basesBySource = new Map([...baseGrouped].map(([key, byId]) => [key, indexRules([...byId.values()])]));
+  const baseRules = [...baseGrouped.values()].flatMap((byId) => [...byId.values()]);
+  const basesBySource = indexBySource(baseRules);
   const correlated: CorrelationMatch<EventRef>[] = [];
   let untimed = 0;
   let partlyRead = false;
@@ -150,6 +158,8 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
   if (options.format === 'table') options.out.write(MATCH_TABLE_HEADER);
   // The table's text, escaped once per rule and per file rather than per match.
   const tableRow = new Map<CatalogRule['rule'], readonly [start: string, end: string]>();
+  const ndjsonPrefix = new Map<CatalogRule['rule'], string>();
+  let prefixFor: string | undefined;
   let shownFile = '';
   let shownFileFor = '';
   /** A base-rule match, placed at its event's time for the correlations. */
@@ -158,25 +168,33 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     if (time === undefined) untimed++;
     else correlated.push(...stream.push({ rule: r.rule.id, time, event: sourced.event, ref: { file, index } }));
   };
+  let current: InputEvent = { file: '', index: 0, value: undefined };
+  const matched = {
+    onBase: (r: CatalogRule, sourced: SourcedEvent) => onBase(r, sourced, current.file, current.index),
+    onMatch: (r: CatalogRule) => onMatch(r, current.file, current.index),
+  };
   const onEvent = (input: InputEvent) => {
     summary.events++;
-    const sourced = detectSource(input.value);
-    if (!sourced) {
-      summary.unrecognised++;
-      return;
-    }
-    const sourceKey = `${sourced.product}/${sourced.service}`;
-    const bases = basesBySource.get(sourceKey);
-    if (bases) for (const r of bases(sourced.event)) if (r.matches(sourced.event)) onBase(r, sourced, input.file, input.index);
-    const candidates = bySource.get(sourceKey);
-    for (const r of candidates ? candidates(sourced.event) : []) if (r.matches(sourced.event)) onMatch(r, input.file, input.index);
+    current = input;
+    if (!evaluateEvent(input.value, bySource, basesBySource, matched)) summary.unrecognised++;
   };
   function onMatch(r: CatalogRule, file: string, index: number): void {
     summary.matched++;
     summary.byRule.set(r.rule.id, (summary.byRule.get(r.rule.id) ?? 0) + 1);
     const { id, title, level } = r.rule;
     if (options.format === 'ndjson') {
-      options.out.write(`${jsonSafe(JSON.stringify({ rule: id, title, level, file, index }))}\n`);
+      if (prefixFor !== file) {
+        prefixFor = file;
+        ndjsonPrefix.clear();
+      }
+      let prefix = ndjsonPrefix.get(r.rule);
+      if (prefix === undefined) {
+        // The line is JSON.stringify({ rule, title, level, file, index }): all but the index is the same for a rule in a file.
+        const line = jsonSafe(JSON.stringify({ rule: id, title, level, file, index: 0 }));
+        prefix = line.slice(0, -'0}'.length);
+        ndjsonPrefix.set(r.rule, prefix);
+      }
+      options.out.write(`${prefix}${index}}\n`);
       return;
     }
     if (shownFileFor !== file) {
@@ -197,31 +215,23 @@ export async function runDetect(options: DetectOptions): Promise<DetectSummary> 
     partlyRead = false;
   };
   const limits = { maxLineBytes: options.maxLineBytes, maxDocumentBytes: options.maxDocumentBytes };
-  const engine = chooseEngine(
-    options.engine ?? 'auto',
-    [...grouped.values()].flat(),
-    [...baseGrouped.values()].flatMap((byId) => [...byId.values()]),
-  );
+  const engine = chooseEngine(options.engine ?? 'auto', runRules, baseRules, { workers: options.workers, inputBytes: totalBytes });
+  const sink: EngineSink = {
+    onEvents: (events, unrecognised) => {
+      summary.events += events;
+      summary.unrecognised += unrecognised;
+    },
+    onMatch,
+    onBase,
+    onMalformed,
+    onFile,
+    onBytes: progress?.advance,
+  };
   if (engine.plan) {
     const { runDuckdb } = await import('../detection/engines/duckdb-engine.ts');
-    await runDuckdb({
-      files,
-      plan: engine.plan,
-      ruleIndex: bySource,
-      baseIndex: basesBySource,
-      limits,
-      sink: {
-        onEvents: (events, unrecognised) => {
-          summary.events += events;
-          summary.unrecognised += unrecognised;
-        },
-        onMatch,
-        onBase,
-        onMalformed,
-        onFile,
-        onBytes: progress?.advance,
-      },
-    });
+    await runDuckdb({ files, plan: engine.plan, ruleIndex: bySource, baseIndex: basesBySource, limits, sink });
+  } else if (engine.workers > 1) {
+    await runParallel({ files, rules: runRules, bases: baseRules, limits, sink, workers: engine.workers, ...options.parallel });
   } else {
     for (const file of files) onFile(file, await readEvents(file, { onEvent, onMalformed, onBytes: progress?.advance }, limits));
   }

@@ -34,7 +34,7 @@ Fast enough for a pre-commit hook. Exit 0 when valid, 2 with one line naming the
 options:
 ${CONFIG_OPTION}
 ${RULES_OPTION}`,
-  detect: `usage: guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--engine auto|js|duckdb] [--fail-on-match]
+  detect: `usage: guardrails detect <file|dir...> [--config FILE] [--rules DIR] [--cloud aws|azure|gcp] [--format table|ndjson] [--engine auto|js|duckdb] [--workers N] [--fail-on-match]
 
 Runs the rule catalog over log files: CloudTrail files, JSON arrays, NDJSON, gzipped or not, and
 directories. Matches go to stdout, the summary and every unreadable file or malformed line to stderr.
@@ -45,9 +45,11 @@ options:
   --cloud C       only rules for this cloud
   --format F      table (default) or ndjson: {"rule","title","level","file","index"} per match,
                   {"correlation","title","level","type","group","count","timespan","first","last",...} per correlation match
-  --engine E      js: the streaming evaluator, one core (the reference); duckdb: the catalog as SQL on
-                  an embedded DuckDB, every core, same matches, order, summary and exit codes; auto
+  --engine E      js: the streaming evaluator (the reference); duckdb: the catalog as SQL on an
+                  embedded DuckDB, every core, same matches, order, summary and exit codes; auto
                   (default): js, measured faster than duckdb at every input size (bench/detect-engines.md)
+  --workers N     js: evaluate in N worker threads (1: the main thread alone), same output; default
+                  one per core, at most 4, from 32 MB of input on, else 1
   --fail-on-match exit 1 when any rule or correlation matched (for CI)
 ${CONFIG_OPTION}
 ${RULES_OPTION}

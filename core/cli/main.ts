@@ -50,14 +50,19 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   switch (command) {
     case 'detect': {
-      const { positionals, options } = parseArgs(rest, { ...COMMON, cloud: 'value', format: 'value', engine: 'value', 'fail-on-match': 'flag' }, command);
+      const { positionals, options } = parseArgs(
+        rest,
+        { ...COMMON, cloud: 'value', format: 'value', engine: 'value', workers: 'value', 'fail-on-match': 'flag' },
+        command,
+      );
       if (positionals.length === 0) throw new UsageError('detect needs at least one file or directory', command);
       const cloud = oneOf('cloud', options['cloud'], PRODUCTS, command);
       const format = oneOf('format', options['format'], ['table', 'ndjson'] as const, command) ?? 'table';
       const engine = oneOf('engine', options['engine'], ['auto', 'js', 'duckdb'] as const, command) ?? 'auto';
+      const workers = workerCount(options['workers'], engine);
       const { detectExitCode, runDetect } = await import('./detect.ts');
       const { rules, correlations } = await loadAll(options, io);
-      const summary = await runDetect({ paths: positionals, rules, correlations, cloud, format, engine, out: io.out, err: io.err });
+      const summary = await runDetect({ paths: positionals, rules, correlations, cloud, format, engine, workers, out: io.out, err: io.err });
       return detectExitCode(summary, options['fail-on-match'] === true);
     }
     case 'hunt': {
@@ -167,4 +172,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     else throw error;
     return 2;
   }
+}
+
+/** --workers: a whole number of worker threads for the js engine (duckdb runs on every core of its own accord). */
+function workerCount(value: string | true | undefined, engine: 'auto' | 'js' | 'duckdb'): number | undefined {
+  if (value === undefined) return undefined;
+  if (engine === 'duckdb') throw new UsageError('--workers is for --engine js or auto: DuckDB runs on every core itself', 'detect');
+  const count = value === true ? Number.NaN : Number(value);
+  if (!/^\d+$/.test(String(value)) || count < 1 || count > 64) throw new UsageError('--workers must be a whole number from 1 to 64', 'detect');
+  return count;
 }

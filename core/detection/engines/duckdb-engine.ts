@@ -28,18 +28,8 @@ import { MAX_LINE_BYTES, readEvents, type InputProblem, type Malformed, type Rea
 import { detectSource, type SourcedEvent } from '../logsources/detect-source.ts';
 import type { RuleIndex } from '../rule-index.ts';
 import type { DetectPlan, PlanColumn } from './duckdb-plan.ts';
+import type { EngineSink } from './engine-sink.ts';
 import { HitSpool, type SpooledHit } from './hit-spool.ts';
-
-/** What the engine reports, in event order; detect.ts prints and counts. */
-export interface EngineSink {
-  onEvents(events: number, unrecognised: number): void;
-  onMatch(rule: CatalogRule, file: string, index: number): void;
-  onBase(rule: CatalogRule, sourced: SourcedEvent, file: string, index: number): void;
-  onMalformed(malformed: Malformed): void;
-  /** A file done: read to its end (undefined) or stopped by a problem. */
-  onFile(file: string, problem: InputProblem | undefined): void;
-  onBytes?(bytes: number): void;
-}
 
 export interface DuckdbRun {
   readonly files: readonly string[];

@@ -139,25 +139,12 @@ export async function readEvents(file: string, callbacks: ReadCallbacks, limits:
     }
     const trimmed = line.trim();
     if (trimmed === '') return;
-    if (record === 0 && (trimmed.startsWith('[') || (trimmed.startsWith('{') && !trimmed.endsWith('}') && !parses(trimmed)))) {
-      // The first line opens a JSON array or a pretty-printed object: the file is one document.
+    if (record === 0 && opensDocument(trimmed)) {
       document = [trimmed];
       documentBytes = bytes + 1;
       return;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      callbacks.onMalformed({ file, line: lineNumber, problem: (error as Error).message });
-      record++;
-      return;
-    }
-    if (isCloudTrailFile(value)) {
-      for (const [i, event] of value.Records.entries()) onEvent({ file, index: i, value: event });
-    } else {
-      onEvent({ file, index: record, value });
-    }
+    eventsOfLine(file, trimmed, lineNumber, record, (index, value) => onEvent({ file, index, value }), callbacks.onMalformed);
     record++;
   };
   const lines = lineSplitter({
@@ -169,7 +156,7 @@ export async function readEvents(file: string, callbacks: ReadCallbacks, limits:
         tooLarge = true;
         return false;
       }
-      callbacks.onMalformed({ file, line: lineNumber, problem: `line longer than ${formatBytes(maxLine)}, not read`, tooLong: true });
+      callbacks.onMalformed(lineTooLong(file, lineNumber, maxLine));
       // Like a malformed line, it keeps its place in the record numbering.
       record++;
       return true;
@@ -264,6 +251,43 @@ function lineSplitter(handlers: { limit(): number; onLine(line: string, lineNumb
   };
 }
 
+/** A line over the cap: reported, not read; its file counts as partly read. */
+export function lineTooLong(file: string, line: number, maxLine: number): Malformed {
+  return { file, line, problem: `line longer than ${formatBytes(maxLine)}, not read`, tooLong: true };
+}
+
+/** Whether a file's first non-blank line (trimmed) opens a JSON array or a pretty-printed object: then the file is one document. */
+export function opensDocument(trimmed: string): boolean {
+  return trimmed.startsWith('[') || (trimmed.startsWith('{') && !trimmed.endsWith('}') && !parses(trimmed));
+}
+
+/**
+ * One NDJSON line (trimmed, not blank), the `record`th of its file: its event at index `record`, or, for
+ * a line that is a CloudTrail file, each of its records at its position in Records (`inRecords`). A line
+ * that is not JSON is reported as malformed.
+ */
+export function eventsOfLine(
+  file: string,
+  trimmed: string,
+  lineNumber: number,
+  record: number,
+  onEvent: (index: number, value: unknown, inRecords: boolean) => void,
+  onMalformed: (malformed: Malformed) => void,
+): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    onMalformed({ file, line: lineNumber, problem: (error as Error).message });
+    return;
+  }
+  if (isCloudTrailFile(value)) {
+    for (const [i, event] of value.Records.entries()) onEvent(i, event, true);
+  } else {
+    onEvent(record, value, false);
+  }
+}
+
 function eventsOfDocument(file: string, text: string, onEvent: (event: InputEvent) => void, callbacks: ReadCallbacks): void {
   let value: unknown;
   try {
@@ -290,7 +314,7 @@ function parses(text: string): boolean {
 }
 
 /** An I/O or gzip error as a short phrase without the path (the caller names the file): "permission denied (EACCES)". */
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'Z_BUF_ERROR') return 'gzip data ends early, file truncated? (Z_BUF_ERROR)';
   if (e.code === 'Z_DATA_ERROR') return `not valid gzip data: ${e.message} (Z_DATA_ERROR)`;

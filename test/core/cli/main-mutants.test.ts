@@ -137,7 +137,7 @@ describe('guardrails, --help, help <command> and --version', () => {
 describe('usage errors: one line, then the command usage line, exit 2', () => {
   it('an unknown option names the options the command knows', async () => {
     const known: Record<string, string> = {
-      detect: '--config, --rules, --help, --cloud, --format, --engine, --fail-on-match',
+      detect: '--config, --rules, --help, --cloud, --format, --engine, --workers, --fail-on-match',
       rules: '--config, --rules, --help, --cloud, --target, --format',
       validate: '--config, --rules, --help',
       plan: '--config, --rules, --help, --cloud, --out',

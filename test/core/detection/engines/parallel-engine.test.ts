@@ -1,0 +1,204 @@
+/**
+ * `detect --engine js` in worker threads (parallel-engine.ts) against the main thread alone (--workers 1),
+ * in-process on the same inputs: the same stdout (every match row, in order), the same stderr (file
+ * problems, malformed lines, summary) and the same counts and exit code. Small split and block sizes make
+ * every way of reading a file happen on small inputs: whole files read by a worker (the corpus's JSON
+ * documents), large files cut into many blocks by the main thread (NDJSON, gzip or not, with blank,
+ * CloudTrail-file, malformed and over-long lines at block edges), a document found from its first line,
+ * a file cut short, and a FIFO, which only the main thread can read.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
+import { runCli } from '../../../../core/cli/main.ts';
+import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import { exampleModel } from '../../../helpers/config.ts';
+import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
+import { capture } from '../../cli/detect-inputs.ts';
+
+const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
+const dir = mkdtempSync(join(tmpdir(), 'guardrails-parallel-engine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const corpus = (name: string): Record<string, unknown>[] => JSON.parse(readFileSync(join(CORPUS_DIR, name), 'utf8')) as Record<string, unknown>[];
+const write = (name: string, text: string | Buffer): string => {
+  const path = join(dir, name);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+};
+const trail = corpus('aws/trail_tampering.json');
+const azure = corpus('azure/activity_diagnostic_format_panther.json');
+const gcp = corpus('gcp/gcloud_gsutil_cli.json');
+/** Each copy of an event with its own eventID, so that the lines differ. */
+const copies = (events: Record<string, unknown>[], count: number) =>
+  Array.from({ length: count }, (_, i) => JSON.stringify({ ...events[i % events.length], eventID: `copy-${i}` }));
+
+/** Reads of 1000 bytes, blocks of about 2 KiB from files of 4 KiB on: lines span reads, a few hundred make dozens of blocks. */
+const SMALL = { splitBytes: 4096, blockBytes: 2048, readBytes: 1000 };
+
+async function both(paths: string[], options: Partial<DetectOptions> = {}) {
+  const readers: [string, string][] = [];
+  const run = async (workers: number) => {
+    const out = capture();
+    const err = capture();
+    const summary = await runDetect({
+      paths,
+      rules,
+      correlations,
+      format: 'ndjson',
+      out: out.stream,
+      err: err.stream,
+      workers,
+      ...options,
+      parallel: { ...SMALL, ...options.parallel, onReader: (file, reader) => readers.push([file.slice(dir.length + 1), reader]) },
+    });
+    return { summary, out: out.text(), err: err.text(), exit: detectExitCode(summary, true) };
+  };
+  const one = await run(1);
+  expect(readers).toEqual([]);
+  return { one, two: await run(2), three: await run(3), readers: readers.slice(0, readers.length / 2) };
+}
+
+describe('detect --engine js in worker threads gives the main thread alone results', () => {
+  it('on the corpus (JSON documents, each read whole by a worker), correlations included', { timeout: 60_000 }, async () => {
+    const { one, two, three } = await both([CORPUS_DIR], { parallel: { splitBytes: 1 << 30 } });
+    expect(one.summary.events).toBe(corpusFiles().reduce((n, f) => n + f.events.length, 0));
+    expect(one.summary.matched).toBeGreaterThan(10);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+  });
+
+  it('on NDJSON cut into blocks: blank, CloudTrail-file, Azure, GCP, unrecognised and malformed lines, CRLF and gzip, table format', {
+    timeout: 60_000,
+  }, async () => {
+    const lines = [
+      '',
+      ...copies(trail, 40),
+      '   ',
+      JSON.stringify({ Records: trail.slice(3) }),
+      ...azure.map((e) => JSON.stringify(e)),
+      JSON.stringify({ Records: [] }),
+      ...gcp.map((e) => JSON.stringify(e)),
+      '{"not":"a log"}',
+      // Twelve malformed lines: the first ten are shown, in line order, across blocks.
+      ...Array.from({ length: 12 }, (_, i) => [`{"eventName": oops ${i}`, ...copies(trail, 3)]).flat(),
+      ...copies(trail, 60),
+    ];
+    const plain = write('mixed.ndjson', `${lines.join('\n')}\n`);
+    const gz = write('mixed.ndjson.gz', gzipSync(`${lines.join('\r\n')}`));
+    const { one, two, three, readers } = await both([plain, gz], { format: 'table' });
+    expect(readers).toEqual([
+      ['mixed.ndjson', 'blocks'],
+      ['mixed.ndjson.gz', 'blocks'],
+    ]);
+    expect(one.summary.malformed).toBe(24);
+    expect(one.err).toMatch(/first 10 shown/);
+    expect(one.summary.unrecognised).toBe(2);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+  });
+
+  it('on lines over the cap: the first line, one within a block, one across blocks, the last without a line end', { timeout: 60_000 }, async () => {
+    // The cap is just over the longest ordinary line; the long lines are the cap and then some.
+    const cap = Math.max(...copies(trail, 10).map((line) => line.length)) + 10;
+    const long = (n: number) => JSON.stringify({ ...trail[0], padding: 'x'.repeat(cap + n) });
+    const lines = [long(3000), ...copies(trail, 10), long(100), ...copies(trail, 10), long(6000), ...copies(trail, 10), long(2500)];
+    const file = write('long-lines.ndjson', lines.join('\n'));
+    const { one, two, readers } = await both([file], { maxLineBytes: cap });
+    expect(readers).toEqual([['long-lines.ndjson', 'blocks']]);
+    const skipped = [...one.err.matchAll(/skipped: .*long-lines\.ndjson:(\d+): line longer than \d+ bytes, not read; the rest of the file was read/g)];
+    expect(skipped.map((m) => Number(m[1]))).toEqual([1, 12, 23, 34]);
+    expect(one.summary.events).toBe(30);
+    expect(one.summary.skippedFiles).toBe(1);
+    expect(two).toEqual(one);
+  });
+
+  it('on a JSON array and a pretty-printed CloudTrail file over the split size: read whole, found from their first line', { timeout: 60_000 }, async () => {
+    const array = write('array.json', JSON.stringify(trail, null, 2));
+    const records = write('records.json.gz', gzipSync(`\n\n${JSON.stringify({ Records: trail }, null, 2)}`));
+    const { one, two, readers } = await both([array, records], { parallel: { splitBytes: 100 } });
+    expect(readers).toEqual([
+      ['array.json', 'worker'],
+      ['records.json.gz', 'worker'],
+    ]);
+    expect(one.summary.events).toBe(2 * trail.length);
+    expect(two).toEqual(one);
+  });
+
+  it('on a file cut short, a missing path, a file of blank lines and an empty file: same stderr lines and exit code', { timeout: 60_000 }, async () => {
+    const cut = write('problems/a-cut.ndjson.gz', gzipSync(`${copies(trail, 200).join('\n')}\n`).subarray(0, 3000));
+    write('problems/b-blank.ndjson', '\n \n\n'.repeat(2000));
+    write('problems/c-empty.json', '');
+    const missing = join(dir, 'missing.ndjson');
+    const { one, two, readers } = await both([join(dir, 'problems'), missing], { parallel: { splitBytes: 1000, blockBytes: 500 } });
+    expect(readers).toEqual([
+      ['problems/a-cut.ndjson.gz', 'blocks'],
+      ['problems/b-blank.ndjson', 'worker'],
+      ['problems/c-empty.json', 'worker'],
+    ]);
+    expect(one.err).toMatch(
+      new RegExp(`skipped: ${cut}: gzip data ends early, file truncated\\? \\(Z_BUF_ERROR\\); the \\d+ event\\(s\\) before it were read`),
+    );
+    expect(one.err).toContain(`skipped: ${missing}: no such file or directory (ENOENT)`);
+    expect(one.exit).toBe(3);
+    expect(two).toEqual(one);
+  });
+
+  it.skipIf(process.platform !== 'linux')('on a FIFO, read by the main thread between files read by workers', { timeout: 60_000 }, async () => {
+    const before = write('fifo/a.ndjson', `${copies(trail, 30).join('\n')}\n`);
+    const after = write('fifo/c.ndjson', `${copies(trail, 30).join('\n')}\n`);
+    const source = write('fifo-source.ndjson', `${copies(trail, 50).join('\n')}\n`);
+    const fifo = join(dir, 'fifo', 'b.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const feed = () => spawn('sh', ['-c', `cat '${source}' > '${fifo}'`]);
+    const run = async (workers: number) => {
+      const writer = feed();
+      const out = capture();
+      const err = capture();
+      const readers: string[] = [];
+      const summary = await runDetect({
+        paths: [before, fifo, after],
+        rules,
+        format: 'ndjson',
+        out: out.stream,
+        err: err.stream,
+        workers,
+        parallel: { ...SMALL, onReader: (_file, reader) => readers.push(reader) },
+      });
+      await new Promise((done) => (writer.exitCode === null ? writer.on('exit', done) : done(undefined)));
+      return { summary, out: out.text(), err: err.text(), readers };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.summary.events).toBe(110);
+    expect(two.readers).toEqual(['blocks', 'main', 'blocks']);
+    expect({ ...two, readers: [] }).toEqual(one);
+  });
+
+  it('through the CLI: --workers 2 prints what --workers 1 prints; a bad count, or --workers with duckdb, is a usage error', { timeout: 60_000 }, async () => {
+    const file = write('cli/trail.ndjson', `${copies(trail, 50).join('\n')}\n`);
+    const one = await cli(['detect', file, '--format', 'ndjson', '--workers', '1']);
+    expect(one.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(10);
+    expect(await cli(['detect', file, '--format', 'ndjson', '--workers', '2'])).toEqual(one);
+    for (const bad of ['0', '65', '1.5', 'two']) {
+      const result = await cli(['detect', file, '--workers', bad]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^error: --workers must be a whole number from 1 to 64$/m);
+    }
+    const duckdb = await cli(['detect', file, '--engine', 'duckdb', '--workers', '2']);
+    expect(duckdb.status).toBe(2);
+    expect(duckdb.stderr).toMatch(/^error: --workers is for --engine js or auto: DuckDB runs on every core itself$/m);
+  });
+});
+
+async function cli(args: string[]) {
+  const out = capture();
+  const err = capture();
+  const status = await runCli(args, { out: out.stream, err: err.stream, env: { ...process.env, GUARDRAILS_CONFIG: '' }, cwd: process.cwd() });
+  return { status, stdout: out.text(), stderr: err.text() };
+}
