@@ -9,7 +9,7 @@
  * the packed tarball into a project of its own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -52,6 +52,19 @@ describe('the package', () => {
     // `guardrails validate` on the compiled bin (the shipped example and catalog) runs in .ci/run and .ci/consumer-check.
     const version = node([join(root, pkg.bin['guardrails']!), '--version'], elsewhere);
     expect(version.stdout, version.stderr).toBe(`guardrails ${pkg.version}\n`);
+  });
+
+  it('runs detect in worker threads from dist/ (evaluation-worker.js), printing what one thread prints', () => {
+    const events = JSON.parse(readFileSync(join(root, 'test/fixtures/corpus/aws/trail_tampering.json'), 'utf8')) as object[];
+    const input = join(elsewhere, 'trail.ndjson');
+    writeFileSync(input, `${Array.from({ length: 400 }, (_, i) => JSON.stringify({ ...events[i % events.length], eventID: `copy-${i}` })).join('\n')}\n`);
+    const run = (workers: string) => node([join(root, pkg.bin['guardrails']!), 'detect', input, '--format', 'ndjson', '--workers', workers], elsewhere);
+    const one = run('1');
+    const two = run('2');
+    expect(two.stderr).toBe(one.stderr);
+    expect(one.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(100);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(0);
   });
 
   it('has nothing in dist/ without a source (tsc -b never deletes the output of a deleted file)', () => {

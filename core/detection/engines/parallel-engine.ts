@@ -350,13 +350,11 @@ class WorkerPool {
 }
 
 /**
- * The worker's module beside this one: evaluation-worker.js once built; from the TypeScript source (tests,
- * tsx), a worker that registers tsx before importing it, since a worker does not inherit the loader.
+ * The worker's module beside this one: evaluation-worker.js once built; from the TypeScript sources (tests,
+ * tsx), source-worker.mjs, which registers tsx in the worker before importing evaluation-worker.ts.
  */
 function startWorker(setup: WorkerSetup): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(`./evaluation-worker.${source ? 'ts' : 'js'}`, import.meta.url);
-  if (!source) return new Worker(url, { workerData: setup });
-  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: setup });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./evaluation-worker.js', import.meta.url), { workerData: setup });
+  const entry = new URL('./evaluation-worker.ts', import.meta.url).href;
+  return new Worker(new URL('./source-worker.mjs', import.meta.url), { workerData: { ...setup, entry } });
 }
