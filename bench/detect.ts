@@ -1,5 +1,5 @@
 /**
- * `detect` throughput, --engine js and --engine duckdb, on generated NDJSON CloudTrail files (20 MB and
+ * `detect` throughput, --engine js on one thread and in worker threads, and --engine duckdb, on generated NDJSON CloudTrail files (20 MB and
  * 450 MB; 2 GB with BENCH_DETECT_2GB=1) against two baselines in the same run: a loop that only reads
  * and JSON.parses the lines (the floor; issue 15's goal: the whole catalog at >= 2x its events/s), and
  * jq running an equivalent filter for one rule (jq is installed from Debian if missing). Reports peak
@@ -7,10 +7,11 @@
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { PARALLEL_MIN_BYTES, workersFor } from '../core/detection/engines/detect-engine.ts';
 
 interface Run {
   events: number;
@@ -44,8 +45,9 @@ async function generate(path: string, megabytes: number): Promise<void> {
 }
 
 /** One measured child process; undefined when it did not finish within `timeoutMs`. */
-function child(mode: 'floor' | 'detect', file: string, engine: 'js' | 'duckdb' = 'js', timeoutMs = 1_800_000): Run | undefined {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/detect-child.ts', mode, file, engine], {
+function child(mode: 'floor' | 'detect', file: string, engine: 'js' | 'duckdb' = 'js', timeoutMs = 1_800_000, workers?: number): Run | undefined {
+  const args = ['--import', 'tsx', 'bench/detect-child.ts', mode, file, engine, ...(workers === undefined ? [] : [String(workers)])];
+  const result = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     timeout: timeoutMs,
@@ -87,17 +89,21 @@ const NOTES_MARK = '<!-- notes: kept by bench/detect.ts -->';
  */
 export async function benchDetect(): Promise<string[]> {
   const timeoutMs = Number(process.env['BENCH_DETECT_TIMEOUT_S'] ?? 1800) * 1000;
+  const load = loadavg()[0] ?? 0;
   const jq = ensureJq();
   const lines: string[] = [];
+  // What --workers picks from 32 MB of input on (detect-engine.ts), measured at every size.
+  const workers = workersFor({ inputBytes: PARALLEL_MIN_BYTES });
   const table = [
-    '| Input | Events | Floor (read + JSON.parse) | detect --engine js | detect --engine duckdb | jq, one rule |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| Input | Events | Floor (read + JSON.parse) | detect --engine js --workers 1 | detect --engine js --workers ${workers} | detect --engine duckdb | jq, one rule |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const megabytes of sizes()) {
     const file = join(tmpdir(), `guardrails-bench-${megabytes}mb.ndjson`);
     if (!existsSync(file) || statSync(file).size < megabytes * 1048576) await generate(file, megabytes);
     const floor = child('floor', file)!;
-    const js = child('detect', file, 'js', timeoutMs);
+    const js = child('detect', file, 'js', timeoutMs, 1);
+    const parallel = child('detect', file, 'js', timeoutMs, workers);
     const duckdb = child('detect', file, 'duckdb', timeoutMs);
     const cell = (r: Run | undefined) =>
       r
@@ -111,12 +117,17 @@ export async function benchDetect(): Promise<string[]> {
       const jqRate = floor.events / (ms / 1000);
       jqCell = `${jqRate.toFixed(0)} events/s (${(jqRate / rate(floor)).toFixed(2)}x floor), ${result.stdout.trim()} matches`;
     }
-    if (js && duckdb && js.matched !== duckdb.matched) throw new Error(`detect ${megabytes} MB: js found ${js.matched} matches, duckdb ${duckdb.matched}`);
+    for (const [name, other] of [
+      [`js --workers ${workers}`, parallel],
+      ['duckdb', duckdb],
+    ] as const) {
+      if (js && other && js.matched !== other.matched) throw new Error(`detect ${megabytes} MB: js found ${js.matched} matches, ${name} ${other.matched}`);
+    }
     table.push(
-      `| ${megabytes} MB NDJSON | ${floor.events} | ${rate(floor).toFixed(0)} events/s, peak RSS ${floor.maxRssMb.toFixed(0)} MB | ${cell(js)} | ${cell(duckdb)} | ${jqCell} |`,
+      `| ${megabytes} MB NDJSON | ${floor.events} | ${rate(floor).toFixed(0)} events/s, peak RSS ${floor.maxRssMb.toFixed(0)} MB | ${cell(js)} | ${cell(parallel)} | ${cell(duckdb)} | ${jqCell} |`,
     );
     lines.push(
-      `detect ${megabytes} MB (${floor.events} events): floor ${rate(floor).toFixed(0)} events/s; js ${cell(js)}; duckdb ${cell(duckdb)}; jq ${jqCell}`,
+      `detect ${megabytes} MB (${floor.events} events): floor ${rate(floor).toFixed(0)} events/s; js ${cell(js)}; js --workers ${workers} ${cell(parallel)}; duckdb ${cell(duckdb)}; jq ${jqCell}`,
     );
   }
   // The notes under NOTES_MARK (measurements by hand, earlier runs) are kept as they are.
@@ -125,12 +136,12 @@ export async function benchDetect(): Promise<string[]> {
   writeFileSync(
     REPORT,
     [
-      '# guardrails detect: the js and duckdb engines against the read + parse floor',
+      '# guardrails detect: the js engine (one thread and worker threads) and the duckdb engine against the read + parse floor',
       '',
       `Generated by \`npm run bench -- detect\` (bench/detect.ts) on ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores,`,
       'on generated NDJSON CloudTrail (corpus events, each copy with its own eventID and source IP), the whole',
       'catalog of guardrails.example.yaml. Each run is its own process; peak RSS is its maxRSS (DuckDB included).',
-      'The machine was shared with other jobs during the run: the figures are indicative, the ratios (same run) less noisy.',
+      `Load average (1 min) when the run began: ${load.toFixed(1)}; on a shared machine the figures are indicative, the ratios (same run) less noisy.`,
       '',
       ...table,
       '',

@@ -49,7 +49,7 @@ options:
                   embedded DuckDB, every core, same matches, order, summary and exit codes; auto
                   (default): js, measured faster than duckdb at every input size (bench/detect-engines.md)
   --workers N     js: evaluate in N worker threads (1: the main thread alone), same output; default
-                  one per core, at most 4, from 32 MB of input on, else 1
+                  one per core, at most 4, from 64 MB of input on, else 1
   --fail-on-match exit 1 when any rule or correlation matched (for CI)
 ${CONFIG_OPTION}
 ${RULES_OPTION}

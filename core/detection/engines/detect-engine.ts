@@ -1,13 +1,14 @@
 /**
  * Which evaluator `guardrails detect` runs:
- * - js: the streaming evaluator (evaluator.ts), one event at a time on one core; the reference.
+ * - js: the streaming evaluator (evaluator.ts), one event at a time; the reference. On the main thread
+ *   (--workers 1), or in worker threads (parallel-engine.ts) with the same output: by default one per core,
+ *   at most MAX_WORKERS, from PARALLEL_MIN_BYTES of input on (workersFor).
  * - duckdb: the catalog compiled to DuckDB SQL on an embedded DuckDB (duckdb-engine.ts), a file's
  *   records evaluated on one thread (its lines are numbered, which DuckDB scans serially).
- * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md, 2 shared cores),
- *   the duckdb engine is slower at every input size: 26.7 s on 450 MB of CloudTrail against js's
- *   10.8 s in the same run, 227.6 s on 2 GB against 38.6 s, and 1.39 s on 20 MB against 0.63 s on an
- *   idle machine. Its SQL evaluates the catalog slower per event than the evaluator's compiled paths.
- *   Auto is the place to pick duckdb by input size once it is faster.
+ * - auto (the default): js. Measured with bench/detect.ts (bench/detect-engines.md), the duckdb engine
+ *   is slower than js on one thread at every input size, and js in worker threads is faster still. Its
+ *   SQL evaluates the catalog slower per event than the evaluator's compiled paths. Auto is the place
+ *   to pick duckdb by input size once it is faster.
  */
 import { availableParallelism } from 'node:os';
 import type { CatalogRule } from '../catalog.ts';
@@ -33,9 +34,16 @@ export interface EngineSizing {
   readonly cores?: number;
 }
 
-/** From this much input on, js runs in worker threads: below it, starting them costs more than they save. */
-export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
-/** Workers beyond this many leave the main thread, which reads and reports for all of them, the bottleneck. */
+/**
+ * From this much input on, js runs in worker threads. Measured on 2 idle cores (compiled JS, bench file
+ * slices): 2 workers against one thread took 0.56 against 0.37 s on 20 MB, about the same on 50 MB, 1.16 against
+ * 1.53 s on 100 MB and 3.57 against 6.23 s on 450 MB: each worker warms up and collects garbage on its own.
+ */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * At most this many: each worker holds its own heap (about 100 MB of RSS each, bench/detect-engines.md), and
+ * the main thread reads and reports for all of them. Not measured beyond this machine's 2 cores.
+ */
 export const MAX_WORKERS = 4;
 
 /** The engine to run; for duckdb, every rule and correlation base compiled (a rule that does not is a rule error). */
