@@ -188,8 +188,8 @@ const CHECK_PLACEHOLDERS = Object.fromEntries(PLACEHOLDER_NAMES.map((name) => [n
 
 /**
  * Every *.yml / *.yaml under `directory`, at any depth, read as Sigma documents: rules and correlations.
- * Malformed documents, rules the engine cannot run and a second rule or correlation with an id already
- * seen (in path order) are skipped, each with a one-line reason (`document N: ...` in a file of several
+ * Malformed documents, rules the engine cannot run and a second rule or correlation with an id or a Sigma
+ * `name` already seen (in path order; a correlation refers to its rules by either) are skipped, each with a one-line reason (`document N: ...` in a file of several
  * documents); the rest load. No log source is refused here, and no correlation's base rules are looked
  * up: that is the processing pipeline's and the folder loader's call (rule-folder.ts).
  */
@@ -198,6 +198,7 @@ export function loadSigmaRules(directory: string): { rules: SigmaRule[]; skipped
   const correlations: CorrelationDocument[] = [];
   const skipped: SkippedRule[] = [];
   const seen = new Map<string, string>();
+  const seenNames = new Map<string, string>();
   for (const path of ruleFiles(directory)) {
     const file = relative(process.cwd(), path) || path;
     const parsed = parseSigmaDocuments(readFileSync(path, 'utf8'), file);
@@ -207,17 +208,22 @@ export function loadSigmaRules(directory: string): { rules: SigmaRule[]; skipped
       const { document, problem, ...keys } = s;
       skipped.push({ file, reason: `${prefix(document)}${problem}`, ...keys });
     }
-    const unique = <T extends { id: string }>(item: T, document: number): boolean => {
-      const other = seen.get(item.id);
-      if (other) {
-        skipped.push({ file, reason: `${prefix(document)}id: "${item.id}" is also the id of ${other}` });
-        return false;
+    // A correlation refers to its base rules by id or by name, so each must name one document only.
+    const unique = (id: string, name: string | undefined, document: number): boolean => {
+      const other = seen.get(id);
+      const otherName = name === undefined ? undefined : seenNames.get(name);
+      if (other) skipped.push({ file, reason: `${prefix(document)}id: "${id}" is also the id of ${other}` });
+      else if (otherName) skipped.push({ file, reason: `${prefix(document)}name: "${name}" is also the name of ${otherName}` });
+      else {
+        seen.set(id, file);
+        if (name !== undefined) seenNames.set(name, file);
+        return true;
       }
-      seen.set(item.id, file);
-      return true;
+      return false;
     };
-    for (const rule of parsed.rules) if (unique(rule, parsed.documentOf.get(rule)!)) rules.push(rule);
-    for (const correlation of parsed.correlations) if (unique(correlation, parsed.documentOf.get(correlation)!)) correlations.push(correlation);
+    for (const rule of parsed.rules) if (unique(rule.id, rule.sigma.name, parsed.documentOf.get(rule)!)) rules.push(rule);
+    for (const correlation of parsed.correlations)
+      if (unique(correlation.id, correlation.name, parsed.documentOf.get(correlation)!)) correlations.push(correlation);
   }
   return { rules, skipped, correlations };
 }

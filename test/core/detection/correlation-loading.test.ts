@@ -305,8 +305,17 @@ detection:
     const result = loadRuleFolder(
       folder({
         'ordered.yml': `${SIGMA_BASE}---\n${SIGMA_CORRELATION.replace('event_count', 'temporal_ordered')}`,
-        'extended.yml': `${SIGMA_BASE.replace('0001', '0011')}---\ntitle: X\ncorrelation:\n  type: temporal\n  rules: [failed_console_login]\n  timespan: 5m\n  condition: failed_console_login and not other\n`,
-        'aliases.yml': `${SIGMA_BASE.replace('0001', '0021')}---\ntitle: Y\ncorrelation:\n  type: temporal\n  rules: [failed_console_login]\n  timespan: 5m\n  aliases:\n    ip:\n      failed_console_login: sourceIPAddress\n`,
+        // Each file's base rule has a name of its own: a second rule with a name already seen is skipped.
+        'extended.yml':
+          `${SIGMA_BASE.replace('0001', '0011')}---\ntitle: X\ncorrelation:\n  type: temporal\n  rules: [failed_console_login]\n  timespan: 5m\n  condition: failed_console_login and not other\n`.replaceAll(
+            'failed_console_login',
+            'failed_login_x',
+          ),
+        'aliases.yml':
+          `${SIGMA_BASE.replace('0001', '0021')}---\ntitle: Y\ncorrelation:\n  type: temporal\n  rules: [failed_console_login]\n  timespan: 5m\n  aliases:\n    ip:\n      failed_console_login: sourceIPAddress\n`.replaceAll(
+            'failed_console_login',
+            'failed_login_y',
+          ),
       }),
       model,
     );

@@ -124,15 +124,26 @@ describe('loadRuleFolder: rules a pipeline refuses', () => {
 });
 
 describe('loadRuleFolder: names and correlations', () => {
-  it('binds a correlation referring to a name to the first loaded rule with that name', () => {
+  it('skips a second rule with a name already seen, so that a correlation names one rule: no rule dropped with an untrue note', () => {
+    // Before, rule-b loaded, and was then dropped with the note "is a base rule of a correlation that did not
+    // load" although the correlation had loaded (over rule-a): it ran nowhere, and nothing said why.
     const dir = folder({
       'a.yml': sigma('rule-a', { name: 'dup' }),
       'b.yml': sigma('rule-b', { name: 'dup' }),
       'c.yml': correlation('corr', ['dup']),
     });
     const result = loadRuleFolder(dir, exampleModel());
-    expect(result.skipped).toEqual([]);
+    expect(result.skipped).toEqual([{ file: shown(dir, 'b.yml'), reason: `name: "dup" is also the name of ${shown(dir, 'a.yml')}` }]);
     expect(result.correlations.map((c) => c.bases.map((b) => b.rule.rule.id))).toEqual([['rule-a']]);
+    expect(result.notes).toEqual([]);
+    expect(result.rules).toEqual([]);
+  });
+
+  it('keeps both rules of a name no correlation uses apart from the second, which is skipped all the same', () => {
+    const dir = folder({ 'a.yml': sigma('rule-a', { name: 'same' }), 'b.yml': sigma('rule-b', { name: 'same' }) });
+    const result = loadRuleFolder(dir, exampleModel());
+    expect(result.rules.map((r) => r.rule.id)).toEqual(['rule-a']);
+    expect(result.skipped.map((s) => s.reason)).toEqual([`name: "same" is also the name of ${shown(dir, 'a.yml')}`]);
   });
 
   it('keeps a rule that no correlation refers to standalone, with no note', () => {

@@ -235,6 +235,23 @@ describe('loadSigmaRules (a folder, in bulk)', () => {
     expect(loaded.correlations.map((c) => [c.id, c.file])).toEqual([['c-1', a]]);
   });
 
+  it('skips a second rule or correlation with a Sigma name already seen (a correlation refers to rules by name), naming the first file', () => {
+    const named = (id: string, name: string) =>
+      `title: C\nid: ${id}\nname: ${name}\ncorrelation: {type: event_count, rules: [r-1], timespan: 5m, condition: {gte: 2}}\n`;
+    const root = folder({
+      'a.yml': `${sigmaRule('R', 'id: r-1\nname: first\n')}---\n${named('c-1', 'counting')}`,
+      'b.yml': `${sigmaRule('R', 'id: r-2\nname: counting\n')}---\n${named('c-2', 'first')}---\n${sigmaRule('R', 'id: r-3\nname: third\n')}`,
+    });
+    const loaded = loadSigmaRules(root);
+    const [a, b] = [shown(root, 'a.yml'), shown(root, 'b.yml')];
+    expect(loaded.skipped).toEqual([
+      { file: b, reason: `document 1: name: "counting" is also the name of ${a}` },
+      { file: b, reason: `document 2: name: "first" is also the name of ${a}` },
+    ]);
+    expect(loaded.rules.map((r) => r.id)).toEqual(['r-1', 'r-3']);
+    expect(loaded.correlations.map((c) => c.id)).toEqual(['c-1']);
+  });
+
   it('reads .yml and .yaml at any depth, sorted by whole path, and nothing else', () => {
     const root = folder({ 'a/b.yml': sigmaRule('B'), 'a-c.yaml': sigmaRule('C'), 'notes.txt': 'not a rule' });
     expect(loadSigmaRules(root).rules.map((r) => r.id)).toEqual(['a-c', 'b']);
