@@ -41,10 +41,11 @@ export interface HuntingResourceNames {
 export function huntingResultsBucketName(trailBucketName: string): string {
   const name = `${trailBucketName}-hunting`;
   if (name.length > MAX_BUCKET_NAME) {
+    // The trail bucket's name is aws.trail.name with the log-archive account and home region appended.
     throw new ConfigError(
-      'trailBucketName',
-      `(${trailBucketName}) makes the hunting results bucket name ${name} longer than S3's ${MAX_BUCKET_NAME} characters`,
-      `Use a trail bucket name of at most ${MAX_BUCKET_NAME - '-hunting'.length} characters.`,
+      'aws.trail.name',
+      `makes the trail bucket ${trailBucketName}, and the hunting results bucket name ${name} longer than S3's ${MAX_BUCKET_NAME} characters`,
+      `Use a shorter aws.trail.name: the trail bucket's name must be at most ${MAX_BUCKET_NAME - '-hunting'.length} characters.`,
     );
   }
   return name;

@@ -20,7 +20,7 @@ const naming = {
 describe('hunting names', () => {
   it('refuse a trail bucket name that makes the results bucket name longer than 63, naming the longest allowed (55)', () => {
     expect(configErrorOf(() => huntingResultsBucketName('a'.repeat(56)))).toBe(
-      `trailBucketName: (${'a'.repeat(56)}) makes the hunting results bucket name ${'a'.repeat(56)}-hunting longer than S3's 63 characters. Use a trail bucket name of at most 55 characters.`,
+      `aws.trail.name: makes the trail bucket ${'a'.repeat(56)}, and the hunting results bucket name ${'a'.repeat(56)}-hunting longer than S3's 63 characters. Use a shorter aws.trail.name: the trail bucket's name must be at most 55 characters.`,
     );
   });
 

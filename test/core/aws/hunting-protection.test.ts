@@ -201,6 +201,8 @@ describe('the protected names and ARNs', () => {
 
   it('refuse a results bucket name over the S3 limit, in one line', () => {
     expect(huntingResultsBucketName('a'.repeat(55))).toHaveLength(63);
-    expect(configErrorOf(() => huntingResultsBucketName('a'.repeat(56)))).toMatch(/trailBucketName.*63/);
+    expect(configErrorOf(() => huntingResultsBucketName('a'.repeat(56)))).toMatch(
+      /^aws\.trail\.name: makes the trail bucket a{56}, and the hunting results bucket name a{56}-hunting longer than S3's 63 characters/,
+    );
   });
 });
