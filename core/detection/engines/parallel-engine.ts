@@ -20,7 +20,7 @@ import { describeError, lineTooLong, MAX_LINE_BYTES, opensDocument, readEvents, 
 import type { SourcedEvent } from '../logsources/detect-source.ts';
 import type { EngineSink } from './engine-sink.ts';
 import { evaluateEvent, indexBySource } from './event-evaluation.ts';
-import type { Evaluated, Job, Reply, WorkerSetup } from './evaluation-worker.ts';
+import type { Evaluated, Job, Reply, WorkerSetup } from './job-evaluation.ts';
 
 export interface ParallelRun {
   readonly files: readonly string[];
