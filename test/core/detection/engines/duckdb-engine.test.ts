@@ -1,35 +1,17 @@
-/**
- * `detect --engine duckdb` against the reference, `--engine js`, run in-process on the same inputs: the
- * same stdout (every match row, in order), the same stderr (file problems, malformed lines, summary) and
- * the same counts and exit code. The inputs cover both ways the duckdb engine reads a file: NDJSON read
- * by DuckDB itself (gzip or not, CloudTrail-file lines, blank lines, Azure and GCP records mixed in), and
- * everything Node reads for it (JSON documents, malformed lines, corrupt gzip, a missing path).
- */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
-import { runCli } from '../../../../core/cli/main.ts';
 import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
 import { runDuckdb } from '../../../../core/detection/engines/duckdb-engine.ts';
 import { planDetect } from '../../../../core/detection/engines/duckdb-plan.ts';
 import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
 import { capture } from '../../cli/detect-inputs.ts';
+import { cli, corpus, inputFolder } from './engine-inputs.ts';
 
 const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
-const dir = mkdtempSync(join(tmpdir(), 'guardrails-duckdb-engine-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const corpus = (name: string): Record<string, unknown>[] => JSON.parse(readFileSync(join(CORPUS_DIR, name), 'utf8')) as Record<string, unknown>[];
-const write = (name: string, text: string | Buffer): string => {
-  const path = join(dir, name);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, write } = inputFolder('guardrails-duckdb-engine-');
 
 async function both(paths: string[], options: Partial<DetectOptions> = {}) {
   const run = async (engine: 'js' | 'duckdb') => {
@@ -117,13 +99,6 @@ describe('detect --engine duckdb gives the js engine results', () => {
     expect(duckdb).toEqual(js);
   });
 });
-
-async function cli(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const status = await runCli(args, { out: out.stream, err: err.stream, env: { ...process.env, GUARDRAILS_CONFIG: '' }, cwd: process.cwd() });
-  return { status, stdout: out.text(), stderr: err.text() };
-}
 
 /** A direct run of the engine over `files` with the example rules, discarding what it reports. */
 function engineRun(files: string[]) {

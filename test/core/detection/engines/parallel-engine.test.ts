@@ -8,29 +8,19 @@
  * a file cut short, and a FIFO, which only the main thread can read.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
-import { runCli } from '../../../../core/cli/main.ts';
 import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
 import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
 import { capture } from '../../cli/detect-inputs.ts';
+import { cli, corpus, inputFolder } from './engine-inputs.ts';
 
 const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
-const dir = mkdtempSync(join(tmpdir(), 'guardrails-parallel-engine-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, write } = inputFolder('guardrails-parallel-engine-');
 
-const corpus = (name: string): Record<string, unknown>[] => JSON.parse(readFileSync(join(CORPUS_DIR, name), 'utf8')) as Record<string, unknown>[];
-const write = (name: string, text: string | Buffer): string => {
-  const path = join(dir, name);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-};
 const trail = corpus('aws/trail_tampering.json');
 const azure = corpus('azure/activity_diagnostic_format_panther.json');
 const gcp = corpus('gcp/gcloud_gsutil_cli.json');
@@ -195,10 +185,3 @@ describe('detect --engine js in worker threads gives the main thread alone resul
     expect(duckdb.stderr).toMatch(/^error: --workers is for --engine js or auto: DuckDB runs on every core itself$/m);
   });
 });
-
-async function cli(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const status = await runCli(args, { out: out.stream, err: err.stream, env: { ...process.env, GUARDRAILS_CONFIG: '' }, cwd: process.cwd() });
-  return { status, stdout: out.text(), stderr: err.text() };
-}
