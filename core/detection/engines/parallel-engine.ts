@@ -64,9 +64,10 @@ export async function runParallel(run: ParallelRun): Promise<void> {
     let base = 0;
     const { hits } = found;
     for (let i = 0; i < hits.length; i += 4) {
-      const [isBase, slot, at, inBlock] = hits.slice(i, i + 4) as [number, number, number, number];
-      const index = inBlock === 1 ? at + offset.records : at;
-      if (isBase === 1) sink.onBase(run.bases[slot] as CatalogRule, found.sourced[base++] as SourcedEvent, file, index);
+      const slot = hits[i + 1] as number;
+      const at = hits[i + 2] as number;
+      const index = hits[i + 3] === 1 ? at + offset.records : at;
+      if (hits[i] === 1) sink.onBase(run.bases[slot] as CatalogRule, found.sourced[base++] as SourcedEvent, file, index);
       else sink.onMatch(run.rules[slot] as CatalogRule, file, index);
     }
   };
