@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
-import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import { type CatalogRule, loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import { runParallel } from '../../../../core/detection/engines/parallel-engine.ts';
 import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
 import { capture } from '../../cli/detect-inputs.ts';
@@ -183,5 +184,30 @@ describe('detect --engine js in worker threads gives the main thread alone resul
     const duckdb = await cli(['detect', file, '--engine', 'duckdb', '--workers', '2']);
     expect(duckdb.status).toBe(2);
     expect(duckdb.stderr).toMatch(/^error: --workers is for --engine js or auto: DuckDB runs on every core itself$/m);
+  });
+});
+
+describe('runParallel: a worker that fails ends the run with its error, never a hang', () => {
+  const none = () => {};
+  const sink = { onEvents: none, onMatch: none, onBase: none, onMalformed: none, onFile: none };
+  const [good] = rules;
+
+  it('rethrows an error thrown while a worker evaluates a job, naming the worker', { timeout: 60_000 }, async () => {
+    const file = write('failing/trail.ndjson', `${copies(trail, 20).join('\n')}\n`);
+    // A rule whose expression has no kind compiles to no predicate: evaluating it throws in the worker.
+    const broken = {
+      ...good!,
+      rule: { ...good!.rule, logsource: { product: 'aws', service: 'cloudtrail' } },
+      expr: { kind: 'none' },
+    } as unknown as CatalogRule;
+    const run = runParallel({ files: [file, file], rules: [broken], bases: [], limits: {}, sink, workers: 2 });
+    await expect(run).rejects.toThrow(/^detect worker: TypeError: .*matches is not a function/);
+  });
+
+  it('rethrows an error thrown while a worker starts, for every job it was given', { timeout: 60_000 }, async () => {
+    const file = write('failing/start.ndjson', `${copies(trail, 20).join('\n')}\n`);
+    const badRegex = { ...good!, expr: { kind: 'match', field: 'eventName', op: 're', values: ['('], all: false, cased: true } } as unknown as CatalogRule;
+    const run = runParallel({ files: [file, file, file], rules: [badRegex], bases: [], limits: {}, sink, workers: 2 });
+    await expect(run).rejects.toThrow(/Invalid regular expression/);
   });
 });
