@@ -601,7 +601,7 @@ function re2(pattern: string): RegExp {
       inClass = true;
       out += c;
       if (source[i + 1] === '^') out += source[++i];
-      if (source[i + 1] === ']') out += source[++i];
+      if (source[i + 1] === ']') out += `\\${source[++i]}`;
     } else if (c === '.') out += dotAll ? '[\\s\\S]' : '[^\\n]';
     else if (c === '^' && multiline) out += '(?:^|(?<=\\n))';
     else if (c === '$' && multiline) out += '(?:$|(?=\\n))';

@@ -8,6 +8,7 @@
  * a file cut short, and a FIFO, which only the main thread can read.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -143,7 +144,8 @@ describe('detect --engine js in worker threads gives the main thread alone resul
   it.skipIf(process.platform !== 'linux')('on a FIFO, read by the main thread between files read by workers', { timeout: 60_000 }, async () => {
     const before = write('fifo/a.ndjson', `${copies(trail, 30).join('\n')}\n`);
     const after = write('fifo/c.ndjson', `${copies(trail, 30).join('\n')}\n`);
-    const source = write('fifo-source.ndjson', `${copies(trail, 50).join('\n')}\n`);
+    // Read-only calls: the base rule of aws-recon-burst, so the main thread reports base-rule matches too.
+    const source = write('fifo-source.ndjson', `${copies(corpus('aws/aws_cli_calls.json'), 50).join('\n')}\n`);
     const fifo = join(dir, 'fifo', 'b.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const feed = () => spawn('sh', ['-c', `cat '${source}' > '${fifo}'`]);
@@ -155,6 +157,7 @@ describe('detect --engine js in worker threads gives the main thread alone resul
       const summary = await runDetect({
         paths: [before, fifo, after],
         rules,
+        correlations,
         format: 'ndjson',
         out: out.stream,
         err: err.stream,
@@ -209,5 +212,80 @@ describe('runParallel: a worker that fails ends the run with its error, never a 
     const badRegex = { ...good!, expr: { kind: 'match', field: 'eventName', op: 're', values: ['('], all: false, cased: true } } as unknown as CatalogRule;
     const run = runParallel({ files: [file, file, file], rules: [badRegex], bases: [], limits: {}, sink, workers: 2 });
     await expect(run).rejects.toThrow(/Invalid regular expression/);
+  });
+});
+
+describe('runParallel: what each way of reading a file reports besides matches', () => {
+  const recording = () => {
+    const bytes = new Map<string, number>();
+    const malformed: string[] = [];
+    const none = () => {};
+    const sink = {
+      onEvents: none,
+      onMatch: none,
+      onBase: none,
+      onFile: none,
+      onMalformed: (m: { file: string; line: number; problem: string }) => malformed.push(`${m.file.slice(dir.length + 1)}:${m.line}`),
+      onBytes: (n: number) => {
+        const key = 'total';
+        bytes.set(key, (bytes.get(key) ?? 0) + n);
+      },
+    };
+    return { sink, bytes: () => bytes.get('total') ?? 0, malformed };
+  };
+
+  it('counts every byte of each file once for progress (compressed bytes for .gz), whichever way it was read', { timeout: 60_000 }, async () => {
+    const lines = `${copies(trail, 40).join('\n')}\n`;
+    const files = [
+      write('bytes/small.ndjson', '{"not":"a log"}\n'),
+      write('bytes/large.ndjson', lines),
+      write('bytes/large.ndjson.gz', gzipSync(lines)),
+      write('bytes/document.json', JSON.stringify(trail, null, 2)),
+      write('bytes/document.json.gz', gzipSync(JSON.stringify(trail, null, 2))),
+    ];
+    const readers: string[] = [];
+    const { sink, bytes } = recording();
+    // Files of 500 bytes and more are cut into blocks: the gzip one too, by its size on disk.
+    await runParallel({ files, rules, bases: [], limits: {}, sink, workers: 2, ...SMALL, splitBytes: 500, onReader: (_f, reader) => readers.push(reader) });
+    expect(readers).toEqual(['worker', 'blocks', 'blocks', 'worker', 'worker']);
+    expect(bytes()).toBe(files.reduce((n, f) => n + readFileSync(f).length, 0));
+  });
+
+  it('numbers a malformed line of a file read whole by a worker from the file start', { timeout: 60_000 }, async () => {
+    const file = write('whole/small.ndjson', `${copies(trail, 2).join('\n')}\n{"eventName": oops\n`);
+    const { sink, malformed } = recording();
+    await runParallel({ files: [file], rules, bases: [], limits: {}, sink, workers: 2, ...SMALL });
+    expect(malformed).toEqual(['whole/small.ndjson:3']);
+  });
+
+  it('evaluates the whole lines read before a file is cut short, though no block was full yet', { timeout: 60_000 }, async () => {
+    const cut = write('cut/pending.ndjson.gz', gzipSync(`${copies(trail, 200).join('\n')}\n`).subarray(0, 3000));
+    const { one, two, readers } = await both([cut], { parallel: { splitBytes: 1000, blockBytes: 1 << 30 } });
+    expect(readers).toEqual([['cut/pending.ndjson.gz', 'blocks']]);
+    expect(one.summary.events).toBeGreaterThan(0);
+    expect(two).toEqual(one);
+  });
+
+  it('runs through every way of reading without an onReader hook, and leaves no worker thread running', { timeout: 60_000 }, async () => {
+    const paths = [
+      write('hookless/large.ndjson', `${copies(trail, 40).join('\n')}\n`),
+      write('hookless/document.json', JSON.stringify(trail, null, 2)),
+      write('hookless/blank.ndjson', '\n'.repeat(5000)),
+      // A character device: not a regular file, so the main thread reads it.
+      ...(process.platform === 'linux' ? ['/dev/null'] : []),
+    ];
+    const threads = () => readdirSync('/proc/self/task').length;
+    const run = async (workers: number) => {
+      const out = capture();
+      const err = capture();
+      const summary = await runDetect({ paths, rules, correlations, format: 'ndjson', out: out.stream, err: err.stream, workers, parallel: SMALL });
+      return { summary, out: out.text(), err: err.text() };
+    };
+    const one = await run(1);
+    await run(2);
+    const before = threads();
+    const two = await run(2);
+    expect(two).toEqual(one);
+    if (process.platform === 'linux') expect(threads()).toBe(before);
   });
 });
