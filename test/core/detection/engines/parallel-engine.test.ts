@@ -289,3 +289,45 @@ describe('runParallel: what each way of reading a file reports besides matches',
     if (process.platform === 'linux') expect(threads()).toBe(before);
   });
 });
+
+describe('runParallel: lines of exactly the cap, at the edge of a read', () => {
+  const CAP = 200;
+  /** An NDJSON line of exactly `bytes` bytes: a small CloudTrail event, padded. */
+  const lineOf = (bytes: number) => {
+    const event = { eventVersion: '1.08', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', padding: '' };
+    return JSON.stringify({ ...event, padding: 'x'.repeat(bytes - JSON.stringify(event).length) });
+  };
+  /** A CloudTrail file whose first line is `{` and spaces, `bytes` in all: it opens a document. */
+  const documentOpening = (bytes: number) => `{${' '.repeat(bytes - 1)}\n"Records": ${JSON.stringify(trail.slice(0, 2))}}\n`;
+  const limits = (readBytes: number) => ({ maxLineBytes: CAP, parallel: { splitBytes: 10, blockBytes: 1 << 20, readBytes } });
+
+  it('reads a line of exactly the cap, open at the end of a read, as a line (over the cap is one byte more)', { timeout: 60_000 }, async () => {
+    const first = '{"eventName":"x"}';
+    const file = write('edge/exact-open.ndjson', `${first}\n${lineOf(CAP)}\n${lineOf(CAP + 1)}\n`);
+    const { one, two } = await both([file], limits(first.length + 1 + CAP));
+    expect(one.err.match(/line longer than/g)).toHaveLength(1);
+    expect(one.summary.events).toBe(2);
+    expect(two).toEqual(one);
+  });
+
+  it('finds a document from a first line of exactly the cap, whole in the first read or open at its end', { timeout: 60_000 }, async () => {
+    const file = write('edge/exact-document.json', documentOpening(CAP));
+    for (const readBytes of [CAP, 1 << 20]) {
+      const { one, two, readers } = await both([file], limits(readBytes));
+      expect(readers).toEqual([['edge/exact-document.json', 'worker']]);
+      expect(one.summary.events).toBe(2);
+      expect(two).toEqual(one);
+    }
+  });
+
+  it('finds a document from its first non-blank line after blank lines, the blank lines not counted in its length', { timeout: 60_000 }, async () => {
+    const file = write('edge/blank-then-document.json', `${'\n'.repeat(CAP / 2)}${documentOpening(CAP - 10)}`);
+    // The first line whole in the first read, or open at its end.
+    for (const readBytes of [CAP / 2 + CAP - 10, 1 << 20]) {
+      const { one, two, readers } = await both([file], limits(readBytes));
+      expect(readers).toEqual([['edge/blank-then-document.json', 'worker']]);
+      expect(one.summary.events).toBe(2);
+      expect(two).toEqual(one);
+    }
+  });
+});
