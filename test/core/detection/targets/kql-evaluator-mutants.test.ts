@@ -282,6 +282,14 @@ describe('scalar evaluation', () => {
     expect(failure('T | where n has "7"', L, [{ n: 7 }])).toBe('KQL: has on a long operand is outside the supported subset');
   });
 
+  it('a null number is no bool, and == / =~ with a string on one side and a number on the other are refused, not guessed', () => {
+    const L = { n: 'long', m: 'long', s: 'string' } as const;
+    expect(failure('T | where n', L, [{}])).toBe('KQL: where needs a bool, got long');
+    expect(failure('T | where n =~ m', L, [{ n: 5, m: 5 }])).toBe('KQL: =~ on a long operand is outside the supported subset');
+    expect(failure('T | where s == n', L, [{ s: '5', n: 5 }])).toBe('KQL: == on a long operand is outside the supported subset');
+    expect(failure('T | where n != "5"', L, [{ n: 5 }])).toBe('KQL: != on a long operand is outside the supported subset');
+  });
+
   it(`${DOCS}matches-regex-operator: the pattern must be a string`, () => {
     expect(failure('T | where s matches regex d', { s: 'string', d: 'dynamic' }, [{ s: 'a', d: 'a' }])).toBe(
       'KQL: matches regex needs a string literal pattern',
