@@ -221,6 +221,8 @@ describe('Regular expressions and the string type (reference: "Using regular exp
     expect(matches('jsonPayload.s = "STRASSE"', { jsonPayload: { s: 'Straße' } })).toBe(true);
     expect(matches('jsonPayload.s = "straße"', { jsonPayload: { s: 'STRASSE' } })).toBe(true);
     expect(matches('jsonPayload.s:"ss"', { jsonPayload: { s: 'ß' } })).toBe(true);
+    // Case folding maps to lower case: "A" orders as "a" (U+0061), after "_" (U+005F).
+    expect(matches('jsonPayload.s > "_"', { jsonPayload: { s: 'A' } })).toBe(true);
   });
   it('matches a regular expression if any array member matches, and !~ if any member does not', () => {
     expect(matches('jsonPayload.v =~ "^b"', { jsonPayload: { v: ['a', 'b'] } })).toBe(true);
@@ -257,6 +259,11 @@ describe('log_id and ip_in_net (reference: "Functions")', () => {
     const inNet = (ip: string, net: string): boolean => matches(`ip_in_net(jsonPayload.ip, "${net}")`, { jsonPayload: { ip } });
     expect(inNet('10.1.2.255', '10.1.2.0/24')).toBe(true);
     expect(inNet('10.1.2.256', '10.1.2.0/24')).toBe(false);
+    // A 256 ORed into the last byte would read as 10.1.3.0.
+    expect(inNet('10.1.2.256', '10.1.3.0/24')).toBe(false);
+    expect(inNet('010.1.2.3', '10.1.2.0/24')).toBe(false);
+    expect(inNet('10.1.2', '10.1.0.0/16')).toBe(false);
+    expect(inNet('gce-internal-ip', '0.0.0.0/0')).toBe(false);
     expect(inNet('10.1.0.0/16', '10.1.0.0/24')).toBe(false);
     expect(inNet('10.1.0.0/24', '10.1.0.0/16')).toBe(true);
     expect(inNet('10.1.0.0/x', '10.1.0.0/16')).toBe(false);
@@ -313,6 +320,8 @@ describe('Syntax errors name the problem (reference: "Syntax notation"; Troubles
     expect(matches('jsonPayload.n = (-1 OR 1)', { jsonPayload: { n: 5 } })).toBe(false);
     expect(matches('jsonPayload.n = -1', { jsonPayload: { n: -1 } })).toBe(true);
     expect(matches('jsonPayload.n > -1', { jsonPayload: { n: 0 } })).toBe(true);
+    expect(matches('jsonPayload.n = -0', { jsonPayload: { n: 0 } })).toBe(true);
+    expect(matches('jsonPayload.n = (-0 OR 5)', { jsonPayload: { n: 0 } })).toBe(true);
     expect(compileError('jsonPayload.n = -x')).toMatch(/at offset 16 .*: NOT is only allowed inside a parenthesized value$/);
     expect(compileError('jsonPayload.n = -')).toMatch(/: NOT is only allowed inside a parenthesized value$/);
     expect(matches('-jsonPayload.n = 1', { jsonPayload: { n: 2 } })).toBe(true);
@@ -322,6 +331,9 @@ describe('Syntax errors name the problem (reference: "Syntax notation"; Troubles
   it('needs a field name after a dot', () => {
     expect(compileError('jsonPayload. = 1')).toMatch(/at offset 12 .*: expected a field name after "\."$/);
     expect(compileError('= 1')).toMatch(/at offset 0 .*: expected a field name$/);
+    // Only ":" takes the presence test "*" (reference: "Missing fields"); after another operator "*" is no value.
+    expect(compileError('jsonPayload.a = *')).toMatch(/at offset 16 .*: expected a value$/);
+    expect(compileError('jsonPayload.a != *')).toMatch(/at offset 17 .*: expected a value$/);
     expect(compileError('jsonPayload."a b".c = 1')).toBe('');
     expect(compileError('jsonPayload.a-b@c_1 = 1')).toBe('');
   });
@@ -462,6 +474,8 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('^(a+?)(a*)$', 'aaa')).toBe(true);
     expect(re2('^a??b$', 'b')).toBe(true);
     expect(re2('^x{a}$', 'x{a}')).toBe(true);
+    // A "{" that does not start a repetition is a literal, even before a later one.
+    expect(re2('^x{a}y{2}$', 'x{a}yy')).toBe(true);
     expect(re2Error('a{1001}')).toMatch(/: RE2 pattern "a\{1001\}" at pattern offset 1: bad repetition "\{1001\}"$/);
     expect(re2Error('a{2,1001}')).toMatch(/bad repetition "\{2,1001\}"$/);
     expect(re2Error('a{1001,}')).toMatch(/bad repetition "\{1001,\}"$/);
@@ -483,6 +497,7 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('^(ab)+$', 'abab')).toBe(true);
     expect(re2('^(a)(b)$', 'ab')).toBe(true);
     expect(re2('^x(?:ab)$', 'xab')).toBe(true);
+    expect(re2('^(a)(?P<n>b)$', 'ab')).toBe(true);
     expect(re2Error('(?=a)')).toMatch(/at pattern offset 0: lookaround, backreferences and flags after the start of the pattern are not supported$/);
     expect(re2Error('(?P<1a>x)')).toMatch(/lookaround/);
     expect(re2Error('a)')).toMatch(/at pattern offset 1: unmatched "\)"$/);
@@ -498,6 +513,8 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('^\\S+$', 'ab')).toBe(true);
     expect(re2('^\\S+$', 'a b')).toBe(false);
     expect(re2('^\\S$', '\v')).toBe(true);
+    expect(re2('^\\s$', 'k')).toBe(false);
+    expect(re2('^a\\sb$', 'a\tb')).toBe(true);
     expect(re2('\\bcat\\b', 'a cat.')).toBe(true);
     expect(re2('\\bcat\\b', 'concat')).toBe(false);
     expect(re2('\\Bcat', 'concat')).toBe(true);
@@ -508,6 +525,8 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('^\\Q.*\\E$', '.*')).toBe(true);
     expect(re2('^\\Q.*\\E$', 'ab')).toBe(false);
     expect(re2('^\\Qa.\\Ex$', 'a.x')).toBe(true);
+    expect(re2('^\\Qa\\Eb$', 'ac')).toBe(false);
+    expect(re2('^\\\\E\\Q.\\E$', '\\E.')).toBe(true);
     expect(re2('^\\Qa+', 'a+b')).toBe(true);
     expect(re2('^\\Qa+', 'aab')).toBe(false);
     expect(re2('^\\Qab\\E+$', 'abb')).toBe(true);
@@ -520,6 +539,11 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('(?i)^AB$', 'ab')).toBe(true);
     expect(re2('(?i)(?s)^a.b$', 'A\nB')).toBe(true);
     expect(re2('(?s)(?i)^a.b$', 'A\nB')).toBe(true);
+    expect(re2('(?i)(?ms)^b$', 'a\nB')).toBe(true);
+    // "(?i)" inside a bracket class is four literal characters, not flags.
+    expect(re2('^[(?i)]+$', '(?i)')).toBe(true);
+    expect(re2('^[(?i)]+$', 'I')).toBe(false);
+    expect(re2('(?i)^[(?s)]$', 'S')).toBe(true);
     expect(re2('x(?:i)', 'x(?:i)')).toBe(false);
     expect(re2Error('(?U)a')).toMatch(/at pattern offset 0: the flag "U" is not supported$/);
     expect(re2Error('(?i)(?U)a')).toMatch(/at pattern offset 4: the flag "U" is not supported$/);
@@ -541,5 +565,16 @@ describe('RE2 syntax (https://github.com/google/re2/wiki/Syntax)', () => {
     expect(re2('(?m)a$', 'ab')).toBe(false);
     expect(re2('(?m)^b', 'ab')).toBe(false);
     expect(re2Error('(?m)^*')).toMatch(/nothing to repeat before "\*"$/);
+  });
+});
+
+describe('timestamps of the first century', () => {
+  // RFC 3339 and the protobuf Timestamp (https://protobuf.dev/reference/protobuf/google.protobuf/#timestamp) run from
+  // 0001-01-01; JavaScript's Date.UTC reads years 0-99 as 1900-1999, which made every such timestamp unreadable.
+  it('reads a timestamp in years 1 to 99 as itself', () => {
+    expect(matches('timestamp = "0050-01-01T00:00:00Z"', { timestamp: '0050-01-01T00:00:00Z' })).toBe(true);
+    expect(matches('timestamp < "0100-01-01T00:00:00Z"', { timestamp: '0099-12-31T23:59:59Z' })).toBe(true);
+    expect(matches('timestamp > "1950-01-01T00:00:00Z"', { timestamp: '0050-01-01T00:00:00Z' })).toBe(false);
+    expect(matches('timestamp = "0001-01-01T00:00:00Z"', { timestamp: '0001-01-01T00:00:00.000000000Z' })).toBe(true);
   });
 });
