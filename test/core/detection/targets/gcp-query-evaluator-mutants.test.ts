@@ -577,4 +577,9 @@ describe('timestamps of the first century', () => {
     expect(matches('timestamp > "1950-01-01T00:00:00Z"', { timestamp: '0050-01-01T00:00:00Z' })).toBe(false);
     expect(matches('timestamp = "0001-01-01T00:00:00Z"', { timestamp: '0001-01-01T00:00:00.000000000Z' })).toBe(true);
   });
+
+  it('counts the seconds of a timestamp forward, like its hours and minutes', () => {
+    expect(matches('timestamp > "2016-11-29T23:15:05Z"', { timestamp: '2016-11-29T23:15:07Z' })).toBe(true);
+    expect(matches('timestamp < "2016-11-29T23:15:05Z"', { timestamp: '2016-11-29T23:15:07Z' })).toBe(false);
+  });
 });
