@@ -100,3 +100,14 @@ describe('jobEvaluator: a whole file', () => {
     expect(found.hits).toEqual([]);
   });
 });
+
+describe('jobEvaluator: an event of a log source no rule is for', () => {
+  it('counts it as read and recognised, with no hit', async () => {
+    const gcp = JSON.stringify({
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', methodName: 'x' },
+      logName: 'projects/p/logs/cloudaudit.googleapis.com%2Factivity',
+    });
+    const found = await evaluator()({ id: 0, kind: 'block', file: 'f.ndjson', block: block([gcp]) });
+    expect({ events: found.events, unrecognised: found.unrecognised, hits: found.hits }).toEqual({ events: 1, unrecognised: 0, hits: [] });
+  });
+});

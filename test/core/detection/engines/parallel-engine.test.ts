@@ -331,3 +331,18 @@ describe('runParallel: lines of exactly the cap, at the edge of a read', () => {
     }
   });
 });
+
+describe('runParallel: malformed files a worker reads whole after the main thread looked at them', () => {
+  it('numbers the malformed line of a broken document, and of a file whose only line never ended, from the file start', { timeout: 60_000 }, async () => {
+    const broken = write('whole-again/broken.json', `[\n${' '.repeat(600)}\n{"eventName": oops\n`);
+    const unended = write('whole-again/unended.ndjson', `${'\n'.repeat(600)}{"eventName": oops`);
+    const { one, two, readers } = await both([broken, unended], { parallel: { splitBytes: 500 } });
+    expect(readers).toEqual([
+      ['whole-again/broken.json', 'worker'],
+      ['whole-again/unended.ndjson', 'worker'],
+    ]);
+    expect(one.err).toContain(`malformed: ${broken}:1: not JSON, JSON lines or a CloudTrail file`);
+    expect(one.err).toContain(`malformed: ${unended}:1: not JSON, JSON lines or a CloudTrail file`);
+    expect(two).toEqual(one);
+  });
+});
