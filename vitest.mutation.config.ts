@@ -23,6 +23,9 @@ const FOLDER_TESTS: Record<string, string[]> = {
   'core/cli': ['test/core/cli/**/*.test.ts', 'test/core/hunt/hunt-cli.test.ts'],
   'core/aws': ['test/core/aws/**/*.test.ts'],
   'core/detection/engines': ['test/core/detection/engines/**/*.test.ts', 'test/core/detection/sql/duckdb-conformance.test.ts'],
+  // The input tests, and the engines' tests, which read every input shape through it (the parallel engine's
+  // block reader, ndjson-block.ts, is run in-process by job-evaluation.test.ts).
+  'core/detection/input': ['test/core/detection/input/**/*.test.ts', 'test/core/detection/engines/**/*.test.ts'],
   'core/detection/logsources': ['test/core/detection/logsources/**/*.test.ts', 'test/core/detection/sigma-*.test.ts'],
   // The oracles' own tests, the KQL oracle's documentation cases and the KQL correlation oracle's tests:
   // conformance.test.ts runs the whole catalog through every oracle, so every mutant would re-run it.

@@ -1,26 +1,16 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
-import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import type { DetectOptions } from '../../../../core/cli/detect.ts';
 import { runDuckdb } from '../../../../core/detection/engines/duckdb-engine.ts';
 import { planDetect } from '../../../../core/detection/engines/duckdb-plan.ts';
-import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
-import { capture } from '../../cli/detect-inputs.ts';
-import { cli, corpus, inputFolder } from './engine-inputs.ts';
+import { cli, corpus, detectRun, inputFolder, rules } from './engine-inputs.ts';
 
-const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
 const { dir, write } = inputFolder('guardrails-duckdb-engine-');
 
 async function both(paths: string[], options: Partial<DetectOptions> = {}) {
-  const run = async (engine: 'js' | 'duckdb') => {
-    const out = capture();
-    const err = capture();
-    const summary = await runDetect({ paths, rules, correlations, format: 'ndjson', out: out.stream, err: err.stream, engine, ...options });
-    return { summary, out: out.text(), err: err.text(), exit: detectExitCode(summary, true) };
-  };
-  return { js: await run('js'), duckdb: await run('duckdb') };
+  return { js: await detectRun(paths, { engine: 'js', ...options }), duckdb: await detectRun(paths, { engine: 'duckdb', ...options }) };
 }
 
 describe('detect --engine duckdb gives the js engine results', () => {

@@ -1,12 +1,16 @@
 /**
  * What the engine tests that compare two ways of running detect share: corpus events, a temporary folder to
- * write inputs into (removed after the file's tests), and the CLI run in-process with captured streams.
+ * write inputs into (removed after the file's tests), and detect (or the whole CLI) run in-process with
+ * captured streams.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import { type DetectOptions, detectExitCode, runDetect } from '../../../../core/cli/detect.ts';
 import { runCli } from '../../../../core/cli/main.ts';
+import { loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR } from '../../../helpers/corpus.ts';
 import { capture } from '../../cli/detect-inputs.ts';
 
@@ -24,6 +28,17 @@ export function inputFolder(prefix: string) {
     return path;
   };
   return { dir, write };
+}
+
+/** The example configuration's catalog: its rules and correlations. */
+export const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
+
+/** runDetect over `paths` with the example catalog, NDJSON output and captured streams (options override). */
+export async function detectRun(paths: string[], options: Partial<DetectOptions> = {}) {
+  const out = capture();
+  const err = capture();
+  const summary = await runDetect({ paths, rules, correlations, format: 'ndjson', out: out.stream, err: err.stream, ...options });
+  return { summary, out: out.text(), err: err.text(), exit: detectExitCode(summary, true) };
 }
 
 /** `guardrails <args>` in-process, without a config from the environment. */

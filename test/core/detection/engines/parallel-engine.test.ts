@@ -12,15 +12,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { detectExitCode, runDetect, type DetectOptions } from '../../../../core/cli/detect.ts';
-import { type CatalogRule, loadCatalogWithCorrelations } from '../../../../core/detection/catalog.ts';
+import type { DetectOptions } from '../../../../core/cli/detect.ts';
+import type { CatalogRule } from '../../../../core/detection/catalog.ts';
 import { runParallel } from '../../../../core/detection/engines/parallel-engine.ts';
-import { exampleModel } from '../../../helpers/config.ts';
 import { CORPUS_DIR, corpusFiles } from '../../../helpers/corpus.ts';
-import { capture } from '../../cli/detect-inputs.ts';
-import { cli, corpus, inputFolder } from './engine-inputs.ts';
+import { cli, corpus, detectRun, inputFolder, rules } from './engine-inputs.ts';
 
-const { rules, correlations } = loadCatalogWithCorrelations(exampleModel());
 const { dir, write } = inputFolder('guardrails-parallel-engine-');
 
 const trail = corpus('aws/trail_tampering.json');
@@ -35,22 +32,12 @@ const SMALL = { splitBytes: 4096, blockBytes: 2048, readBytes: 1000 };
 
 async function both(paths: string[], options: Partial<DetectOptions> = {}) {
   const readers: [string, string][] = [];
-  const run = async (workers: number) => {
-    const out = capture();
-    const err = capture();
-    const summary = await runDetect({
-      paths,
-      rules,
-      correlations,
-      format: 'ndjson',
-      out: out.stream,
-      err: err.stream,
+  const run = (workers: number) =>
+    detectRun(paths, {
       workers,
       ...options,
       parallel: { ...SMALL, ...options.parallel, onReader: (file, reader) => readers.push([file.slice(dir.length + 1), reader]) },
     });
-    return { summary, out: out.text(), err: err.text(), exit: detectExitCode(summary, true) };
-  };
   const one = await run(1);
   expect(readers).toEqual([]);
   return { one, two: await run(2), three: await run(3), readers: readers.slice(0, readers.length / 2) };
@@ -151,21 +138,10 @@ describe('detect --engine js in worker threads gives the main thread alone resul
     const feed = () => spawn('sh', ['-c', `cat '${source}' > '${fifo}'`]);
     const run = async (workers: number) => {
       const writer = feed();
-      const out = capture();
-      const err = capture();
       const readers: string[] = [];
-      const summary = await runDetect({
-        paths: [before, fifo, after],
-        rules,
-        correlations,
-        format: 'ndjson',
-        out: out.stream,
-        err: err.stream,
-        workers,
-        parallel: { ...SMALL, onReader: (_file, reader) => readers.push(reader) },
-      });
+      const result = await detectRun([before, fifo, after], { workers, parallel: { ...SMALL, onReader: (_file, reader) => readers.push(reader) } });
       await new Promise((done) => (writer.exitCode === null ? writer.on('exit', done) : done(undefined)));
-      return { summary, out: out.text(), err: err.text(), readers };
+      return { ...result, readers };
     };
     const one = await run(1);
     const two = await run(2);
@@ -275,12 +251,7 @@ describe('runParallel: what each way of reading a file reports besides matches',
       ...(process.platform === 'linux' ? ['/dev/null'] : []),
     ];
     const threads = () => readdirSync('/proc/self/task').length;
-    const run = async (workers: number) => {
-      const out = capture();
-      const err = capture();
-      const summary = await runDetect({ paths, rules, correlations, format: 'ndjson', out: out.stream, err: err.stream, workers, parallel: SMALL });
-      return { summary, out: out.text(), err: err.text() };
-    };
+    const run = (workers: number) => detectRun(paths, { workers, parallel: SMALL });
     const one = await run(1);
     await run(2);
     const before = threads();
