@@ -583,3 +583,32 @@ describe('timestamps of the first century', () => {
     expect(matches('timestamp < "2016-11-29T23:15:05Z"', { timestamp: '2016-11-29T23:15:07Z' })).toBe(false);
   });
 });
+
+describe('second mutation round: values outside the LogEntry JSON form, log IDs and IPv4 text', () => {
+  // LogEntry (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry): httpRequest.latency is a
+  // Duration, whose JSON form is seconds with an "s" suffix, and textPayload a string. A value in another
+  // form is no value of the field: no comparison holds on it, != and : included.
+  it.each([
+    ['httpRequest.latency != "1ms"', { httpRequest: { latency: '1ms' } }, false],
+    ['httpRequest.latency != "1s"', { httpRequest: { latency: '2s' } }, true],
+    ['textPayload:"5"', { textPayload: 5 }, false],
+    ['textPayload:"5"', { textPayload: '15' }, true],
+  ])('%s on %j is %s', (query, entry, expected) => {
+    expect(matches(query, entry)).toBe(expected);
+  });
+
+  // Reference, "Functions": log_id("ID") matches the [LOG_ID] of logName, which runs to the end of logName.
+  it('reads the log ID up to the end of logName, across no line break', () => {
+    expect(matches('log_id("a")', { logName: 'projects/p/logs/a' })).toBe(true);
+    expect(matches('log_id("a")', { logName: 'projects/p/logs/a\nb' })).toBe(false);
+  });
+
+  // Reference, "Functions": ip_in_net(FIELD, "CIDR"); an IPv4 address has exactly four dotted parts.
+  it('takes an IPv4 address or range only with four parts', () => {
+    for (const net of ['10.0.0/8', '10.0.0.0.0/8']) {
+      expect(compileError(`ip_in_net(jsonPayload.ip, "${net}")`), net).toMatch(/"[0-9./]+" is not a legal IP address or range$/);
+    }
+    const inNet = (ip: string): boolean => matches('ip_in_net(jsonPayload.ip, "0.1.2.0/24")', { jsonPayload: { ip } });
+    expect([inNet('0.1.2.3'), inNet('1.2.3'), inNet('0.0.1.2.3')]).toEqual([true, false, false]);
+  });
+});

@@ -540,3 +540,84 @@ describe('tabular operators (summarize-operator, mv-apply-operator, mv-expand-op
     expect([pred({ s: 'a cow' }), pred({ s: 'cows' }), pred({})]).toEqual([true, false, false]);
   });
 });
+
+describe('second mutation round: token kinds, literals and RE2 edges', () => {
+  const S = { s: 'string' } as const;
+  const m = (pattern: string, values: string[]) =>
+    ids(
+      `T | where s matches regex ${JSON.stringify(pattern)}`,
+      S,
+      values.map((s) => ({ s })),
+    );
+
+  // Operators, parentheses, `*` and `-` are punctuation or word tokens: a string literal spelling one is a value.
+  it.each([
+    ['T | where s "==" "a"', 'KQL: unexpected text after the query at offset 12'],
+    ['T | where s "has" "a"', 'KQL: unexpected text after the query at offset 12'],
+    ['T | where s "in" ("a")', 'KQL: unexpected text after the query at offset 12'],
+    ['T | where s-x == "a"', 'KQL: unexpected text after the query at offset 11'],
+    ['T | where s == @x"a"x', 'KQL: unexpected character "@" at offset 15'],
+    ['T | where n > ,5', 'KQL: unexpected "," at offset 15'],
+    ['T | where n > x 5', 'KQL: unexpected text after the query at offset 16'],
+    ['T | mv-apply "x" = a on (summarize n = count())', 'KQL: mv-apply of an expression needs a name at offset 17'],
+    ['T | where isnull(dynamic(-x))', 'KQL: expected a dynamic literal at offset 26'],
+    ['T | where isnull(dynamic(,))', 'KQL: expected a dynamic literal at offset 26'],
+    ['T | where isnull(dynamic([1 2]))', 'KQL: expected "]" at offset 28'],
+    ['T | where n in (1)', 'KQL: in on a long operand is outside the supported subset'],
+    ['T | where * "has" "x"', 'KQL: * (every column) is supported only before a string operator or matches regex at offset 12'],
+    ['T | where * foo regex "x"', 'KQL: * (every column) is supported only before a string operator or matches regex at offset 12'],
+  ])('%s is refused: %s', (query, message) => {
+    expect(failure(query, { s: 'string', n: 'long', x: 'long', a: 'dynamic' }, [{ s: 'a', n: 1, x: 2 }])).toBe(message);
+  });
+
+  it(`${DOCS}scalar-data-types/string: a string literal "(" or "*" is a value, not a group or every column`, () => {
+    expect(ids('T | where s == "(" or s == "*"', S, [{ s: '(' }, { s: '*' }, { s: 'x' }])).toEqual([0, 1]);
+    expect(ids('T | where tostring(dynamic([1, 2])) == "[1,2]"', S, [{ s: '' }])).toEqual([0]);
+  });
+
+  it(`${DOCS}scalar-data-types/dynamic: an index of several digits reads that element`, () => {
+    const D = { d: 'dynamic' } as const;
+    expect(ids('T | where tostring(d[10]) == "k"', D, [{ d: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 'k'] }, { d: ['k'] }])).toEqual([0]);
+  });
+
+  it(`${DOCS}tostring-function: an int column's text (int, long and real alike), also under * has`, () => {
+    const I = { i: 'int', s: 'string' } as const;
+    expect(ids('T | where tostring(i) == "3"', I, [{ i: 3 }, { i: 4 }])).toEqual([0]);
+    expect(
+      ids('T | where * has "3"', I, [
+        { i: 3, s: 'a' },
+        { i: 4, s: 'b' },
+      ]),
+    ).toEqual([0]);
+  });
+
+  it(`${DOCS}in-operator: a dynamic scalar in the list is one value (only an array counts element by element)`, () => {
+    expect(
+      ids('T | where s in (d)', { s: 'string', d: 'dynamic' }, [
+        { s: 'a', d: 'a' },
+        { s: 'b', d: 'a' },
+      ]),
+    ).toEqual([0]);
+  });
+
+  it(`${DOCS}coalesce-function: "non-empty" applies to the string type; a dynamic "" is not null and is returned`, () => {
+    const D = { d: 'dynamic', e: 'dynamic' } as const;
+    expect(ids('T | where tostring(coalesce(d, e)) == ""', D, [{ d: '', e: 'x' }, { e: 'x' }])).toEqual([0]);
+  });
+
+  it(`${DOCS}datatypes-string-operators: has "" (the reference is silent): the empty needle is found, as with contains`, () => {
+    expect(ids('T | where s has ""', S, [{ s: 'x' }, { s: '' }])).toEqual([0, 1]);
+  });
+
+  it(`${DOCS}re2: (?m) and (?s) alone leave case sensitive; (?m) $ still ends a line; groups (...) are plain groups`, () => {
+    expect(m('(?m)^A', ['a', 'A'])).toEqual([1]);
+    expect(m('(?s)A.B', ['a\nb', 'A\nB'])).toEqual([1]);
+    expect(m('(?m)a$', ['ab', 'a\nb', 'ba'])).toEqual([1, 2]);
+    expect(m('^(ab)+$', ['abab', 'aba'])).toEqual([0]);
+    expect(m('^[a]', ['a', 'b'])).toEqual([0]);
+  });
+
+  it(`${DOCS}re2: a trailing backslash is no pattern (RE2: "trailing \\\\"); it throws rather than matching`, () => {
+    expect(() => runKql('T | where s matches regex "a\\\\"', { T: { columns: S, rows: [{ s: 'a' }] } })).toThrow(SyntaxError);
+  });
+});
