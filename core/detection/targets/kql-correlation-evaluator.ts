@@ -114,7 +114,7 @@ type Value =
 type Row = ReadonlyMap<string, KqlValue | Value>;
 
 const plain = (v: KqlValue | Value): string | number | null => {
-  if (v.t === 'datetime') return v.v === null ? null : typeof v.v === 'number' ? new Date(v.v).toISOString() : v.v;
+  if (v.t === 'datetime') return isoOf(datetimeOf(v));
   return v.v as string | number | null;
 };
 
@@ -347,4 +347,12 @@ function evaluate(node: Node, row: Row, now: number | undefined): Value {
       return { t: 'bool', v: result };
     }
   }
+}
+
+/**
+ * A datetime as ISO 8601 text to the millisecond, or null: two spellings of one instant (an offset, a
+ * fraction) are one group key and one distinct value, as summarize and count_distinct compare values.
+ */
+function isoOf(t: number | null): string | null {
+  return t === null ? null : new Date(t).toISOString();
 }
