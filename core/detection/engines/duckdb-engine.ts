@@ -221,7 +221,7 @@ class Batch {
         for (const [n, sub, ct, , src, hits, text, c, last] of chunk as Row[]) {
           // Out of order, indexes would be wrong: Node reads the file instead (never seen; DuckDB does not
           // reorder a pipeline it runs on one thread).
-          if (n < previous[0] || (n === previous[0] && sub <= previous[1])) throw new Error(`${file}: DuckDB returned its rows out of order`);
+          if (n < previous[0] || (n === previous[0] && sub <= previous[1])) throw new Error(`DuckDB returned the rows of ${file} out of order`);
           previous = [n, sub];
           events = Number(c);
           complete = last;
@@ -237,7 +237,7 @@ class Batch {
       // A streamed result cut short by an error ends like a complete one (the C API's fetch returns NULL for
       // both, and @duckdb/node-api 1.5 reads that as the end): only its last row tells them apart. A file
       // without a line gives no row at all, and Node reads it too.
-      if (!complete) throw new Error(`${file}: DuckDB's result ended before the file's last row`);
+      if (!complete) throw new Error(`DuckDB's result for ${file} ended before its last row`);
     } catch (error) {
       // Not a file DuckDB reads as NDJSON: Node reads it, and reports what is wrong with it.
       rethrowSqlBug(error);
@@ -320,7 +320,7 @@ class Batch {
   }
 }
 
-/** An error in the SQL itself is a bug, never hidden behind handing the file to Node (DuckDB's input errors are). */
+/** An error in the SQL itself is a bug, never hidden behind handing the file to Node (DuckDB's input errors are; the engine's own name the file after their start, so no file name reads as one). */
 function rethrowSqlBug(error: unknown): void {
   if (/^(Binder|Parser|Catalog|Internal|Not implemented) Error/.test((error as Error).message)) throw error;
 }
