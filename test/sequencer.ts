@@ -14,6 +14,7 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const HEAVIEST: Readonly<Record<string, number>> = {
+  'test/core/detection/engines/parallel-engine.test.ts': 40,
   'test/core/detection/engines/duckdb-streaming.test.ts': 37,
   'test/core/detection/engines/duckdb-engine.test.ts': 19,
   'test/stacks/azure/program.test.ts': 16,
